@@ -1,0 +1,65 @@
+// Command planetscale-mock serves the mock PlanetScale API on a loopback port
+// so the provider can be tried without an account. It prints the server URL
+// and the credentials it accepts, then serves until interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	urlFile := flag.String("url-file", "", "also write the server URL to this file, for scripts")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		log.Fatalf("planetscale-mock: -addr %q: %v", *addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		log.Fatalf("planetscale-mock: -addr must be a loopback address, got %q", *addr)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatalf("planetscale-mock: %v", err)
+	}
+	serverURL := "http://" + ln.Addr().String() + "/v1"
+
+	srv := &http.Server{Handler: mockapi.NewWithDefaultWorld(), ReadHeaderTimeout: 10 * time.Second}
+
+	fmt.Printf("PlanetScale mock API listening on %s\n", serverURL)
+	fmt.Printf("  organization: acme; Vitess database app-db, Postgres database pg-db; branches main, dev\n")
+	fmt.Printf("  PLANETSCALE_SERVER_URL=%s\n", serverURL)
+	fmt.Printf("  PLANETSCALE_SERVICE_TOKEN_ID=%s\n", mockapi.DefaultServiceTokenID)
+	fmt.Printf("  PLANETSCALE_SERVICE_TOKEN=%s\n", mockapi.DefaultServiceToken)
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(serverURL+"\n"), 0o600); err != nil {
+			log.Fatalf("planetscale-mock: %v", err)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatalf("planetscale-mock: %v", err)
+	}
+}

@@ -1,0 +1,101 @@
+package mockapi
+
+import (
+	"io"
+	"net/http"
+	"time"
+)
+
+// Fault changes how the mock answers matching requests.
+type Fault struct {
+	// Route limits the fault to one route (a Route* constant); empty
+	// matches every route.
+	Route string
+	// Every applies the fault to every Nth matching request (0 or 1: each).
+	Every int
+	// Times is how many requests the fault applies to before it is spent;
+	// 0 means without end.
+	Times int
+
+	// Status answers with this HTTP status and the API's error body instead
+	// of handling the request.
+	Status int
+	// RetryAfter is sent as the Retry-After header with Status.
+	RetryAfter string
+	// Latency delays the answer (before Status or the real handling).
+	Latency time.Duration
+	// CloseAfterCommit handles the request, then closes the connection
+	// without answering, as when a network drops a response.
+	CloseAfterCommit bool
+
+	seen    int
+	applied int
+}
+
+// Inject adds a fault. Faults are checked in the order they were added; the
+// first that applies to a request is used.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *Server) takeFault(route string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.faults {
+		if f.Route != "" && f.Route != route {
+			continue
+		}
+		if f.Times > 0 && f.applied >= f.Times {
+			continue
+		}
+		f.seen++
+		if f.Every > 1 && f.seen%f.Every != 0 {
+			continue
+		}
+		f.applied++
+		copied := *f
+		return &copied
+	}
+	return nil
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	defer r.Body.Close()
+	return io.ReadAll(io.LimitReader(r.Body, 1<<20))
+}
+
+type nopBody struct{ io.Reader }
+
+func (nopBody) Close() error { return nil }
+
+// discardWriter swallows the answer of a request whose connection is dropped.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
+
+func closeConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		// HTTP/2 cannot be hijacked; aborting the handler resets the stream.
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

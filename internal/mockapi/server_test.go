@@ -1,0 +1,564 @@
+package mockapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	pwBase   = "/v1/organizations/acme/databases/app-db/branches/main/passwords"
+	roleBase = "/v1/organizations/acme/databases/pg-db/branches/main/roles"
+)
+
+var serviceAuth = DefaultServiceTokenID + ":" + DefaultServiceToken
+
+type testServer struct {
+	*Server
+	url string
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	s := NewWithDefaultWorld()
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return &testServer{Server: s, url: ts.URL}
+}
+
+// call sends a request with the default service token and decodes the answer.
+func (ts *testServer) call(t *testing.T, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	return ts.callAuth(t, serviceAuth, method, path, body)
+}
+
+func (ts *testServer) callAuth(t *testing.T, auth, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, ts.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %q", method, path, raw)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+func TestAuth(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	cases := []struct {
+		name string
+		auth string
+		want int
+	}{
+		{"service token", serviceAuth, http.StatusOK},
+		{"access token", "Bearer " + DefaultAccessToken, http.StatusOK},
+		{"no header", "", http.StatusUnauthorized},
+		{"wrong service token", DefaultServiceTokenID + ":nope", http.StatusUnauthorized},
+		{"unknown token id", "other:" + DefaultServiceToken, http.StatusUnauthorized},
+		{"service token as bearer", "Bearer " + serviceAuth, http.StatusUnauthorized},
+		{"wrong access token", "Bearer nope", http.StatusUnauthorized},
+		{"access token without scheme", DefaultAccessToken, http.StatusUnauthorized},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := ts.callAuth(t, tc.auth, http.MethodGet, pwBase, nil)
+			if status != tc.want {
+				t.Fatalf("status = %d, want %d (body %v)", status, tc.want, body)
+			}
+			if tc.want == http.StatusUnauthorized && body["code"] != "unauthorized" {
+				t.Errorf("code = %v, want unauthorized", body["code"])
+			}
+		})
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	paths := []string{
+		"/v1/organizations/nope/databases/app-db/branches/main/passwords",
+		"/v1/organizations/acme/databases/nope/branches/main/passwords",
+		"/v1/organizations/acme/databases/app-db/branches/nope/passwords",
+		"/v1/organizations/acme/databases/pg-db/branches/main/passwords", // Postgres has no passwords
+		"/v1/organizations/acme/databases/app-db/branches/main/roles",    // Vitess has no roles
+		pwBase + "/missing",
+		roleBase + "/missing",
+		"/v1/unknown",
+	}
+	for _, p := range paths {
+		status, body := ts.call(t, http.MethodGet, p, nil)
+		if status != http.StatusNotFound || body["code"] != "not_found" {
+			t.Errorf("GET %s = %d %v, want 404 not_found", p, status, body)
+		}
+	}
+}
+
+func TestPasswordLifecycle(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+
+	status, created := ts.call(t, http.MethodPost, pwBase, map[string]any{
+		"name": "app", "role": "reader", "ttl": 3600, "cidrs": []string{"10.0.0.0/8", "192.0.2.1"},
+	})
+	if status != http.StatusCreated {
+		t.Fatalf("create = %d %v", status, created)
+	}
+	id := created["id"].(string)
+	plain, _ := created["plain_text"].(string)
+	if plain == "" || created["username"] == "" {
+		t.Fatalf("create answer lacks plain_text or username: %v", created)
+	}
+	if created["ttl_seconds"] != float64(3600) || created["renewable"] != true || created["expired"] != false || created["expires_at"] == nil {
+		t.Errorf("ttl fields wrong: %v", created)
+	}
+
+	status, got := ts.call(t, http.MethodGet, pwBase+"/"+id, nil)
+	if status != http.StatusOK || got["plain_text"] != nil {
+		t.Fatalf("get = %d, plain_text %v; want 200 and null plain_text", status, got["plain_text"])
+	}
+	if got["name"] != "app" || got["role"] != "reader" {
+		t.Errorf("get = %v", got)
+	}
+
+	status, listed := ts.call(t, http.MethodGet, pwBase, nil)
+	if status != http.StatusOK {
+		t.Fatalf("list = %d", status)
+	}
+	for _, item := range listed["data"].([]any) {
+		if item.(map[string]any)["plain_text"] != nil {
+			t.Errorf("list shows plain_text")
+		}
+	}
+
+	status, updated := ts.call(t, http.MethodPatch, pwBase+"/"+id, map[string]any{"name": "renamed", "cidrs": []string{"10.1.0.0/16"}})
+	if status != http.StatusOK || updated["name"] != "renamed" || updated["plain_text"] != nil {
+		t.Fatalf("update = %d %v", status, updated)
+	}
+	if stored, _ := ts.Password(id); stored.PlainText != plain {
+		t.Errorf("plaintext changed on update")
+	}
+
+	ts.Advance(30 * time.Minute)
+	status, renewed := ts.call(t, http.MethodPost, pwBase+"/"+id+"/renew", nil)
+	if status != http.StatusOK || renewed["expires_at"] == got["expires_at"] {
+		t.Fatalf("renew = %d, expires_at %v (was %v)", status, renewed["expires_at"], got["expires_at"])
+	}
+
+	if status, _ := ts.call(t, http.MethodDelete, pwBase+"/"+id, nil); status != http.StatusNoContent {
+		t.Fatalf("delete = %d", status)
+	}
+	if status, _ := ts.call(t, http.MethodGet, pwBase+"/"+id, nil); status != http.StatusNotFound {
+		t.Fatalf("get after delete = %d", status)
+	}
+	if status, _ := ts.call(t, http.MethodDelete, pwBase+"/"+id, nil); status != http.StatusNotFound {
+		t.Fatalf("second delete = %d", status)
+	}
+}
+
+func TestPasswordDefaults(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	status, created := ts.call(t, http.MethodPost, pwBase, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("create = %d %v", status, created)
+	}
+	if created["role"] != "admin" || created["ttl_seconds"] != nil || created["expires_at"] != nil ||
+		created["renewable"] != false || created["name"] == "" || created["replica"] != false {
+		t.Errorf("defaults wrong: %v", created)
+	}
+	id := created["id"].(string)
+	if status, _ := ts.call(t, http.MethodPost, pwBase+"/"+id+"/renew", nil); status != http.StatusUnprocessableEntity {
+		t.Errorf("renew without TTL = %d, want 422", status)
+	}
+}
+
+func TestPasswordValidation(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	bodies := []map[string]any{
+		{"role": "owner"},
+		{"ttl": 0},
+		{"ttl": -5},
+		{"cidrs": []string{"10.0.0.0/33"}},
+		{"cidrs": []string{"not-an-ip"}},
+		{"unknown_field": true},
+	}
+	for _, b := range bodies {
+		status, body := ts.call(t, http.MethodPost, pwBase, b)
+		if status != http.StatusUnprocessableEntity || body["code"] != "unprocessable" || body["message"] == "" {
+			t.Errorf("create %v = %d %v, want 422 unprocessable", b, status, body)
+		}
+	}
+	_, created := ts.call(t, http.MethodPost, pwBase, nil)
+	id := created["id"].(string)
+	for _, b := range []map[string]any{{"role": "reader"}, {"ttl": 5}, {"name": ""}, {"cidrs": []string{"x"}}} {
+		if status, _ := ts.call(t, http.MethodPatch, pwBase+"/"+id, b); status != http.StatusUnprocessableEntity {
+			t.Errorf("patch %v = %d, want 422", b, status)
+		}
+	}
+	if n := len(ts.Passwords()); n != 1 {
+		t.Errorf("stored %d passwords, want 1", n)
+	}
+}
+
+func TestPagination(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	for i := 0; i < 7; i++ {
+		ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "pw-" + string(rune('a'+i))})
+	}
+	status, page1 := ts.call(t, http.MethodGet, pwBase+"?per_page=3", nil)
+	if status != http.StatusOK {
+		t.Fatal(status)
+	}
+	if page1["type"] != "list" || page1["total_count"] != float64(7) || page1["total_pages"] != float64(3) ||
+		page1["next_page"] != float64(2) || page1["prev_page"] != nil || len(page1["data"].([]any)) != 3 {
+		t.Errorf("page 1 = %v", page1)
+	}
+	_, page3 := ts.call(t, http.MethodGet, pwBase+"?per_page=3&page=3", nil)
+	if page3["next_page"] != nil || page3["next_page_url"] != nil || page3["prev_page"] != float64(2) || len(page3["data"].([]any)) != 1 {
+		t.Errorf("page 3 = %v", page3)
+	}
+	if first := page3["data"].([]any)[0].(map[string]any)["name"]; first != "pw-g" {
+		t.Errorf("last item = %v, want pw-g (creation order)", first)
+	}
+	_, beyond := ts.call(t, http.MethodGet, pwBase+"?per_page=3&page=9", nil)
+	if d := beyond["data"].([]any); len(d) != 0 {
+		t.Errorf("page past the end has %d items", len(d))
+	}
+	_, filtered := ts.call(t, http.MethodGet, pwBase+"?q=pw-c", nil)
+	if filtered["total_count"] != float64(1) {
+		t.Errorf("q filter = %v", filtered)
+	}
+	for _, q := range []string{"?per_page=0", "?per_page=101", "?page=0", "?page=x"} {
+		if status, _ := ts.call(t, http.MethodGet, pwBase+q, nil); status != http.StatusUnprocessableEntity {
+			t.Errorf("GET %s = %d, want 422", q, status)
+		}
+	}
+}
+
+func TestPasswordHooks(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, created := ts.call(t, http.MethodPost, pwBase, map[string]any{"ttl": 3600})
+	id := created["id"].(string)
+
+	if !ts.ExpirePassword(id) {
+		t.Fatal("ExpirePassword found nothing")
+	}
+	_, got := ts.call(t, http.MethodGet, pwBase+"/"+id, nil)
+	if got["expired"] != true || got["renewable"] != false {
+		t.Errorf("after ExpirePassword: %v", got)
+	}
+	if !ts.RemovePassword(id) {
+		t.Fatal("RemovePassword found nothing")
+	}
+	if status, _ := ts.call(t, http.MethodGet, pwBase+"/"+id, nil); status != http.StatusNotFound {
+		t.Errorf("after RemovePassword: %d", status)
+	}
+	if ts.RemovePassword(id) || ts.ExpirePassword(id) {
+		t.Error("hooks report success for a missing password")
+	}
+}
+
+func TestRoleLifecycle(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	status, created := ts.call(t, http.MethodPost, roleBase, map[string]any{
+		"name": "app", "ttl": 7200, "inherited_roles": []string{"pg_read_all_data"},
+		"with_replication": true, "require_where_on_delete": "warn",
+	})
+	if status != http.StatusOK {
+		t.Fatalf("create = %d %v (the API answers 200, not 201)", status, created)
+	}
+	id := created["id"].(string)
+	if created["password"] == nil || created["password"] == "" || created["ready"] != true {
+		t.Fatalf("create = %v", created)
+	}
+	qs := created["query_safety_settings"].(map[string]any)
+	if qs["require_where_on_delete"] != "warn" || qs["require_where_on_update"] != "off" {
+		t.Errorf("query safety = %v", qs)
+	}
+	if created["ttl"] != float64(7200) {
+		t.Errorf("ttl = %v, want 7200 right after create", created["ttl"])
+	}
+
+	ts.Advance(time.Hour)
+	_, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil)
+	if got["password"] != nil {
+		t.Errorf("get shows the password")
+	}
+	if got["ttl"] != float64(3600) {
+		t.Errorf("ttl an hour later = %v, want 3600 (seconds left)", got["ttl"])
+	}
+
+	status, updated := ts.call(t, http.MethodPatch, roleBase+"/"+id, map[string]any{"name": "renamed", "require_where_on_update": "on"})
+	if status != http.StatusOK || updated["name"] != "renamed" || updated["password"] != nil {
+		t.Fatalf("update = %d %v", status, updated)
+	}
+
+	status, renewed := ts.call(t, http.MethodPost, roleBase+"/"+id+"/renew", nil)
+	if status != http.StatusOK || renewed["ttl"] != float64(7200) {
+		t.Errorf("renew = %d ttl %v", status, renewed["ttl"])
+	}
+	before, _ := ts.Role(id)
+	status, reset := ts.call(t, http.MethodPost, roleBase+"/"+id+"/reset", nil)
+	if status != http.StatusOK || reset["password"] == nil || reset["password"] == before.Password {
+		t.Errorf("reset = %d, password changed: %v", status, reset["password"] != before.Password)
+	}
+
+	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id, nil); status != http.StatusNoContent {
+		t.Fatalf("delete = %d", status)
+	}
+	if status, _ := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); status != http.StatusNotFound {
+		t.Fatalf("get after delete = %d", status)
+	}
+}
+
+func TestRoleValidation(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	bodies := []map[string]any{
+		{"ttl": 0},
+		{"inherited_roles": []string{"superuser"}},
+		{"require_where_on_delete": "true"},
+		{"require_where_on_update": "maybe"},
+		{"role": "admin"},
+	}
+	for _, b := range bodies {
+		if status, body := ts.call(t, http.MethodPost, roleBase, b); status != http.StatusUnprocessableEntity || body["code"] != "unprocessable" {
+			t.Errorf("create %v = %d %v, want 422", b, status, body)
+		}
+	}
+	if status, _ := ts.call(t, http.MethodPost, roleBase, map[string]any{"inherited_roles": []string{"pscale_managed"}}); status != http.StatusOK {
+		t.Errorf("pscale_managed (older documents) = %d, want 200", status)
+	}
+	_, created := ts.call(t, http.MethodPost, roleBase, nil)
+	id := created["id"].(string)
+	for _, b := range []map[string]any{{"ttl": 5}, {"require_where_on_delete": "yes"}, {"inherited_roles": []string{"postgres"}}} {
+		if status, _ := ts.call(t, http.MethodPatch, roleBase+"/"+id, b); status != http.StatusUnprocessableEntity {
+			t.Errorf("patch %v = %d, want 422", b, status)
+		}
+	}
+	if status, _ := ts.call(t, http.MethodPost, roleBase+"/"+id+"/renew", nil); status != http.StatusUnprocessableEntity {
+		t.Errorf("renew without ttl = %d, want 422", status)
+	}
+}
+
+func TestRoleStillReferenced(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, owner := ts.call(t, http.MethodPost, roleBase, nil)
+	_, heir := ts.call(t, http.MethodPost, roleBase, nil)
+	id := owner["id"].(string)
+	ts.SetRoleOwnsObjects(id, true)
+
+	status, body := ts.call(t, http.MethodDelete, roleBase+"/"+id, nil)
+	if status != http.StatusUnprocessableEntity || body["message"] != stillReferenced {
+		t.Fatalf("delete without successor = %d %v", status, body)
+	}
+	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id+"?successor=nobody", nil); status != http.StatusUnprocessableEntity {
+		t.Errorf("delete with unknown successor = %d, want 422", status)
+	}
+	for _, ref := range []string{heir["username"].(string), heir["base_username"].(string), heir["id"].(string)} {
+		if got := ts.findSuccessor(ts.branchOf(t, id), ref, id); got == nil {
+			t.Errorf("successor %q not accepted", ref)
+		}
+	}
+	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id+"?successor="+heir["id"].(string), nil); status != http.StatusNoContent {
+		t.Fatalf("delete with successor = %d", status)
+	}
+	reqs := ts.Requests(RouteDeleteRole)
+	if got := reqs[len(reqs)-1].Query.Get("successor"); got != heir["id"] {
+		t.Errorf("recorded successor = %q", got)
+	}
+}
+
+func (ts *testServer) branchOf(t *testing.T, roleID string) string {
+	t.Helper()
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.roles[roleID].branchID
+}
+
+func TestRoleHooks(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.SetRolesPendingGets(2)
+	_, created := ts.call(t, http.MethodPost, roleBase, map[string]any{"ttl": 60})
+	id := created["id"].(string)
+	if created["ready"] != false {
+		t.Fatalf("ready right after create with pending gets")
+	}
+	ts.call(t, http.MethodGet, roleBase+"/"+id, nil)
+	if _, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); got["ready"] != true {
+		t.Errorf("not ready after 2 gets: %v", got["ready"])
+	}
+
+	ts.ExpireRole(id)
+	if _, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); got["expired"] != true || got["ttl"] != float64(0) {
+		t.Errorf("after ExpireRole: expired %v ttl %v", got["expired"], got["ttl"])
+	}
+	ts.DropRole(id)
+	if _, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); got["dropped_at"] == nil {
+		t.Errorf("after DropRole: dropped_at null")
+	}
+	ts.RemoveRole(id)
+	if status, _ := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); status != http.StatusNotFound {
+		t.Errorf("after RemoveRole: %d", status)
+	}
+}
+
+func TestFaultStatusAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteListPasswords, Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 1})
+
+	req, _ := http.NewRequest(http.MethodGet, ts.url+pwBase, nil)
+	req.Header.Set("Authorization", serviceAuth)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
+		t.Fatalf("got %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("fault with Times=1 applied twice: %d", status)
+	}
+	// Other routes are untouched by a route-specific fault.
+	ts.Inject(Fault{Route: RouteCreatePassword, Status: http.StatusServiceUnavailable})
+	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("list hit by create fault: %d", status)
+	}
+	if status, body := ts.call(t, http.MethodPost, pwBase, nil); status != http.StatusServiceUnavailable || body["code"] == nil {
+		t.Errorf("create = %d %v, want 503 with error body", status, body)
+	}
+	if len(ts.Passwords()) != 0 {
+		t.Errorf("a failed create stored a password")
+	}
+	ts.ClearFaults()
+	if status, _ := ts.call(t, http.MethodPost, pwBase, nil); status != http.StatusCreated {
+		t.Errorf("after ClearFaults: %d", status)
+	}
+}
+
+func TestFaultEvery(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Every: 4, Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	var got []int
+	for i := 0; i < 8; i++ {
+		status, _ := ts.call(t, http.MethodGet, pwBase, nil)
+		got = append(got, status)
+	}
+	for i, status := range got {
+		want := http.StatusOK
+		if (i+1)%4 == 0 {
+			want = http.StatusTooManyRequests
+		}
+		if status != want {
+			t.Errorf("request %d = %d, want %d", i+1, status, want)
+		}
+	}
+}
+
+func TestFaultLatency(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Latency: 200 * time.Millisecond, Times: 1})
+	start := time.Now()
+	ts.call(t, http.MethodGet, pwBase, nil)
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("answered after %v, want at least 200ms", d)
+	}
+}
+
+func TestFaultCloseAfterCommit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteCreatePassword, CloseAfterCommit: true, Times: 1})
+	req, _ := http.NewRequest(http.MethodPost, ts.url+pwBase, strings.NewReader(`{"name":"lost"}`))
+	req.Header.Set("Authorization", serviceAuth)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("got an answer (%d), want a dropped connection", resp.StatusCode)
+	}
+	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !strings.Contains(err.Error(), "EOF") {
+		t.Logf("transport error: %v", err)
+	}
+	stored := ts.Passwords()
+	if len(stored) != 1 || stored[0].Name != "lost" {
+		t.Fatalf("stored = %+v, want the committed password", stored)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.call(t, http.MethodPost, pwBase, map[string]any{"role": "reader"})
+	ts.call(t, http.MethodGet, pwBase, nil)
+	reqs := ts.Requests(RouteCreatePassword)
+	if len(reqs) != 1 || reqs[0].Body["role"] != "reader" || len(reqs[0].Body) != 1 {
+		t.Fatalf("create requests = %+v", reqs)
+	}
+	if c := ts.RequestCounts(); c[RouteCreatePassword] != 1 || c[RouteListPasswords] != 1 {
+		t.Errorf("counts = %v", c)
+	}
+	ts.ResetRequests()
+	if ts.RequestCount("") != 0 {
+		t.Error("ResetRequests kept requests")
+	}
+}
+
+func TestConcurrentCreates(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ts.call(t, http.MethodPost, pwBase, nil)
+			ts.call(t, http.MethodPost, roleBase, nil)
+		}()
+	}
+	wg.Wait()
+	if len(ts.Passwords()) != 20 || len(ts.Roles()) != 20 {
+		t.Errorf("stored %d passwords and %d roles, want 20 each", len(ts.Passwords()), len(ts.Roles()))
+	}
+}

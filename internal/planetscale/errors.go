@@ -1,0 +1,118 @@
+package planetscale
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// APIError is a non-2xx answer from the API. Code and Message come from the
+// API's {"code": "...", "message": "..."} body when it has one.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	Method     string
+	Path       string
+}
+
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	if e.Code != "" {
+		return fmt.Sprintf("%s %s: HTTP %d %s: %s", e.Method, e.Path, e.StatusCode, e.Code, msg)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// maxExcerpt bounds how much of a body that is not the API's error shape
+// (a proxy's HTML page, say) is quoted in a message.
+const maxExcerpt = 200
+
+func newAPIError(method, path string, resp *http.Response, raw []byte) *APIError {
+	apiErr := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
+	var body struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &body); err == nil && (body.Code != "" || body.Message != "") {
+		apiErr.Code = body.Code
+		apiErr.Message = body.Message
+		return apiErr
+	}
+	apiErr.Message = excerpt(raw)
+	return apiErr
+}
+
+// excerpt returns a short, single-line, printable start of a body that is
+// not the API's error shape. Error bodies never carry credentials (only
+// create and reset answers do, and those are 2xx), so a short excerpt is safe.
+func excerpt(raw []byte) string {
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if !unicode.IsPrint(r) {
+			return -1
+		}
+		return r
+	}, string(raw))
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxExcerpt {
+		s = s[:maxExcerpt] + "…"
+	}
+	return s
+}
+
+// IsNotFound reports whether err is an API 404.
+func IsNotFound(err error) bool {
+	return hasStatus(err, http.StatusNotFound)
+}
+
+// IsUnprocessable reports whether err is an API 422.
+func IsUnprocessable(err error) bool {
+	return hasStatus(err, http.StatusUnprocessableEntity)
+}
+
+// IsAuthError reports whether err is an API 401 or 403.
+func IsAuthError(err error) bool {
+	return hasStatus(err, http.StatusUnauthorized) || hasStatus(err, http.StatusForbidden)
+}
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// TransportError is a request that got no HTTP answer: refused, reset, timed
+// out or cancelled.
+type TransportError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: no answer from the PlanetScale API: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx answer whose body is not the JSON the API documents.
+type DecodeError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d with a body that is not the expected JSON: %v", e.Method, e.Path, e.StatusCode, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }

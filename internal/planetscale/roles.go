@@ -1,0 +1,131 @@
+package planetscale
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// Role is a Postgres role as the API returns it. Password is set only in the
+// answers to CreateRole and ResetRole.
+type Role struct {
+	ID            string  `json:"id"`
+	Name          string  `json:"name"`
+	AccessHostURL string  `json:"access_host_url"`
+	Username      string  `json:"username"`
+	BaseUsername  string  `json:"base_username"`
+	Password      *string `json:"password"`
+	DatabaseName  string  `json:"database_name"`
+	CreatedAt     string  `json:"created_at"`
+	UpdatedAt     string  `json:"updated_at"`
+	DeletedAt     *string `json:"deleted_at"`
+	ExpiresAt     *string `json:"expires_at"`
+	DroppedAt     *string `json:"dropped_at"`
+	DisabledAt    *string `json:"disabled_at"`
+	DropFailed    *string `json:"drop_failed"`
+	Ready         bool    `json:"ready"`
+	Expired       bool    `json:"expired"`
+	Default       bool    `json:"default"`
+	// TTL is the number of seconds left before the role expires, not the
+	// TTL it was created with.
+	TTL                 *int64              `json:"ttl"`
+	InheritedRoles      []string            `json:"inherited_roles"`
+	WithReplication     bool                `json:"with_replication"`
+	QuerySafetySettings QuerySafetySettings `json:"query_safety_settings"`
+}
+
+// QuerySafetySettings are the strings "off", "warn" or "on".
+type QuerySafetySettings struct {
+	RequireWhereOnDelete string `json:"require_where_on_delete"`
+	RequireWhereOnUpdate string `json:"require_where_on_update"`
+}
+
+// CreateRoleRequest is the create body; unset fields are omitted.
+type CreateRoleRequest struct {
+	Name                 string   `json:"name,omitempty"`
+	TTL                  *int64   `json:"ttl,omitempty"`
+	InheritedRoles       []string `json:"inherited_roles,omitempty"`
+	WithReplication      *bool    `json:"with_replication,omitempty"`
+	RequireWhereOnDelete string   `json:"require_where_on_delete,omitempty"`
+	RequireWhereOnUpdate string   `json:"require_where_on_update,omitempty"`
+}
+
+// UpdateRoleRequest is the PATCH body; unset fields are left as they are.
+type UpdateRoleRequest struct {
+	Name                 *string `json:"name,omitempty"`
+	RequireWhereOnDelete *string `json:"require_where_on_delete,omitempty"`
+	RequireWhereOnUpdate *string `json:"require_where_on_update,omitempty"`
+}
+
+// CreateRole creates a role. The API answers 200 with the role, password
+// included; the role may not be ready yet.
+func (c *Client) CreateRole(ctx context.Context, b Branch, req CreateRoleRequest) (*Role, error) {
+	var out Role
+	if err := c.do(ctx, http.MethodPost, b.path("roles"), nil, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetRole reads one role.
+func (c *Client) GetRole(ctx context.Context, b Branch, id string) (*Role, error) {
+	var out Role
+	if err := c.do(ctx, http.MethodGet, b.path("roles", id), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListRoles reads one page of a branch's roles.
+func (c *Client) ListRoles(ctx context.Context, b Branch, opts ListOptions) (*Page[Role], error) {
+	var out Page[Role]
+	if err := c.do(ctx, http.MethodGet, b.path("roles"), opts.values(), nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListAllRoles reads every page of a branch's roles.
+func (c *Client) ListAllRoles(ctx context.Context, b Branch, opts ListOptions) ([]Role, error) {
+	return listAll(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Role], error) {
+		return c.ListRoles(ctx, b, o)
+	})
+}
+
+// UpdateRole changes a role's name or query-safety settings.
+func (c *Client) UpdateRole(ctx context.Context, b Branch, id string, req UpdateRoleRequest) (*Role, error) {
+	var out Role
+	if err := c.do(ctx, http.MethodPatch, b.path("roles", id), nil, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteRole drops a role. A non-empty successor (a role ID or username)
+// takes over the objects the role owns; without one, the API answers 422
+// when the role still owns objects.
+func (c *Client) DeleteRole(ctx context.Context, b Branch, id, successor string) error {
+	var query url.Values
+	if successor != "" {
+		query = url.Values{"successor": {successor}}
+	}
+	return c.do(ctx, http.MethodDelete, b.path("roles", id), query, nil, nil)
+}
+
+// RenewRole extends a role's expiry.
+func (c *Client) RenewRole(ctx context.Context, b Branch, id string) (*Role, error) {
+	var out Role
+	if err := c.do(ctx, http.MethodPost, b.path("roles", id, "renew"), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ResetRole gives a role a new password, returned in the answer.
+func (c *Client) ResetRole(ctx context.Context, b Branch, id string) (*Role, error) {
+	var out Role
+	if err := c.do(ctx, http.MethodPost, b.path("roles", id, "reset"), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
