@@ -1,0 +1,91 @@
+// Package acctest is the plumbing for acceptance tests: provider factories,
+// a mock PlanetScale API per test, and the provider block pointing at it.
+package acctest
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/provider"
+)
+
+// ProviderFactories serve the provider in-process to the terraform binary
+// the tests run.
+var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"planetscale": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+}
+
+var (
+	terraformOnce sync.Once
+	terraformErr  error
+)
+
+// PreCheck stops a test early when there is no terraform to run. It pins
+// TF_ACC_TERRAFORM_PATH to the terraform found on PATH so that
+// terraform-plugin-testing never falls back to downloading one.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	terraformOnce.Do(func() {
+		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+			if _, err := os.Stat(p); err != nil {
+				terraformErr = fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s: %w", p, err)
+			}
+			return
+		}
+		p, err := exec.LookPath("terraform")
+		if err != nil {
+			terraformErr = fmt.Errorf("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH (%w)", err)
+			return
+		}
+		terraformErr = os.Setenv("TF_ACC_TERRAFORM_PATH", p)
+	})
+	if terraformErr != nil {
+		t.Fatal(terraformErr)
+	}
+	// Terraform would otherwise ask checkpoint-api.hashicorp.com for news.
+	if os.Getenv("CHECKPOINT_DISABLE") == "" {
+		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	}
+}
+
+// Mock is a mock PlanetScale API started for one test.
+type Mock struct {
+	*mockapi.Server
+	URL string // base URL, ending in /v1
+}
+
+// NewMock starts a mock API with the default world (organization "acme",
+// Vitess database "app-db", Postgres database "pg-db", branches "main" and
+// "dev") and stops it when the test ends.
+func NewMock(t *testing.T) *Mock {
+	t.Helper()
+	server := mockapi.NewWithDefaultWorld()
+	ts := httptest.NewServer(server)
+	t.Cleanup(ts.Close)
+	return &Mock{Server: server, URL: ts.URL + "/v1"}
+}
+
+// ProviderConfig is a provider block that points at the mock with a
+// service token.
+func (m *Mock) ProviderConfig() string {
+	return fmt.Sprintf(`
+provider "planetscale" {
+  server_url       = %q
+  service_token_id = %q
+  service_token    = %q
+}
+`, m.URL, mockapi.DefaultServiceTokenID, mockapi.DefaultServiceToken)
+}
+
+// Config is ProviderConfig followed by the given configuration.
+func (m *Mock) Config(config string, args ...any) string {
+	return m.ProviderConfig() + fmt.Sprintf(config, args...)
+}

@@ -1,0 +1,374 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithImportState = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*branchPasswordResource)(nil)
+)
+
+var passwordRoles = []string{"reader", "writer", "admin", "readwriter"}
+
+type branchPasswordResource struct {
+	data *providerData
+}
+
+// NewBranchPasswordResource is the planetscale_branch_password constructor.
+func NewBranchPasswordResource() resource.Resource {
+	return &branchPasswordResource{}
+}
+
+type branchPasswordModel struct {
+	ID                    types.String `tfsdk:"id"`
+	Organization          types.String `tfsdk:"organization"`
+	Database              types.String `tfsdk:"database"`
+	Branch                types.String `tfsdk:"branch"`
+	Name                  types.String `tfsdk:"name"`
+	Role                  types.String `tfsdk:"role"`
+	TTL                   types.Int64  `tfsdk:"ttl"`
+	CIDRs                 types.Set    `tfsdk:"cidrs"`
+	Replica               types.Bool   `tfsdk:"replica"`
+	DirectVtgate          types.Bool   `tfsdk:"direct_vtgate"`
+	Username              types.String `tfsdk:"username"`
+	PlainText             types.String `tfsdk:"plain_text"`
+	ConnectionString      types.String `tfsdk:"connection_string"`
+	AccessHostURL         types.String `tfsdk:"access_host_url"`
+	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
+	CreatedAt             types.String `tfsdk:"created_at"`
+	ExpiresAt             types.String `tfsdk:"expires_at"`
+	Expired               types.Bool   `tfsdk:"expired"`
+	Renewable             types.Bool   `tfsdk:"renewable"`
+}
+
+func (r *branchPasswordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_branch_password"
+}
+
+// branchAttributes are organization, database and branch, shared by both
+// resources: required, validated, and replacing the credential when changed.
+func branchAttributes(engine string) map[string]schema.Attribute {
+	attr := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: what + " Changing it replaces the credential.",
+			Required:            true,
+			Validators:          []validator.String{pathSegment{}},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		}
+	}
+	return map[string]schema.Attribute{
+		"organization": attr("Name of the PlanetScale organization."),
+		"database":     attr("Name of the " + engine + " database."),
+		"branch":       attr("Name of the database branch."),
+	}
+}
+
+// computedString is a computed attribute that keeps its state value across
+// updates, so an in-place change does not show it as "(known after apply)".
+func computedString(description string, sensitive bool) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		Sensitive:           sensitive,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func computedBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func (r *branchPasswordResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := branchAttributes("Vitess (MySQL)")
+	for name, attr := range map[string]schema.Attribute{
+		"id": computedString("ID of the password in PlanetScale.", false),
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Display name of the password. When omitted, PlanetScale generates one and it is kept. Changing it renames the password in place; the secret stays the same.",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"role": schema.StringAttribute{
+			MarkdownDescription: "Database role of the password: `reader`, `writer`, `readwriter` or `admin`. When omitted, the API's default (`admin`) is recorded. Changing it replaces the password.",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(passwordRoles...)},
+			PlanModifiers: []planmodifier.String{
+				stringplanmodifier.UseStateForUnknown(),
+				stringplanmodifier.RequiresReplace(),
+			},
+		},
+		"ttl": schema.Int64Attribute{
+			MarkdownDescription: "Time to live in seconds; the password stops working that long after it is created. Omit for a password that never expires. " +
+				"Changing it replaces the password. An expired password is replaced on the next apply.",
+			Optional:      true,
+			Validators:    []validator.Int64{int64validator.AtLeast(1)},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"cidrs": schema.SetAttribute{
+			MarkdownDescription: "IP addresses or CIDR ranges (IPv4 or IPv6) allowed to use the password. Omit to allow any address. Changing it replaces the password; order does not matter.",
+			ElementType:         types.StringType,
+			Optional:            true,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(cidr{}),
+			},
+			PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+		},
+		"replica": schema.BoolAttribute{
+			MarkdownDescription: "Whether the password connects to a read replica. Defaults to `false`. Changing it replaces the password.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"direct_vtgate": schema.BoolAttribute{
+			MarkdownDescription: "Whether the password connects directly to a VTGate, bypassing load balancers. Defaults to `false`. Changing it replaces the password.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"username":   computedString("MySQL username of the password.", false),
+		"plain_text": computedString("The password itself. PlanetScale returns it only when the password is created, so it is null after `terraform import`. Read it with `terraform output -raw`.", true),
+		"connection_string": computedString("A MySQL URL, `mysql://<username>:<plain_text>@<access_host_url>/<database>?sslaccept=strict`, "+
+			"for a MySQL client or a `DATABASE_URL`. Null when `plain_text` is (after import).", true),
+		"access_host_url":          computedString("Host to connect to.", false),
+		"access_host_regional_url": computedString("Regional host to connect to.", false),
+		"created_at":               computedString("When the password was created (RFC 3339).", false),
+		"expires_at":               computedString("When the password expires (RFC 3339); null when it has no `ttl`.", false),
+		"expired":                  computedBool("Whether the password has expired. An expired password is planned for replacement."),
+		"renewable":                computedBool("Whether the password can be renewed (it has a `ttl` and has not expired)."),
+	} {
+		attrs[name] = attr
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A password for a PlanetScale Vitess (MySQL) database branch. " +
+			"The secret (`plain_text`) is returned by the API only when the password is created and is stored in state as a sensitive value.",
+		Attributes: attrs,
+	}
+}
+
+func (r *branchPasswordResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFromProviderData(req, &resp.Diagnostics)
+}
+
+func (m *branchPasswordModel) branch() planetscale.Branch {
+	return planetscale.Branch{
+		Organization: m.Organization.ValueString(),
+		Database:     m.Database.ValueString(),
+		Branch:       m.Branch.ValueString(),
+	}
+}
+
+func (m *branchPasswordModel) object() string {
+	if m.ID.IsNull() || m.ID.IsUnknown() {
+		return "branch password on " + m.branch().String()
+	}
+	return "branch password " + m.branch().String() + "/" + m.ID.ValueString()
+}
+
+// passwordCreateRequest maps the planned model to the API's create body.
+func passwordCreateRequest(ctx context.Context, m *branchPasswordModel) (planetscale.CreatePasswordRequest, diag.Diagnostics) {
+	req := planetscale.CreatePasswordRequest{
+		Name:         m.Name.ValueString(),
+		Role:         m.Role.ValueString(),
+		TTL:          m.TTL.ValueInt64Pointer(),
+		Replica:      m.Replica.ValueBoolPointer(),
+		DirectVtgate: m.DirectVtgate.ValueBoolPointer(),
+	}
+	var diags diag.Diagnostics
+	if !m.CIDRs.IsNull() && !m.CIDRs.IsUnknown() {
+		diags = m.CIDRs.ElementsAs(ctx, &req.CIDRs, false)
+		sort.Strings(req.CIDRs)
+	}
+	return req, diags
+}
+
+// applyPassword copies an API password into the model. The plaintext is
+// taken only when the API sent it (create); otherwise the state's is kept.
+func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.Password) diag.Diagnostics {
+	m.ID = types.StringValue(p.ID)
+	m.Name = types.StringValue(p.Name)
+	m.Role = types.StringValue(p.Role)
+	m.TTL = types.Int64PointerValue(p.TTLSeconds)
+	m.Replica = types.BoolValue(p.Replica)
+	m.DirectVtgate = types.BoolValue(p.DirectVtgate)
+	m.Username = types.StringValue(p.Username)
+	m.AccessHostURL = types.StringValue(p.AccessHostURL)
+	m.AccessHostRegionalURL = stringOrNull(p.AccessHostRegionalURL)
+	m.CreatedAt = types.StringValue(p.CreatedAt)
+	m.ExpiresAt = stringPtrValue(p.ExpiresAt)
+	m.Expired = types.BoolValue(isExpired(p.Expired, p.ExpiresAt))
+	m.Renewable = types.BoolValue(p.Renewable)
+	if p.PlainText != nil {
+		m.PlainText = types.StringValue(*p.PlainText)
+	}
+	if m.PlainText.IsUnknown() {
+		m.PlainText = types.StringNull()
+	}
+	m.ConnectionString = types.StringNull()
+	if !m.PlainText.IsNull() {
+		m.ConnectionString = types.StringValue(connectionURL("mysql", p.Username, m.PlainText.ValueString(),
+			p.AccessHostURL, m.Database.ValueString(), "sslaccept=strict"))
+	}
+
+	var diags diag.Diagnostics
+	m.CIDRs = types.SetNull(types.StringType)
+	if len(p.CIDRs) > 0 {
+		m.CIDRs, diags = types.SetValueFrom(ctx, types.StringType, p.CIDRs)
+	}
+	return diags
+}
+
+func (r *branchPasswordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan branchPasswordModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	body, diags := passwordCreateRequest(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	created, err := r.data.client.CreatePassword(ctx, plan.branch(), body)
+	if err != nil {
+		b := plan.branch()
+		resp.Diagnostics.AddError("Error Creating Branch Password", apiErrorDetail(plan.object(), err, r.data,
+			"connect_branch (connect_production_branch for a production branch)",
+			fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Vitess (MySQL) database "+
+				"(Postgres databases use planetscale_postgres_role). Check the three names and that the token can see the database.",
+				b.Branch, b.Database, b.Organization, b.Database)))
+		return
+	}
+	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
+	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state branchPasswordModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
+	if planetscale.IsNotFound(err) {
+		tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Branch Password", apiErrorDetail(state.object(), err, r.data,
+			"read_branch", "The password's branch or database no longer exists."))
+		return
+	}
+	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *branchPasswordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, state branchPasswordModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Everything but the name forces replacement, so the name is all an
+	// update can change.
+	if plan.Name.Equal(state.Name) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	updated, err := r.data.client.UpdatePassword(ctx, state.branch(), state.ID.ValueString(),
+		planetscale.UpdatePasswordRequest{Name: plan.Name.ValueStringPointer()})
+	if err != nil {
+		resp.Diagnostics.AddError("Error Updating Branch Password", apiErrorDetail(state.object(), err, r.data,
+			"connect_branch", "The password no longer exists; run terraform apply again to create it."))
+		return
+	}
+	plan.PlainText = state.PlainText
+	resp.Diagnostics.Append(applyPassword(ctx, &plan, updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *branchPasswordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state branchPasswordModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeletePassword(ctx, state.branch(), state.ID.ValueString())
+	if err != nil && !planetscale.IsNotFound(err) {
+		resp.Diagnostics.AddError("Error Deleting Branch Password", apiErrorDetail(state.object(), err, r.data,
+			"delete_branch_password (delete_production_branch_password for a production branch)", ""))
+	}
+}
+
+func (r *branchPasswordResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, "branch password", "plain_text", req, resp)
+}
+
+// ModifyPlan replaces an expired password: the dead credential is deleted
+// and a live one created in its place.
+func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planExpiredReplacement(ctx, req, resp, "branch password")
+}
+
+// planExpiredReplacement is shared by both resources: when the state says the
+// credential expired, plan "expired" as unknown and require replacement on
+// it, so the plan shows why the credential is replaced.
+func planExpiredReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind string) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var expired types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expired"), &expired)...)
+	if !expired.ValueBool() {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expired"), types.BoolUnknown())...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expired"))
+	tflog.Info(ctx, "credential expired; planning replacement", map[string]any{"kind": kind, "id": id.ValueString()})
+}

@@ -1,0 +1,527 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+const passwordAddr = "planetscale_branch_password.test"
+
+// passwordsLeft is a CheckDestroy: the mock must hold no password.
+func passwordsLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := mock.Passwords(); len(left) != 0 {
+			return fmt.Errorf("mock still holds %d password(s) after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// stateID reads the resource's ID from state.
+func stateID(s *terraform.State, addr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.ID, nil
+}
+
+func TestAccBranchPassword_basic(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "app"
+  role         = "reader"
+  ttl          = 3600
+  cidrs        = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(passwordAddr, tfjsonpath.New("plain_text")),
+					statecheck.ExpectSensitiveValue(passwordAddr, tfjsonpath.New("connection_string")),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("plain_text"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_.+`))),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("username"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("role"), knownvalue.StringExact("reader")),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("renewable"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("replica"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("connection_string"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^mysql://[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.connect\.psdb\.cloud/app-db\?sslaccept=strict$`))),
+				},
+				Check: func(s *terraform.State) error {
+					posts := mock.Requests(mockapi.RouteCreatePassword)
+					if len(posts) != 1 {
+						return fmt.Errorf("mock saw %d create requests, want 1", len(posts))
+					}
+					want := map[string]any{
+						"name": "app", "role": "reader", "ttl": float64(3600),
+						"cidrs":   []any{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"},
+						"replica": false, "direct_vtgate": false,
+					}
+					if got := fmt.Sprint(posts[0].Body); got != fmt.Sprint(want) {
+						return fmt.Errorf("create body = %s, want %s", got, fmt.Sprint(want))
+					}
+					if n := mock.RequestCount(mockapi.RouteGetPassword); n != 0 {
+						return fmt.Errorf("create made %d extra GET request(s)", n)
+					}
+					id, err := stateID(s, passwordAddr)
+					if err != nil {
+						return err
+					}
+					stored, ok := mock.Password(id)
+					if !ok {
+						return fmt.Errorf("password %s not in the mock", id)
+					}
+					return resource.TestCheckResourceAttr(passwordAddr, "plain_text", stored.PlainText)(s)
+				},
+			},
+			{
+				// The same configuration plans nothing.
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "app"
+  role         = "reader"
+  ttl          = 3600
+  cidrs        = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]
+}
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_defaults(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The API's defaults are recorded, so the next plan is empty.
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("role"), knownvalue.StringExact("admin")),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("cidrs"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("renewable"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					body := mock.Requests(mockapi.RouteCreatePassword)[0].Body
+					if want := "map[direct_vtgate:false replica:false]"; fmt.Sprint(body) != want {
+						return fmt.Errorf("create body = %v, want %s", body, want)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func passwordConfig(mock *acctest.Mock, org, db, branch, name, role string, ttl int, cidrs string, replica, vtgate bool) string {
+	return mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization  = %q
+  database      = %q
+  branch        = %q
+  name          = %q
+  role          = %q
+  ttl           = %d
+  cidrs         = %s
+  replica       = %t
+  direct_vtgate = %t
+}
+`, org, db, branch, name, role, ttl, cidrs, replica, vtgate)
+}
+
+func TestAccBranchPassword_update(t *testing.T) {
+	mock := acctest.NewMock(t)
+	samePlainText := statecheck.CompareValue(compare.ValuesSame())
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: passwordConfig(mock, "acme", "app-db", "main", "before", "writer", 600, `["10.0.0.0/8", "10.1.0.0/16"]`, false, false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					samePlainText.AddStateValue(passwordAddr, tfjsonpath.New("plain_text")),
+					sameID.AddStateValue(passwordAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config: passwordConfig(mock, "acme", "app-db", "main", "after", "writer", 600, `["10.0.0.0/8", "10.1.0.0/16"]`, false, false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+						// Stable computed values keep their state value: the
+						// rename is a one-line update.
+						plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("username"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+						plancheck.ExpectSensitiveValue(passwordAddr, tfjsonpath.New("plain_text")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("after")),
+					samePlainText.AddStateValue(passwordAddr, tfjsonpath.New("plain_text")),
+					sameID.AddStateValue(passwordAddr, tfjsonpath.New("id")),
+				},
+				Check: func(s *terraform.State) error {
+					patches := mock.Requests(mockapi.RouteUpdatePassword)
+					if len(patches) != 1 || fmt.Sprint(patches[0].Body) != "map[name:after]" {
+						return fmt.Errorf("PATCH requests = %+v, want one with only the name", patches)
+					}
+					if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
+						return fmt.Errorf("a rename created a password (%d creates)", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Reordering a set plans nothing.
+				Config: passwordConfig(mock, "acme", "app-db", "main", "after", "writer", 600, `["10.1.0.0/16", "10.0.0.0/8"]`, false, false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_replace(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.AddDatabase("acme", "other-db", mockapi.Vitess, "main")
+	mock.AddDatabase("globex", "app-db", mockapi.Vitess, "main")
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	step := func(config string) resource.TestStep {
+		return resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionReplace)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(passwordAddr, tfjsonpath.New("id"))},
+		}
+	}
+	cidrs := `["10.0.0.0/8"]`
+	first := passwordConfig(mock, "acme", "app-db", "main", "pw", "reader", 600, cidrs, false, false)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config:            first,
+				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(passwordAddr, tfjsonpath.New("id"))},
+			},
+			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 600, cidrs, false, false)),             // role
+			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, cidrs, false, false)),             // ttl
+			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, false, false)), // cidrs
+			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, false)),  // replica
+			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)),   // direct_vtgate
+			step(passwordConfig(mock, "acme", "app-db", "dev", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)),    // branch
+			step(passwordConfig(mock, "acme", "other-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)), // database
+			step(passwordConfig(mock, "globex", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)), // organization
+		},
+	})
+}
+
+func TestAccBranchPassword_import(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "imported"
+  role         = "readwriter"
+  ttl          = 86400
+  cidrs        = ["198.51.100.0/24"]
+}
+`)
+	importID := func(s *terraform.State) (string, error) {
+		id, err := stateID(s, passwordAddr)
+		return "acme/app-db/main/" + id, err
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// terraform import: everything but the secret matches.
+				ResourceName:            passwordAddr,
+				ImportState:             true,
+				ImportStateIdFunc:       importID,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"plain_text", "connection_string"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["plain_text"] != "" {
+						return fmt.Errorf("imported plain_text = %q, want null", states[0].Attributes["plain_text"])
+					}
+					return nil
+				},
+			},
+			{
+				// An import {} block with the same configuration plans a
+				// no-op import: no phantom diff.
+				Config:            config,
+				ResourceName:      passwordAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: importID,
+			},
+			{
+				ResourceName:  passwordAddr,
+				ImportState:   true,
+				ImportStateId: "acme/app-db/main",
+				ExpectError:   regexp.MustCompile(`organization/database/branch/id`),
+			},
+			{
+				ResourceName:  passwordAddr,
+				ImportState:   true,
+				ImportStateId: "acme//main/abc",
+				ExpectError:   regexp.MustCompile(`database is empty`),
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_importThenEmptyPlan(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				// A password made outside Terraform, imported into state.
+				PreConfig: func() { id = createPasswordOutOfBand(t, mock) },
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "reader"
+  ttl          = 7200
+}
+`),
+				ResourceName:       passwordAddr,
+				ImportState:        true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return "acme/app-db/main/" + id, nil },
+				ImportStatePersist: true,
+			},
+			{
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "reader"
+  ttl          = 7200
+}
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("plain_text"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("connection_string"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(7200)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_drift(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  ttl          = 3600
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				// Deleted behind Terraform's back: the plan creates it again.
+				Config: config,
+				Check: func(s *terraform.State) error {
+					id, err := stateID(s, passwordAddr)
+					if err == nil && !mock.RemovePassword(id) {
+						err = fmt.Errorf("password %s not in the mock", id)
+					}
+					return err
+				},
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				// Expired: the plan replaces it.
+				Config: config,
+				Check: func(s *terraform.State) error {
+					id, err := stateID(s, passwordAddr)
+					if err == nil && !mock.ExpirePassword(id) {
+						err = fmt.Errorf("password %s not in the mock", id)
+					}
+					return err
+				},
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionReplace)},
+				},
+			},
+			{
+				// Applying replaces the dead password with a live one.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(mock.Passwords()); n != 1 {
+						return fmt.Errorf("mock holds %d passwords, want only the live one", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_validation(t *testing.T) {
+	mock := acctest.NewMock(t)
+	invalid := func(attrs, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  %s
+}
+`, attrs),
+			PlanOnly:    true,
+			ExpectError: errorLike(want),
+		}
+	}
+	const where = `organization = "acme"
+  database = "app-db"
+  branch = "main"`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			invalid(where+"\n role = \"owner\"", `Attribute role value must be one of.*"owner"`),
+			invalid(where+"\n ttl = 0", `Attribute ttl value must be at least 1, got: 0`),
+			invalid(where+"\n cidrs = [\"10.0.0.0/33\"]", `"10\.0\.0\.0/33" in cidrs is not valid`),
+			invalid(where+"\n cidrs = [\"not-an-ip\"]", `"not-an-ip" in cidrs is not valid.*IP address or CIDR range`),
+			invalid(where+"\n cidrs = []", `Attribute cidrs set must contain at least 1 elements`),
+			invalid(where+"\n name = \"\"", `Attribute name string length must be at least 1`),
+			invalid(`organization = ""
+  database = "app-db"
+  branch = "main"`, `organization must not be empty`),
+			invalid(`organization = "acme"
+  database = "acme/app-db"
+  branch = "main"`, `database is "acme/app-db", which contains "/"`),
+			invalid(`organization = "acme"
+  database = "app-db"
+  branch = " "`, `branch must not be empty`),
+		},
+	})
+	if n := mock.RequestCount(""); n != 0 {
+		t.Errorf("validation made %d API request(s); it must fail at plan time without any", n)
+	}
+}
+
+func TestAccBranchPassword_apiErrors(t *testing.T) {
+	badToken := acctest.NewMock(t)
+	badToken.SetServiceToken("other-id", "other-token")
+	create := func(m *acctest.Mock, db, branch string) string {
+		return m.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = %q
+  branch       = %q
+}
+`, db, branch)
+	}
+	good := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      create(good, "app-db", "nope"),
+				ExpectError: errorLike(`acme/app-db/nope: PlanetScale answered HTTP 404 \(not_found\): Not Found.*found no branch "nope" in database "app-db" of organization "acme"`),
+			},
+			{
+				Config:      create(good, "pg-db", "main"),
+				ExpectError: errorLike(`HTTP 404.*"pg-db" is not a Vitess \(MySQL\) database`),
+			},
+			{
+				Config: create(badToken, "app-db", "main"),
+				ExpectError: errorLike(`HTTP 401 \(unauthorized\).*service token from provider attribute service_token_id.*` +
+					`and provider attribute service_token.*connect_branch`),
+			},
+		},
+	})
+}
+
+func createPasswordOutOfBand(t *testing.T, mock *acctest.Mock) string {
+	t.Helper()
+	c := newAPIClient(t, mock)
+	ttl := int64(7200)
+	p, err := c.CreatePassword(context.Background(), vitessMain, createPasswordRequest("reader", &ttl))
+	if err != nil {
+		t.Fatalf("creating a password out of band: %v", err)
+	}
+	return p.ID
+}

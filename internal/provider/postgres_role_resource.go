@@ -1,0 +1,423 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithImportState = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*postgresRoleResource)(nil)
+)
+
+// inheritableRoles are the API document's values plus pscale_managed, which
+// older versions of the document list.
+var inheritableRoles = []string{
+	"pg_checkpoint", "pg_create_subscription", "pg_maintain", "pg_monitor",
+	"pg_read_all_data", "pg_read_all_settings", "pg_read_all_stats",
+	"pg_signal_backend", "pg_stat_scan_tables", "pg_use_reserved_connections",
+	"pg_write_all_data", "postgres", "pscale_managed",
+}
+
+var querySafetyValues = []string{"off", "warn", "on"}
+
+// roleReadyTimeout bounds how long Create waits for a new role to be ready.
+const roleReadyTimeout = 2 * time.Minute
+
+type postgresRoleResource struct {
+	data *providerData
+	// pollInterval is the first wait between readiness checks; tests shorten it.
+	pollInterval time.Duration
+}
+
+// NewPostgresRoleResource is the planetscale_postgres_role constructor.
+func NewPostgresRoleResource() resource.Resource {
+	return &postgresRoleResource{pollInterval: 500 * time.Millisecond}
+}
+
+type postgresRoleModel struct {
+	ID                   types.String `tfsdk:"id"`
+	Organization         types.String `tfsdk:"organization"`
+	Database             types.String `tfsdk:"database"`
+	Branch               types.String `tfsdk:"branch"`
+	Name                 types.String `tfsdk:"name"`
+	TTL                  types.Int64  `tfsdk:"ttl"`
+	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
+	WithReplication      types.Bool   `tfsdk:"with_replication"`
+	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
+	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
+	Successor            types.String `tfsdk:"successor"`
+	Username             types.String `tfsdk:"username"`
+	Password             types.String `tfsdk:"password"`
+	ConnectionString     types.String `tfsdk:"connection_string"`
+	AccessHostURL        types.String `tfsdk:"access_host_url"`
+	DatabaseName         types.String `tfsdk:"database_name"`
+	CreatedAt            types.String `tfsdk:"created_at"`
+	ExpiresAt            types.String `tfsdk:"expires_at"`
+	Expired              types.Bool   `tfsdk:"expired"`
+}
+
+func (r *postgresRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_postgres_role"
+}
+
+func querySafetyAttribute(statement string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Whether %s statements without a `WHERE` clause are allowed: `off` (allowed), `warn` or `on` (refused). "+
+			"When omitted, the current setting (PlanetScale's default is `off`) is kept. Updated in place.", statement),
+		Optional:      true,
+		Computed:      true,
+		Validators:    []validator.String{stringvalidator.OneOf(querySafetyValues...)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func (r *postgresRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := branchAttributes("Postgres")
+	for name, attr := range map[string]schema.Attribute{
+		"id": computedString("ID of the role in PlanetScale.", false),
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Display name of the role. When omitted, PlanetScale's generated name is kept. Changing it renames the role in place; the password stays the same.",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"ttl": schema.Int64Attribute{
+			MarkdownDescription: "Time to live in seconds, counted from creation. Omit for a role that never expires. Changing it replaces the role. An expired role is replaced on the next apply.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"inherited_roles": schema.SetAttribute{
+			MarkdownDescription: "Postgres roles the credentials inherit, such as `pg_read_all_data` or `pg_write_all_data`. One of: `" +
+				strings.Join(inheritableRoles, "`, `") + "`. Changing it replaces the role; order does not matter.",
+			ElementType: types.StringType,
+			Optional:    true,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf(inheritableRoles...)),
+			},
+			PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+		},
+		"with_replication": schema.BoolAttribute{
+			MarkdownDescription: "Whether the role has the Postgres `REPLICATION` attribute. Defaults to `false`. Changing it replaces the role.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"require_where_on_delete": querySafetyAttribute("`DELETE`"),
+		"require_where_on_update": querySafetyAttribute("`UPDATE`"),
+		"successor": schema.StringAttribute{
+			MarkdownDescription: "Role (ID, or username with or without the branch suffix) that takes ownership of this role's objects when this role is destroyed. " +
+				"Without it, destroying a role that still owns objects fails. Changing it only changes state; no API call is made until destroy.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"username": computedString("Postgres username of the role.", false),
+		"password": computedString("The role's password. PlanetScale returns it only when the role is created, so it is null after `terraform import`. Read it with `terraform output -raw`.", true),
+		"connection_string": computedString("A Postgres URL, `postgresql://<username>:<password>@<access_host_url>:5432/<database_name>?sslmode=verify-full`, "+
+			"for `psql` or a `DATABASE_URL`. Null when `password` is (after import).", true),
+		"access_host_url": computedString("Host to connect to.", false),
+		"database_name":   computedString("Name of the Postgres database to connect to.", false),
+		"created_at":      computedString("When the role was created (RFC 3339).", false),
+		"expires_at":      computedString("When the role expires (RFC 3339); null when it has no `ttl`.", false),
+		"expired":         computedBool("Whether the role has expired. An expired role is planned for replacement."),
+	} {
+		attrs[name] = attr
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Credentials (a Postgres role) for a PlanetScale Postgres database branch. " +
+			"The secret (`password`) is returned by the API only when the role is created and is stored in state as a sensitive value.",
+		Attributes: attrs,
+	}
+}
+
+func (r *postgresRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = clientFromProviderData(req, &resp.Diagnostics)
+}
+
+func (m *postgresRoleModel) branch() planetscale.Branch {
+	return planetscale.Branch{
+		Organization: m.Organization.ValueString(),
+		Database:     m.Database.ValueString(),
+		Branch:       m.Branch.ValueString(),
+	}
+}
+
+func (m *postgresRoleModel) object() string {
+	if m.ID.IsNull() || m.ID.IsUnknown() {
+		return "Postgres role on " + m.branch().String()
+	}
+	return "Postgres role " + m.branch().String() + "/" + m.ID.ValueString()
+}
+
+// roleCreateRequest maps the planned model to the API's create body.
+func roleCreateRequest(ctx context.Context, m *postgresRoleModel) (planetscale.CreateRoleRequest, diag.Diagnostics) {
+	req := planetscale.CreateRoleRequest{
+		TTL:             m.TTL.ValueInt64Pointer(),
+		WithReplication: m.WithReplication.ValueBoolPointer(),
+	}
+	if !m.Name.IsUnknown() {
+		req.Name = m.Name.ValueString()
+	}
+	if !m.RequireWhereOnDelete.IsUnknown() {
+		req.RequireWhereOnDelete = m.RequireWhereOnDelete.ValueString()
+	}
+	if !m.RequireWhereOnUpdate.IsUnknown() {
+		req.RequireWhereOnUpdate = m.RequireWhereOnUpdate.ValueString()
+	}
+	var diags diag.Diagnostics
+	if !m.InheritedRoles.IsNull() && !m.InheritedRoles.IsUnknown() {
+		diags = m.InheritedRoles.ElementsAs(ctx, &req.InheritedRoles, false)
+		sort.Strings(req.InheritedRoles)
+	}
+	return req, diags
+}
+
+// roleUpdateRequest holds only what changed between state and plan; ok is
+// false when nothing the API stores changed (a new successor, say).
+func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRoleRequest, ok bool) {
+	changed := func(p, s types.String) *string {
+		if p.IsUnknown() || p.Equal(s) {
+			return nil
+		}
+		ok = true
+		return p.ValueStringPointer()
+	}
+	req.Name = changed(plan.Name, state.Name)
+	req.RequireWhereOnDelete = changed(plan.RequireWhereOnDelete, state.RequireWhereOnDelete)
+	req.RequireWhereOnUpdate = changed(plan.RequireWhereOnUpdate, state.RequireWhereOnUpdate)
+	return req, ok
+}
+
+// applyRole copies an API role into the model. The password is taken only
+// when the API sent it (create); otherwise the state's is kept. The API's
+// ttl is the time left, not the TTL asked for, so it is never copied; only
+// an imported role (no ttl in state) gets one, from its expiry.
+func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) diag.Diagnostics {
+	m.ID = types.StringValue(ro.ID)
+	m.Name = types.StringValue(ro.Name)
+	m.WithReplication = types.BoolValue(ro.WithReplication)
+	m.RequireWhereOnDelete = types.StringValue(ro.QuerySafetySettings.RequireWhereOnDelete)
+	m.RequireWhereOnUpdate = types.StringValue(ro.QuerySafetySettings.RequireWhereOnUpdate)
+	m.Username = types.StringValue(ro.Username)
+	m.AccessHostURL = types.StringValue(ro.AccessHostURL)
+	m.DatabaseName = types.StringValue(ro.DatabaseName)
+	m.CreatedAt = types.StringValue(ro.CreatedAt)
+	m.ExpiresAt = stringPtrValue(ro.ExpiresAt)
+	m.Expired = types.BoolValue(isExpired(ro.Expired, ro.ExpiresAt))
+	if m.TTL.IsNull() || m.TTL.IsUnknown() {
+		m.TTL = types.Int64PointerValue(ttlFromTimes(ro.CreatedAt, ro.ExpiresAt))
+	}
+	if ro.Password != nil {
+		m.Password = types.StringValue(*ro.Password)
+	}
+	if m.Password.IsUnknown() {
+		m.Password = types.StringNull()
+	}
+	m.ConnectionString = types.StringNull()
+	if !m.Password.IsNull() {
+		m.ConnectionString = types.StringValue(connectionURL("postgresql", ro.Username, m.Password.ValueString(),
+			net.JoinHostPort(ro.AccessHostURL, "5432"), ro.DatabaseName, "sslmode=verify-full"))
+	}
+
+	var diags diag.Diagnostics
+	m.InheritedRoles = types.SetNull(types.StringType)
+	if len(ro.InheritedRoles) > 0 {
+		m.InheritedRoles, diags = types.SetValueFrom(ctx, types.StringType, ro.InheritedRoles)
+	}
+	return diags
+}
+
+// ttlFromTimes recovers the TTL a role was created with.
+func ttlFromTimes(createdAt string, expiresAt *string) *int64 {
+	if expiresAt == nil {
+		return nil
+	}
+	created, err1 := time.Parse(time.RFC3339, createdAt)
+	expires, err2 := time.Parse(time.RFC3339, *expiresAt)
+	if err1 != nil || err2 != nil || !expires.After(created) {
+		return nil
+	}
+	ttl := int64(expires.Sub(created).Round(time.Second) / time.Second)
+	return &ttl
+}
+
+// roleGone reports a role that the API still answers for but that no longer
+// exists as a database role.
+func roleGone(ro *planetscale.Role) bool {
+	return ro.DroppedAt != nil || ro.DeletedAt != nil
+}
+
+func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan postgresRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	body, diags := roleCreateRequest(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	created, err := r.data.client.CreateRole(ctx, plan.branch(), body)
+	if err != nil {
+		b := plan.branch()
+		resp.Diagnostics.AddError("Error Creating Postgres Role", apiErrorDetail(plan.object(), err, r.data,
+			"connect_branch (connect_production_branch for a production branch)",
+			fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Postgres database "+
+				"(Vitess databases use planetscale_branch_password). Check the three names and that the token can see the database.",
+				b.Branch, b.Database, b.Organization, b.Database)))
+		return
+	}
+	tflog.Debug(ctx, "created Postgres role", map[string]any{"id": created.ID, "branch": plan.branch().String(), "ready": created.Ready})
+	resp.Diagnostics.Append(applyRole(ctx, &plan, created)...)
+
+	if !created.Ready {
+		ready, err := r.waitReady(ctx, plan.branch(), created.ID)
+		if err != nil {
+			// Keep the role (and its password) in state so Terraform taints
+			// it instead of losing track of a live credential.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.AddError("Postgres Role Not Ready",
+				fmt.Sprintf("%s was created but did not become ready: %v. It is saved in state as tainted; the next apply replaces it.", plan.object(), err))
+			return
+		}
+		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// waitReady polls a new role until the API reports it ready, with a growing
+// interval, bounded by roleReadyTimeout and the context.
+func (r *postgresRoleResource) waitReady(ctx context.Context, b planetscale.Branch, id string) (*planetscale.Role, error) {
+	ctx, cancel := context.WithTimeout(ctx, roleReadyTimeout)
+	defer cancel()
+	interval := r.pollInterval
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("still not ready after %s", roleReadyTimeout)
+		case <-time.After(interval):
+		}
+		ro, err := r.data.client.GetRole(ctx, b, id)
+		if err != nil {
+			return nil, err
+		}
+		if ro.Ready {
+			return ro, nil
+		}
+		interval = min(interval*2, 10*time.Second)
+	}
+}
+
+func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state postgresRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ro, err := r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
+	if planetscale.IsNotFound(err) || (err == nil && roleGone(ro)) {
+		tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Postgres Role", apiErrorDetail(state.object(), err, r.data,
+			"read_branch", "The role's branch or database no longer exists."))
+		return
+	}
+	resp.Diagnostics.Append(applyRole(ctx, &state, ro)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, state postgresRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, changed := roleUpdateRequest(&plan, &state)
+	if !changed {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	updated, err := r.data.client.UpdateRole(ctx, state.branch(), state.ID.ValueString(), body)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Updating Postgres Role", apiErrorDetail(state.object(), err, r.data,
+			"connect_branch", "The role no longer exists; run terraform apply again to create it."))
+		return
+	}
+	plan.Password = state.Password
+	plan.TTL = state.TTL
+	resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state postgresRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeleteRole(ctx, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
+	var apiErr *planetscale.APIError
+	switch {
+	case err == nil || planetscale.IsNotFound(err):
+		return
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && state.Successor.IsNull():
+		resp.Diagnostics.AddError("Error Deleting Postgres Role", apiStatus(state.object(), apiErr)+
+			fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
+				"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the API's reassign endpoint).", state.Username.ValueString()))
+	default:
+		resp.Diagnostics.AddError("Error Deleting Postgres Role", apiErrorDetail(state.object(), err, r.data,
+			"delete_branch_password (delete_production_branch_password for a production branch)", ""))
+	}
+}
+
+func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, "Postgres role", "password", req, resp)
+}
+
+func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planExpiredReplacement(ctx, req, resp, "Postgres role")
+}

@@ -1,0 +1,221 @@
+// Package provider implements the planetscale Terraform provider on the
+// terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// Environment variables read when the matching attribute is not set.
+const (
+	envServiceTokenID = "PLANETSCALE_SERVICE_TOKEN_ID"
+	envServiceToken   = "PLANETSCALE_SERVICE_TOKEN"
+	envAccessToken    = "PLANETSCALE_ACCESS_TOKEN"
+	envServerURL      = "PLANETSCALE_SERVER_URL"
+)
+
+var _ provider.Provider = (*planetscaleProvider)(nil)
+
+type planetscaleProvider struct {
+	version string
+}
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &planetscaleProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	ServiceTokenID types.String `tfsdk:"service_token_id"`
+	ServiceToken   types.String `tfsdk:"service_token"`
+	AccessToken    types.String `tfsdk:"access_token"`
+	ServerURL      types.String `tfsdk:"server_url"`
+}
+
+// providerData is what resources receive from Configure.
+type providerData struct {
+	client *planetscale.Client
+	// credentials names where the credentials came from (attributes or
+	// environment variables), never their values, for auth error messages.
+	credentials string
+}
+
+func (p *planetscaleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "planetscale"
+	resp.Version = p.version
+}
+
+func (p *planetscaleProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages PlanetScale database credentials: Vitess/MySQL branch passwords and Postgres roles. " +
+			"Authenticate with a service token (`service_token_id` and `service_token`) or an OAuth access token (`access_token`), not both.",
+		Attributes: map[string]schema.Attribute{
+			"service_token_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the PlanetScale service token. Set together with `service_token`. Falls back to the `" + envServiceTokenID + "` environment variable.",
+				Optional:            true,
+			},
+			"service_token": schema.StringAttribute{
+				MarkdownDescription: "PlanetScale service token. Set together with `service_token_id`. Falls back to the `" + envServiceToken + "` environment variable.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "PlanetScale OAuth access token, sent as `Authorization: Bearer <token>`. Use instead of a service token. Falls back to the `" + envAccessToken + "` environment variable.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"server_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the PlanetScale API. Defaults to `" + planetscale.DefaultBaseURL + "`; falls back to the `" + envServerURL + "` environment variable. " +
+					"Must be `https://`, except for a loopback host (such as the mock API on `http://127.0.0.1:<port>/v1`).",
+				Optional: true,
+			},
+		},
+	}
+}
+
+// setting is one provider setting resolved from configuration or environment.
+type setting struct {
+	attr, env string
+	value     string
+	fromEnv   bool
+}
+
+func (s setting) source() string {
+	if s.fromEnv {
+		return "environment variable " + s.env
+	}
+	return "provider attribute " + s.attr
+}
+
+func resolve(attr, env string, v types.String) setting {
+	if !v.IsNull() && v.ValueString() != "" {
+		return setting{attr: attr, env: env, value: v.ValueString()}
+	}
+	if e := os.Getenv(env); e != "" {
+		return setting{attr: attr, env: env, value: e, fromEnv: true}
+	}
+	return setting{attr: attr, env: env}
+}
+
+func (p *planetscaleProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Values that depend on other resources are unknown during plan.
+	// Resources then receive no client; they are configured again at apply.
+	if cfg.ServiceTokenID.IsUnknown() || cfg.ServiceToken.IsUnknown() || cfg.AccessToken.IsUnknown() || cfg.ServerURL.IsUnknown() {
+		return
+	}
+
+	tokenID := resolve("service_token_id", envServiceTokenID, cfg.ServiceTokenID)
+	token := resolve("service_token", envServiceToken, cfg.ServiceToken)
+	access := resolve("access_token", envAccessToken, cfg.AccessToken)
+	server := resolve("server_url", envServerURL, cfg.ServerURL)
+
+	hasService := tokenID.value != "" || token.value != ""
+	switch {
+	case hasService && access.value != "":
+		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Conflicting PlanetScale Credentials",
+			fmt.Sprintf("Both a service token (%s, %s) and an access token (%s) are set. "+
+				"Use one: unset access_token and %s, or unset service_token_id/service_token and %s/%s.",
+				tokenID.source(), token.source(), access.source(), envAccessToken, envServiceTokenID, envServiceToken))
+	case tokenID.value != "" && token.value == "":
+		resp.Diagnostics.AddAttributeError(path.Root("service_token"), "Incomplete PlanetScale Service Token",
+			fmt.Sprintf("The service token ID is set (%s) but the token is not. Set the service_token attribute or the %s environment variable.",
+				tokenID.source(), envServiceToken))
+	case token.value != "" && tokenID.value == "":
+		resp.Diagnostics.AddAttributeError(path.Root("service_token_id"), "Incomplete PlanetScale Service Token",
+			fmt.Sprintf("The service token is set (%s) but its ID is not. Set the service_token_id attribute or the %s environment variable.",
+				token.source(), envServiceTokenID))
+	case !hasService && access.value == "":
+		resp.Diagnostics.AddError("Missing PlanetScale Credentials",
+			fmt.Sprintf("No credentials were found. Set service_token_id and service_token (or the %s and %s environment variables) "+
+				"to use a service token, or access_token (or %s) to use an OAuth access token.",
+				envServiceTokenID, envServiceToken, envAccessToken))
+	}
+
+	baseURL := planetscale.DefaultBaseURL
+	if server.value != "" {
+		if err := checkServerURL(server.value); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid PlanetScale Server URL",
+				fmt.Sprintf("The %s is %q: %v. Set server_url or %s to an https:// URL such as %s.",
+					server.source(), server.value, err, envServerURL, planetscale.DefaultBaseURL))
+		}
+		baseURL = server.value
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	credentials := fmt.Sprintf("service token from %s and %s", tokenID.source(), token.source())
+	if access.value != "" {
+		credentials = "OAuth access token from " + access.source()
+	}
+	client, err := planetscale.New(planetscale.Config{
+		BaseURL:        baseURL,
+		ServiceTokenID: tokenID.value,
+		ServiceToken:   token.value,
+		AccessToken:    access.value,
+		UserAgent:      fmt.Sprintf("terraform-provider-planetscale/%s (+https://www.terraform.io) Terraform/%s", p.version, req.TerraformVersion),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create PlanetScale API Client", err.Error())
+		return
+	}
+	data := &providerData{client: client, credentials: credentials}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// checkServerURL accepts absolute https URLs, and http only to loopback
+// hosts: credentials must not travel in clear text.
+func checkServerURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL (%v)", err)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("not an absolute http(s) URL")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("plain http:// to the non-loopback host %q would send credentials in clear text", u.Hostname())
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (p *planetscaleProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewBranchPasswordResource,
+		NewPostgresRoleResource,
+	}
+}
+
+func (p *planetscaleProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
