@@ -54,6 +54,9 @@ type Role struct {
 	RequireWhereOnDelete           string
 	RequireWhereOnUpdate           string
 	ExpiresAt                      *time.Time
+	// Dropped is set by DropRole: the API still answers for the role, but
+	// it no longer exists in the database.
+	Dropped bool
 }
 
 func (r *role) snapshot() Role {
@@ -62,7 +65,7 @@ func (r *role) snapshot() Role {
 		Organization: r.org, Database: r.db, Branch: r.branch, TTL: r.ttl,
 		InheritedRoles: slices.Clone(r.inheritedRoles), WithReplication: r.withReplication,
 		RequireWhereOnDelete: r.whereOnDelete, RequireWhereOnUpdate: r.whereOnUpdate,
-		ExpiresAt: r.expiresAt,
+		ExpiresAt: r.expiresAt, Dropped: r.droppedAt != nil,
 	}
 }
 

@@ -1,0 +1,474 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+const roleAddr = "planetscale_postgres_role.test"
+
+// rolesLeft is a CheckDestroy: the mock must hold no live role (a role
+// dropped out of band is gone from the database, and from state).
+func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var left []mockapi.Role
+		for _, ro := range mock.Roles() {
+			if !ro.Dropped {
+				left = append(left, ro)
+			}
+		}
+		if len(left) != 0 {
+			return fmt.Errorf("mock still holds %d role(s) after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+func TestAccPostgresRole_basic(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization            = "acme"
+  database                = "pg-db"
+  branch                  = "main"
+  name                    = "app"
+  ttl                     = 3600
+  inherited_roles         = ["pg_write_all_data", "pg_read_all_data"]
+  require_where_on_delete = "on"
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("password")),
+					statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("connection_string")),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_.+`))),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("username"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_api_`))),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("on")),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_update"), knownvalue.StringExact("off")),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("database_name"), knownvalue.StringExact("postgres")),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("connection_string"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://pscale_api_[a-z0-9]+\.[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.pg\.psdb\.cloud:5432/postgres\?sslmode=verify-full$`))),
+				},
+				Check: func(s *terraform.State) error {
+					posts := mock.Requests(mockapi.RouteCreateRole)
+					if len(posts) != 1 {
+						return fmt.Errorf("mock saw %d create requests, want 1", len(posts))
+					}
+					want := "map[inherited_roles:[pg_read_all_data pg_write_all_data] name:app require_where_on_delete:on ttl:3600 with_replication:false]"
+					if got := fmt.Sprint(posts[0].Body); got != want {
+						return fmt.Errorf("create body = %s, want %s", got, want)
+					}
+					if n := mock.RequestCount(mockapi.RouteGetRole); n != 0 {
+						return fmt.Errorf("create of a ready role made %d GET request(s)", n)
+					}
+					id, err := stateID(s, roleAddr)
+					if err != nil {
+						return err
+					}
+					stored, _ := mock.Role(id)
+					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
+				},
+			},
+			{
+				// Time passes (the API's ttl counts down); the plan stays empty.
+				PreConfig: func() { mock.Advance(600e9) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_waitsForReady(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.SetRolesPendingGets(2)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
+				},
+				Check: func(s *terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteGetRole); n != 2 {
+						return fmt.Errorf("create polled %d times, want 2 (until ready)", n)
+					}
+					id, err := stateID(s, roleAddr)
+					if err != nil {
+						return err
+					}
+					stored, _ := mock.Role(id)
+					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
+				},
+			},
+		},
+	})
+}
+
+func roleConfig(mock *acctest.Mock, org, db, branch, name string, ttl int, inherited string, replication bool, onDelete, onUpdate string) string {
+	return mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization            = %q
+  database                = %q
+  branch                  = %q
+  name                    = %q
+  ttl                     = %d
+  inherited_roles         = %s
+  with_replication        = %t
+  require_where_on_delete = %q
+  require_where_on_update = %q
+}
+`, org, db, branch, name, ttl, inherited, replication, onDelete, onUpdate)
+}
+
+func TestAccPostgresRole_update(t *testing.T) {
+	mock := acctest.NewMock(t)
+	samePassword := statecheck.CompareValue(compare.ValuesSame())
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	keep := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			samePassword.AddStateValue(roleAddr, tfjsonpath.New("password")),
+			sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
+		}
+	}
+	update := func(config string, wantBody string) resource.TestStep {
+		return resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("username"), knownvalue.NotNull()),
+				},
+			},
+			ConfigStateChecks: keep(),
+			Check: func(*terraform.State) error {
+				patches := mock.Requests(mockapi.RouteUpdateRole)
+				if got := fmt.Sprint(patches[len(patches)-1].Body); got != wantBody {
+					return fmt.Errorf("PATCH body = %s, want %s", got, wantBody)
+				}
+				return nil
+			},
+		}
+	}
+	inherited := `["pg_read_all_data", "pg_monitor"]`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config:            roleConfig(mock, "acme", "pg-db", "main", "before", 600, inherited, false, "off", "off"),
+				ConfigStateChecks: keep(),
+			},
+			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "off", "off"), "map[name:after]"),
+			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "warn", "off"), "map[require_where_on_delete:warn]"),
+			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "warn", "on"), "map[require_where_on_update:on]"),
+			{
+				// Reordering inherited_roles plans nothing.
+				Config: roleConfig(mock, "acme", "pg-db", "main", "after", 600, `["pg_monitor", "pg_read_all_data"]`, false, "warn", "on"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_replace(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.AddDatabase("acme", "other-pg", mockapi.Postgres, "main")
+	mock.AddDatabase("globex", "pg-db", mockapi.Postgres, "main")
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	step := func(config string) resource.TestStep {
+		return resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
+		}
+	}
+	r1, r2 := `["pg_read_all_data"]`, `["pg_read_all_data", "pg_write_all_data"]`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config:            roleConfig(mock, "acme", "pg-db", "main", "r", 600, r1, false, "off", "off"),
+				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
+			},
+			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r1, false, "off", "off")),   // ttl
+			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r2, false, "off", "off")),   // inherited_roles
+			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r2, true, "off", "off")),    // with_replication
+			step(roleConfig(mock, "acme", "pg-db", "dev", "r", 900, r2, true, "off", "off")),     // branch
+			step(roleConfig(mock, "acme", "other-pg", "main", "r", 900, r2, true, "off", "off")), // database
+			step(roleConfig(mock, "globex", "pg-db", "main", "r", 900, r2, true, "off", "off")),  // organization
+		},
+	})
+}
+
+func TestAccPostgresRole_successor(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	owner := func(successor string) string {
+		return mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  %s
+}
+`, successor)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			reqs := mock.Requests(mockapi.RouteDeleteRole)
+			if last := reqs[len(reqs)-1]; last.Query.Get("successor") != heir.Username {
+				return fmt.Errorf("last DELETE had successor %q, want %q", last.Query.Get("successor"), heir.Username)
+			}
+			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+				return fmt.Errorf("mock holds %+v, want only the successor", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: owner(""),
+				Check: func(s *terraform.State) error {
+					id, err := stateID(s, roleAddr)
+					if err == nil {
+						mock.SetRoleOwnsObjects(id, true)
+					}
+					return err
+				},
+			},
+			{
+				// Destroying a role that owns objects fails and says what to do.
+				Config:      owner(""),
+				Destroy:     true,
+				ExpectError: errorLike(`Error Deleting Postgres Role.*HTTP 422 \(unprocessable\): Role is still referenced and cannot be dropped\..*Set successor`),
+			},
+			{
+				// Setting successor changes state only: no API call.
+				PreConfig: func() { mock.ResetRequests() },
+				Config:    owner(fmt.Sprintf("successor = %q", heir.Username)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteUpdateRole); n != 0 {
+						return fmt.Errorf("changing successor made %d PATCH request(s)", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_import(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization            = "acme"
+  database                = "pg-db"
+  branch                  = "main"
+  name                    = "imported"
+  ttl                     = 86400
+  inherited_roles         = ["pg_read_all_data"]
+  require_where_on_update = "warn"
+}
+`)
+	importID := func(s *terraform.State) (string, error) {
+		id, err := stateID(s, roleAddr)
+		return "acme/pg-db/main/" + id, err
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Some time later, so the API's ttl (time left) differs from
+				// the configured ttl; import still recovers 86400.
+				PreConfig:               func() { mock.Advance(3600e9) },
+				ResourceName:            roleAddr,
+				ImportState:             true,
+				ImportStateIdFunc:       importID,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"password", "connection_string"},
+			},
+			{
+				Config:            config,
+				ResourceName:      roleAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: importID,
+			},
+			{
+				ResourceName:  roleAddr,
+				ImportState:   true,
+				ImportStateId: "acme/pg-db/main/a/b",
+				ExpectError:   regexp.MustCompile(`organization/database/branch/id`),
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_drift(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  ttl          = 3600
+}
+`)
+	outOfBand := func(change func(string) bool) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			id, err := stateID(s, roleAddr)
+			if err == nil && !change(id) {
+				err = fmt.Errorf("role %s not in the mock", id)
+			}
+			return err
+		}
+	}
+	recreate := resource.ConfigPlanChecks{
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate)},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config, Check: outOfBand(mock.RemoveRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
+			{Config: config, Check: outOfBand(mock.DropRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
+			{
+				Config: config, Check: outOfBand(mock.ExpireRole), ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
+				},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_validation(t *testing.T) {
+	mock := acctest.NewMock(t)
+	invalid := func(attrs, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  %s
+}
+`, attrs),
+			PlanOnly:    true,
+			ExpectError: errorLike(want),
+		}
+	}
+	const where = `organization = "acme"
+  database = "pg-db"
+  branch = "main"`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			invalid(where+"\n inherited_roles = [\"superuser\"]", `inherited_roles.* value must be one of:.*"superuser"`),
+			invalid(where+"\n require_where_on_delete = \"true\"", `require_where_on_delete value must be one of: \["off" "warn" "on"\], got: "true"`),
+			invalid(where+"\n require_where_on_update = \"yes\"", `require_where_on_update value must be one of`),
+			invalid(where+"\n ttl = -1", `Attribute ttl value must be at least 1, got: -1`),
+			invalid(`organization = "acme/x"
+  database = "pg-db"
+  branch = "main"`, `organization is "acme/x", which contains "/"`),
+			invalid(`organization = "acme"
+  database = ""
+  branch = "main"`, `database must not be empty`),
+		},
+	})
+	if n := mock.RequestCount(""); n != 0 {
+		t.Errorf("validation made %d API request(s); it must fail at plan time without any", n)
+	}
+}
+
+func TestAccPostgresRole_apiErrors(t *testing.T) {
+	mock := acctest.NewMock(t)
+	create := func(db string) string {
+		return mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = %q
+  branch       = "main"
+}
+`, db)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      create("app-db"),
+				ExpectError: errorLike(`acme/app-db/main: PlanetScale answered HTTP 404.*"app-db" is not a Postgres database`),
+			},
+			{
+				Config:      create("missing"),
+				ExpectError: errorLike(`found no branch "main" in database "missing" of organization "acme"`),
+			},
+		},
+	})
+}
+
+func createRoleOutOfBand(t *testing.T, mock *acctest.Mock) *planetscale.Role {
+	t.Helper()
+	ro, err := newAPIClient(t, mock).CreateRole(context.Background(), postgresMain, planetscale.CreateRoleRequest{Name: "heir"})
+	if err != nil {
+		t.Fatalf("creating a role out of band: %v", err)
+	}
+	return ro
+}

@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// configure runs the provider's Configure with the given attribute values;
+// a missing key is null, and tftypes.UnknownValue makes it unknown.
+func configure(t *testing.T, values map[string]any) *fwprovider.ConfigureResponse {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp fwprovider.SchemaResponse
+	p.Schema(ctx, fwprovider.SchemaRequest{}, &schemaResp)
+	attrs := map[string]tftypes.Value{}
+	for name := range schemaResp.Schema.Attributes {
+		attrs[name] = tftypes.NewValue(tftypes.String, values[name])
+	}
+	cfg := tfsdk.Config{
+		Schema: schemaResp.Schema,
+		Raw:    tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), attrs),
+	}
+	resp := &fwprovider.ConfigureResponse{}
+	p.Configure(ctx, fwprovider.ConfigureRequest{Config: cfg, TerraformVersion: "1.11.4"}, resp)
+	return resp
+}
+
+func clearEnv(t *testing.T) {
+	for _, env := range []string{envServiceTokenID, envServiceToken, envAccessToken, envServerURL} {
+		t.Setenv(env, "")
+	}
+}
+
+func TestConfigureErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		values map[string]any
+		env    map[string]string
+		attr   string // attribute the error is attached to; "" for none
+		want   []string
+	}{
+		{
+			name: "no credentials",
+			want: []string{"Missing PlanetScale Credentials", "service_token_id", "service_token", envServiceTokenID, envServiceToken, "access_token", envAccessToken},
+		},
+		{
+			name:   "service token ID without token",
+			values: map[string]any{"service_token_id": "id"},
+			attr:   "service_token",
+			want:   []string{"Incomplete PlanetScale Service Token", "provider attribute service_token_id", "service_token attribute", envServiceToken},
+		},
+		{
+			name: "service token from env without ID",
+			env:  map[string]string{envServiceToken: "tok"},
+			attr: "service_token_id",
+			want: []string{"environment variable " + envServiceToken, "service_token_id attribute", envServiceTokenID},
+		},
+		{
+			name:   "service token and access token",
+			values: map[string]any{"service_token_id": "id", "service_token": "tok"},
+			env:    map[string]string{envAccessToken: "oauth"},
+			attr:   "access_token",
+			want:   []string{"Conflicting PlanetScale Credentials", "environment variable " + envAccessToken, "provider attribute service_token_id", envServiceTokenID, envServiceToken},
+		},
+		{
+			name:   "server_url not a URL",
+			values: map[string]any{"access_token": "a", "server_url": "api.planetscale.com"},
+			attr:   "server_url",
+			want:   []string{"Invalid PlanetScale Server URL", "provider attribute server_url", envServerURL, "not an absolute http(s) URL"},
+		},
+		{
+			name:   "server_url with a bad escape",
+			values: map[string]any{"access_token": "a", "server_url": "https://x/%zz"},
+			attr:   "server_url",
+			want:   []string{"not a URL"},
+		},
+		{
+			name:   "plain http to a remote host",
+			values: map[string]any{"access_token": "a"},
+			env:    map[string]string{envServerURL: "http://api.example.com/v1"},
+			attr:   "server_url",
+			want:   []string{"environment variable " + envServerURL, "clear text", `"api.example.com"`},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resp := configure(t, tc.values)
+			if !resp.Diagnostics.HasError() {
+				t.Fatal("no error")
+			}
+			d := resp.Diagnostics.Errors()[0]
+			text := d.Summary() + ": " + d.Detail()
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("error lacks %q:\n%s", w, text)
+				}
+			}
+			if tc.attr != "" {
+				withPath, ok := d.(interface{ Path() path.Path })
+				if !ok || !withPath.Path().Equal(path.Root(tc.attr)) {
+					t.Errorf("error not attached to attribute %s: %#v", tc.attr, d)
+				}
+			}
+			for _, secret := range []string{"tok", "oauth"} {
+				if strings.Contains(d.Detail(), `"`+secret+`"`) {
+					t.Errorf("error shows a secret value: %s", d.Detail())
+				}
+			}
+			if resp.ResourceData != nil {
+				t.Error("a failed Configure handed resources a client")
+			}
+		})
+	}
+}
+
+func TestConfigureAccepts(t *testing.T) {
+	cases := []struct {
+		name            string
+		values          map[string]any
+		env             map[string]string
+		wantCredentials string
+	}{
+		{
+			name:            "service token attributes",
+			values:          map[string]any{"service_token_id": "id", "service_token": "tok"},
+			wantCredentials: "service token from provider attribute service_token_id and provider attribute service_token",
+		},
+		{
+			name:            "service token from env",
+			env:             map[string]string{envServiceTokenID: "id", envServiceToken: "tok"},
+			wantCredentials: "service token from environment variable " + envServiceTokenID + " and environment variable " + envServiceToken,
+		},
+		{
+			name:            "configuration wins over env",
+			values:          map[string]any{"access_token": "a", "server_url": "https://api.planetscale.com/v1"},
+			env:             map[string]string{envAccessToken: "b", envServerURL: "http://remote.example.com"},
+			wantCredentials: "OAuth access token from provider attribute access_token",
+		},
+		{
+			name:            "http to loopback",
+			values:          map[string]any{"access_token": "a", "server_url": "http://127.0.0.1:8080/v1"},
+			wantCredentials: "OAuth access token from provider attribute access_token",
+		},
+		{
+			name:            "http to localhost and IPv6 loopback",
+			values:          map[string]any{"access_token": "a", "server_url": "http://[::1]:8080/v1"},
+			wantCredentials: "OAuth access token from provider attribute access_token",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resp := configure(t, tc.values)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("unexpected error: %v", resp.Diagnostics)
+			}
+			data, ok := resp.ResourceData.(*providerData)
+			if !ok || data.client == nil {
+				t.Fatalf("ResourceData = %#v", resp.ResourceData)
+			}
+			if data.credentials != tc.wantCredentials {
+				t.Errorf("credentials = %q, want %q", data.credentials, tc.wantCredentials)
+			}
+		})
+	}
+}
+
+func TestConfigureToleratesUnknown(t *testing.T) {
+	clearEnv(t)
+	resp := configure(t, map[string]any{"service_token_id": tftypes.UnknownValue, "service_token": "tok"})
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("unknown value rejected at plan time: %v", resp.Diagnostics)
+	}
+	if resp.ResourceData != nil {
+		t.Error("client built from unknown values")
+	}
+}
