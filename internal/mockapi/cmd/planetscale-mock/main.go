@@ -21,7 +21,7 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
-	urlFile := flag.String("url-file", "", "also write the server URL to this file, for scripts")
+	envFile := flag.String("env-file", "", "also write the PLANETSCALE_* settings to this file as shell exports, for scripts")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -40,13 +40,14 @@ func main() {
 
 	srv := &http.Server{Handler: mockapi.NewWithDefaultWorld(), ReadHeaderTimeout: 10 * time.Second}
 
+	// These are the mock's own fixed test credentials, not real secrets.
+	settings := fmt.Sprintf("export PLANETSCALE_SERVER_URL=%s\nexport PLANETSCALE_SERVICE_TOKEN_ID=%s\nexport PLANETSCALE_SERVICE_TOKEN=%s\n",
+		serverURL, mockapi.DefaultServiceTokenID, mockapi.DefaultServiceToken)
 	fmt.Printf("PlanetScale mock API listening on %s\n", serverURL)
-	fmt.Printf("  organization: acme; Vitess database app-db, Postgres database pg-db; branches main, dev\n")
-	fmt.Printf("  PLANETSCALE_SERVER_URL=%s\n", serverURL)
-	fmt.Printf("  PLANETSCALE_SERVICE_TOKEN_ID=%s\n", mockapi.DefaultServiceTokenID)
-	fmt.Printf("  PLANETSCALE_SERVICE_TOKEN=%s\n", mockapi.DefaultServiceToken)
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(serverURL+"\n"), 0o600); err != nil {
+	fmt.Printf("Organization acme: Vitess database app-db, Postgres database pg-db, branches main and dev.\n")
+	fmt.Printf("Point the provider at it with:\n%s", settings)
+	if *envFile != "" {
+		if err := os.WriteFile(*envFile, []byte(settings), 0o600); err != nil {
 			log.Fatalf("planetscale-mock: %v", err)
 		}
 	}
