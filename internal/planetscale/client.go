@@ -4,6 +4,7 @@ package planetscale
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBaseURL is the public PlanetScale API.
@@ -33,8 +36,17 @@ type Config struct {
 	UserAgent      string
 	// Timeout bounds one HTTP exchange; zero means DefaultTimeout.
 	Timeout time.Duration
+	// MaxRetries bounds how often one request is sent again; negative means
+	// never, zero means DefaultMaxRetries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the wait between attempts; zero
+	// means the defaults (tests shorten them).
+	RetryWaitMin, RetryWaitMax time.Duration
 	// Transport replaces the default transport, for tests.
 	Transport http.RoundTripper
+	// Log receives one line per attempt, retry and answer: method, path,
+	// status, attempt and timing, never a header or a body. Nil logs nothing.
+	Log func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // DefaultTimeout bounds a single HTTP exchange.
@@ -46,7 +58,9 @@ type Client struct {
 	baseURL    *url.URL
 	authHeader string
 	userAgent  string
-	httpClient *http.Client
+	http       *retryablehttp.Client
+	maxRetries int
+	log        func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // New builds a Client from cfg.
@@ -85,12 +99,44 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "terraform-provider-planetscale"
 	}
-	return &Client{
+	maxRetries := cfg.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+	c := &Client{
 		baseURL:    u,
 		authHeader: auth,
 		userAgent:  ua,
-		httpClient: &http.Client{Timeout: timeout, Transport: transport},
-	}, nil
+		maxRetries: maxRetries,
+		log:        cfg.Log,
+	}
+	c.http = &retryablehttp.Client{
+		HTTPClient:   &http.Client{Timeout: timeout, Transport: transport},
+		Logger:       nil, // its own logger prints URLs to stderr; logf is used instead
+		RetryWaitMin: cmp.Or(cfg.RetryWaitMin, defaultWaitMin),
+		RetryWaitMax: cmp.Or(cfg.RetryWaitMax, defaultWaitMax),
+		RetryMax:     maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		// Hand back the last answer, so a 429 or 503 that outlived the
+		// retries is reported with the API's own message.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			c.logf(req.Context(), "PlanetScale API request", map[string]any{
+				"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
+			})
+		},
+	}
+	return c, nil
+}
+
+func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log(ctx, msg, fields)
+	}
 }
 
 // newTransport is a keep-alive transport sized for Terraform's default
@@ -190,10 +236,11 @@ func listAll[T any](ctx context.Context, opts ListOptions, fetch func(context.Co
 	}
 }
 
-// do sends one request and decodes a JSON answer into out (when out is not
-// nil). Non-2xx answers become *APIError. Bodies are never logged or quoted
-// whole: they can hold credentials.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+// do sends one request (retried as mode allows) and decodes a JSON answer
+// into out when out is not nil. Non-2xx answers become *APIError. Bodies
+// are never logged, and quoted only in short, redacted excerpts: they can
+// hold credentials.
+func (c *Client) do(ctx context.Context, mode retryMode, method, path string, query url.Values, in, out any) error {
 	// path is already escaped segment by segment; parsing keeps it so.
 	u, err := url.Parse(c.baseURL.String() + "/" + path)
 	if err != nil {
@@ -203,15 +250,13 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		u.RawQuery = query.Encode()
 	}
 
-	var body io.Reader
+	var body []byte
 	if in != nil {
-		buf, err := json.Marshal(in)
-		if err != nil {
+		if body, err = json.Marshal(in); err != nil {
 			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
-		body = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	req, err := retryablehttp.NewRequestWithContext(withRetryMode(ctx, mode), method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
@@ -222,27 +267,43 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.Header.Set("Content-Type", "application/json")
 	}
 
-	resp, err := c.httpClient.Do(req)
+	start := time.Now()
+	resp, err := c.http.Do(req)
 	if err != nil {
+		c.logf(ctx, "PlanetScale API request failed", map[string]any{
+			"method": method, "path": u.Path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(),
+		})
 		return &TransportError{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
+	c.logf(ctx, "PlanetScale API response", map[string]any{
+		"method": method, "path": u.Path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+	})
 
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return &TransportError{Method: method, Path: path, Err: err}
+	}
+	return decodeResponse(method, path, resp, raw, out)
+}
+
+// decodeResponse turns an answer into out or an error. It never panics,
+// whatever the body holds.
+func decodeResponse(method, path string, resp *http.Response, raw []byte, out any) error {
+	if len(raw) > maxResponseBytes {
+		return &DecodeError{Method: method, Path: path, StatusCode: resp.StatusCode, Err: fmt.Errorf("response larger than %d bytes", maxResponseBytes)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(method, path, resp, raw)
 	}
-	if out == nil || len(bytes.TrimSpace(raw)) == 0 {
-		if out != nil {
-			return &DecodeError{Method: method, Path: path, StatusCode: resp.StatusCode, Err: errors.New("empty response body")}
-		}
+	if out == nil {
 		return nil
 	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return &DecodeError{Method: method, Path: path, StatusCode: resp.StatusCode, Err: errors.New("empty response body")}
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return &DecodeError{Method: method, Path: path, StatusCode: resp.StatusCode, Err: err}
+		return &DecodeError{Method: method, Path: path, StatusCode: resp.StatusCode, Err: err, Excerpt: excerpt(raw)}
 	}
 	return nil
 }

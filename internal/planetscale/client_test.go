@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -35,6 +36,8 @@ func newClient(t *testing.T, url string) *planetscale.Client {
 		ServiceTokenID: mockapi.DefaultServiceTokenID,
 		ServiceToken:   mockapi.DefaultServiceToken,
 		UserAgent:      "terraform-provider-planetscale/test Terraform/1.11.4",
+		RetryWaitMin:   time.Millisecond,
+		RetryWaitMax:   5 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -390,5 +393,40 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if n := len(mock.Passwords()); n != 20 {
 		t.Errorf("mock holds %d passwords, want 20", n)
+	}
+}
+
+func TestDecodeErrorRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id": "abc", "plain_text": "pscale_pw_SECRET\"still", "expired": "nope"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newClient(t, srv.URL).CreatePassword(context.Background(), vitess, planetscale.CreatePasswordRequest{})
+	var decErr *planetscale.DecodeError
+	if !errors.As(err, &decErr) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "still") {
+		t.Errorf("error shows the secret: %v", err)
+	}
+	if !strings.Contains(err.Error(), `"plain_text":"[redacted]"`) || !strings.Contains(err.Error(), `"id": "abc"`) {
+		t.Errorf("error lacks the redacted excerpt: %v", err)
+	}
+	if !planetscale.OutcomeUnknown(err) {
+		t.Error("an unreadable 2xx create answer is not an unknown outcome")
+	}
+}
+
+func TestHugeBodyIsCapped(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"id":"` + strings.Repeat("a", 5<<20) + `"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newClient(t, srv.URL).GetPassword(context.Background(), vitess, "id")
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v, want a size error", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -49,10 +50,14 @@ func newAPIError(method, path string, resp *http.Response, raw []byte) *APIError
 	return apiErr
 }
 
+// secretFields matches JSON members that carry credentials, even in a body
+// too broken to parse.
+var secretFields = regexp.MustCompile(`"(plain_text|password|token|access_token|service_token)"\s*:\s*"(\\.|[^"\\])*("|$)`)
+
 // excerpt returns a short, single-line, printable start of a body that is
-// not the API's error shape. Error bodies never carry credentials (only
-// create and reset answers do, and those are 2xx), so a short excerpt is safe.
+// not what the API documents, with credential values redacted.
 func excerpt(raw []byte) string {
+	raw = secretFields.ReplaceAll(raw, []byte(`"$1":"[redacted]"`))
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '
@@ -109,10 +114,16 @@ type DecodeError struct {
 	Path       string
 	StatusCode int
 	Err        error
+	// Excerpt is the start of the body, with credentials redacted.
+	Excerpt string
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s %s: HTTP %d with a body that is not the expected JSON: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not the expected JSON: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	if e.Excerpt != "" {
+		msg += fmt.Sprintf(" (body starts: %s)", e.Excerpt)
+	}
+	return msg
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

@@ -58,7 +58,7 @@ type UpdatePasswordRequest struct {
 // its plaintext.
 func (c *Client) CreatePassword(ctx context.Context, b Branch, req CreatePasswordRequest) (*Password, error) {
 	var out Password
-	if err := c.do(ctx, http.MethodPost, b.path("passwords"), nil, req, &out); err != nil {
+	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("passwords"), nil, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -67,7 +67,7 @@ func (c *Client) CreatePassword(ctx context.Context, b Branch, req CreatePasswor
 // GetPassword reads one password.
 func (c *Client) GetPassword(ctx context.Context, b Branch, id string) (*Password, error) {
 	var out Password
-	if err := c.do(ctx, http.MethodGet, b.path("passwords", id), nil, nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("passwords", id), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,7 +76,7 @@ func (c *Client) GetPassword(ctx context.Context, b Branch, id string) (*Passwor
 // ListPasswords reads one page of a branch's passwords.
 func (c *Client) ListPasswords(ctx context.Context, b Branch, opts ListOptions) (*Page[Password], error) {
 	var out Page[Password]
-	if err := c.do(ctx, http.MethodGet, b.path("passwords"), opts.values(), nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("passwords"), opts.values(), nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,7 +92,7 @@ func (c *Client) ListAllPasswords(ctx context.Context, b Branch, opts ListOption
 // UpdatePassword changes a password's name or CIDRs.
 func (c *Client) UpdatePassword(ctx context.Context, b Branch, id string, req UpdatePasswordRequest) (*Password, error) {
 	var out Password
-	if err := c.do(ctx, http.MethodPatch, b.path("passwords", id), nil, req, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodPatch, b.path("passwords", id), nil, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -100,13 +100,13 @@ func (c *Client) UpdatePassword(ctx context.Context, b Branch, id string, req Up
 
 // DeletePassword deletes a password.
 func (c *Client) DeletePassword(ctx context.Context, b Branch, id string) error {
-	return c.do(ctx, http.MethodDelete, b.path("passwords", id), nil, nil, nil)
+	return c.do(ctx, retryTransient, http.MethodDelete, b.path("passwords", id), nil, nil, nil)
 }
 
 // RenewPassword extends a password's expiry by its TTL.
 func (c *Client) RenewPassword(ctx context.Context, b Branch, id string) (*Password, error) {
 	var out Password
-	if err := c.do(ctx, http.MethodPost, b.path("passwords", id, "renew"), nil, nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodPost, b.path("passwords", id, "renew"), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -61,7 +61,7 @@ type UpdateRoleRequest struct {
 // included; the role may not be ready yet.
 func (c *Client) CreateRole(ctx context.Context, b Branch, req CreateRoleRequest) (*Role, error) {
 	var out Role
-	if err := c.do(ctx, http.MethodPost, b.path("roles"), nil, req, &out); err != nil {
+	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("roles"), nil, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -70,7 +70,7 @@ func (c *Client) CreateRole(ctx context.Context, b Branch, req CreateRoleRequest
 // GetRole reads one role.
 func (c *Client) GetRole(ctx context.Context, b Branch, id string) (*Role, error) {
 	var out Role
-	if err := c.do(ctx, http.MethodGet, b.path("roles", id), nil, nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("roles", id), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -79,7 +79,7 @@ func (c *Client) GetRole(ctx context.Context, b Branch, id string) (*Role, error
 // ListRoles reads one page of a branch's roles.
 func (c *Client) ListRoles(ctx context.Context, b Branch, opts ListOptions) (*Page[Role], error) {
 	var out Page[Role]
-	if err := c.do(ctx, http.MethodGet, b.path("roles"), opts.values(), nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("roles"), opts.values(), nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -95,7 +95,7 @@ func (c *Client) ListAllRoles(ctx context.Context, b Branch, opts ListOptions) (
 // UpdateRole changes a role's name or query-safety settings.
 func (c *Client) UpdateRole(ctx context.Context, b Branch, id string, req UpdateRoleRequest) (*Role, error) {
 	var out Role
-	if err := c.do(ctx, http.MethodPatch, b.path("roles", id), nil, req, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodPatch, b.path("roles", id), nil, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -109,13 +109,13 @@ func (c *Client) DeleteRole(ctx context.Context, b Branch, id, successor string)
 	if successor != "" {
 		query = url.Values{"successor": {successor}}
 	}
-	return c.do(ctx, http.MethodDelete, b.path("roles", id), query, nil, nil)
+	return c.do(ctx, retryTransient, http.MethodDelete, b.path("roles", id), query, nil, nil)
 }
 
 // RenewRole extends a role's expiry.
 func (c *Client) RenewRole(ctx context.Context, b Branch, id string) (*Role, error) {
 	var out Role
-	if err := c.do(ctx, http.MethodPost, b.path("roles", id, "renew"), nil, nil, &out); err != nil {
+	if err := c.do(ctx, retryTransient, http.MethodPost, b.path("roles", id, "renew"), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -124,7 +124,7 @@ func (c *Client) RenewRole(ctx context.Context, b Branch, id string) (*Role, err
 // ResetRole gives a role a new password, returned in the answer.
 func (c *Client) ResetRole(ctx context.Context, b Branch, id string) (*Role, error) {
 	var out Role
-	if err := c.do(ctx, http.MethodPost, b.path("roles", id, "reset"), nil, nil, &out); err != nil {
+	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("roles", id, "reset"), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

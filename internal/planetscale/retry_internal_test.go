@@ -1,0 +1,53 @@
+package planetscale
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+var timeNowForFuzz = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := timeNowForFuzz
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"3", 3 * time.Second, true},
+		{"0", 0, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+		{"", 0, false},
+		{"-5", 0, false},
+		{"later", 0, false},
+	}
+	for _, tc := range cases {
+		got, ok := parseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	header := func(v string) *http.Response {
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+	}
+	if got := backoff(time.Second, 30*time.Second, 0, header("7")); got != 7*time.Second {
+		t.Errorf("Retry-After 7 = %v", got)
+	}
+	if got := backoff(time.Second, 30*time.Second, 0, header("86400")); got != maxRetryAfter {
+		t.Errorf("Retry-After of a day = %v, want the %v cap", got, maxRetryAfter)
+	}
+	for attempt := 0; attempt < 40; attempt++ {
+		exp := min(time.Second<<min(attempt, 20), 30*time.Second)
+		got := backoff(time.Second, 30*time.Second, attempt, nil)
+		if got < exp/2 || got > exp {
+			t.Errorf("attempt %d: wait %v outside [%v, %v]", attempt, got, exp/2, exp)
+		}
+	}
+}
