@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -43,25 +45,26 @@ func NewBranchPasswordResource() resource.Resource {
 }
 
 type branchPasswordModel struct {
-	ID                    types.String `tfsdk:"id"`
-	Organization          types.String `tfsdk:"organization"`
-	Database              types.String `tfsdk:"database"`
-	Branch                types.String `tfsdk:"branch"`
-	Name                  types.String `tfsdk:"name"`
-	Role                  types.String `tfsdk:"role"`
-	TTL                   types.Int64  `tfsdk:"ttl"`
-	CIDRs                 types.Set    `tfsdk:"cidrs"`
-	Replica               types.Bool   `tfsdk:"replica"`
-	DirectVtgate          types.Bool   `tfsdk:"direct_vtgate"`
-	Username              types.String `tfsdk:"username"`
-	PlainText             types.String `tfsdk:"plain_text"`
-	ConnectionString      types.String `tfsdk:"connection_string"`
-	AccessHostURL         types.String `tfsdk:"access_host_url"`
-	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
-	CreatedAt             types.String `tfsdk:"created_at"`
-	ExpiresAt             types.String `tfsdk:"expires_at"`
-	Expired               types.Bool   `tfsdk:"expired"`
-	Renewable             types.Bool   `tfsdk:"renewable"`
+	ID                    types.String   `tfsdk:"id"`
+	Organization          types.String   `tfsdk:"organization"`
+	Database              types.String   `tfsdk:"database"`
+	Branch                types.String   `tfsdk:"branch"`
+	Name                  types.String   `tfsdk:"name"`
+	Role                  types.String   `tfsdk:"role"`
+	TTL                   types.Int64    `tfsdk:"ttl"`
+	CIDRs                 types.Set      `tfsdk:"cidrs"`
+	Replica               types.Bool     `tfsdk:"replica"`
+	DirectVtgate          types.Bool     `tfsdk:"direct_vtgate"`
+	Username              types.String   `tfsdk:"username"`
+	PlainText             types.String   `tfsdk:"plain_text"`
+	ConnectionString      types.String   `tfsdk:"connection_string"`
+	AccessHostURL         types.String   `tfsdk:"access_host_url"`
+	AccessHostRegionalURL types.String   `tfsdk:"access_host_regional_url"`
+	CreatedAt             types.String   `tfsdk:"created_at"`
+	ExpiresAt             types.String   `tfsdk:"expires_at"`
+	Expired               types.Bool     `tfsdk:"expired"`
+	Renewable             types.Bool     `tfsdk:"renewable"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *branchPasswordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -105,12 +108,12 @@ func computedBool(description string) schema.BoolAttribute {
 	}
 }
 
-func (r *branchPasswordResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := branchAttributes("Vitess (MySQL)")
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the password in PlanetScale.", false),
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the password. When omitted, PlanetScale generates one and it is kept. Changing it renames the password in place; the secret stays the same.",
+			MarkdownDescription: "Display name of the password; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. Changing it renames the password in place; the secret stays the same.",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -174,6 +177,7 @@ func (r *branchPasswordResource) Schema(_ context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "A password for a PlanetScale Vitess (MySQL) database branch. " +
 			"The secret (`plain_text`) is returned by the API only when the password is created and is stored in state as a sensitive value.",
 		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -204,6 +208,9 @@ func passwordCreateRequest(ctx context.Context, m *branchPasswordModel) (planets
 		TTL:          m.TTL.ValueInt64Pointer(),
 		Replica:      m.Replica.ValueBoolPointer(),
 		DirectVtgate: m.DirectVtgate.ValueBoolPointer(),
+	}
+	if m.Name.IsUnknown() {
+		req.Name = generatedName()
 	}
 	var diags diag.Diagnostics
 	if !m.CIDRs.IsNull() && !m.CIDRs.IsUnknown() {
@@ -249,28 +256,50 @@ func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.P
 	return diags
 }
 
+// call describes an operation on this password for error messages.
+func (r *branchPasswordResource) call(op string, m *branchPasswordModel, timeout time.Duration) apiCall {
+	c := apiCall{op: op, object: m.object(), timeout: timeout, data: r.data}
+	switch op {
+	case "create":
+		b := m.branch()
+		c.access = "connect_branch (connect_production_branch for a production branch)"
+		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Vitess (MySQL) database "+
+			"(Postgres databases use planetscale_postgres_role). Check the three names and that the token can see the database.",
+			b.Branch, b.Database, b.Organization, b.Database)
+	case "read":
+		c.access = "read_branch"
+		c.notFound = "The password's branch or database no longer exists."
+	case "update":
+		c.access = "connect_branch"
+		c.notFound = "The password no longer exists; run terraform apply again to create it."
+	case "delete":
+		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
+	}
+	return c
+}
+
 func (r *branchPasswordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan branchPasswordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
 	body, diags := passwordCreateRequest(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
+	defer cancel()
 
-	created, err := r.data.client.CreatePassword(ctx, plan.branch(), body)
+	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body)
 	if err != nil {
-		b := plan.branch()
-		resp.Diagnostics.AddError("Error Creating Branch Password", apiErrorDetail(plan.object(), err, r.data,
-			"connect_branch (connect_production_branch for a production branch)",
-			fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Vitess (MySQL) database "+
-				"(Postgres databases use planetscale_postgres_role). Check the three names and that the token can see the database.",
-				b.Branch, b.Database, b.Organization, b.Database)))
+		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
 		return
 	}
+	ctx = r.data.maskSecrets(ctx, *created.PlainText)
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -282,9 +311,14 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	var state branchPasswordModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
+	defer cancel()
+
 	p, err := r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
 	if planetscale.IsNotFound(err) {
 		tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -292,8 +326,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Branch Password", apiErrorDetail(state.object(), err, r.data,
-			"read_branch", "The password's branch or database no longer exists."))
+		resp.Diagnostics.AddError("Error Reading Branch Password", r.call("read", &state, timeout).detail(err))
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
@@ -307,20 +340,24 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	var plan, state branchPasswordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Everything but the name forces replacement, so the name is all an
-	// update can change.
+	// Everything but the name (and timeouts) forces replacement, so the
+	// name is all an update can change.
 	if plan.Name.Equal(state.Name) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
+	defer cancel()
+
 	updated, err := r.data.client.UpdatePassword(ctx, state.branch(), state.ID.ValueString(),
 		planetscale.UpdatePasswordRequest{Name: plan.Name.ValueStringPointer()})
 	if err != nil {
-		resp.Diagnostics.AddError("Error Updating Branch Password", apiErrorDetail(state.object(), err, r.data,
-			"connect_branch", "The password no longer exists; run terraform apply again to create it."))
+		resp.Diagnostics.AddError("Error Updating Branch Password", r.call("update", &state, timeout).detail(err))
 		return
 	}
 	plan.PlainText = state.PlainText
@@ -334,13 +371,17 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 	}
 	var state branchPasswordModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
+	defer cancel()
+
 	err := r.data.client.DeletePassword(ctx, state.branch(), state.ID.ValueString())
 	if err != nil && !planetscale.IsNotFound(err) {
-		resp.Diagnostics.AddError("Error Deleting Branch Password", apiErrorDetail(state.object(), err, r.data,
-			"delete_branch_password (delete_production_branch_password for a production branch)", ""))
+		resp.Diagnostics.AddError("Error Deleting Branch Password", r.call("delete", &state, timeout).detail(err))
 	}
 }
 

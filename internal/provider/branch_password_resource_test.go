@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -138,7 +139,9 @@ resource "planetscale_branch_password" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The API's defaults are recorded, so the next plan is empty.
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("role"), knownvalue.StringExact("admin")),
-					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+					// An unnamed password gets a generated name, so a create whose
+					// answer is lost can be found and cleaned up.
+					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(regexp.MustCompile(`^terraform-[0-9a-f]{16}$`))),
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("cidrs"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
@@ -146,8 +149,10 @@ resource "planetscale_branch_password" "test" {
 				},
 				Check: func(*terraform.State) error {
 					body := mock.Requests(mockapi.RouteCreatePassword)[0].Body
-					if want := "map[direct_vtgate:false replica:false]"; fmt.Sprint(body) != want {
-						return fmt.Errorf("create body = %v, want %s", body, want)
+					name, _ := body["name"].(string)
+					delete(body, "name")
+					if want := "map[direct_vtgate:false replica:false]"; fmt.Sprint(body) != want || !strings.HasPrefix(name, "terraform-") {
+						return fmt.Errorf("create body = %v with name %q, want %s and a generated name", body, name, want)
 					}
 					return nil
 				},

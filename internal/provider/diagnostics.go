@@ -1,47 +1,91 @@
 package provider
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// apiErrorDetail explains a failed API call: the object, the HTTP status and
-// the API's message, and what to do about it. notFound is what a 404 means
-// for this call.
-func apiErrorDetail(object string, err error, data *providerData, access, notFound string) string {
+// Default operation timeouts; each can be raised in a timeouts block. A
+// create allows for rate-limit waits, retries and a role becoming ready.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 5 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+func timeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}).(schema.SingleNestedBlock)
+	b.MarkdownDescription = fmt.Sprintf("How long each operation may take, retries and waits included, as a duration such as `\"30s\"` or `\"15m\"`. "+
+		"Defaults: create %s, read %s, update %s, delete %s.", defaultCreateTimeout, defaultReadTimeout, defaultUpdateTimeout, defaultDeleteTimeout)
+	return b
+}
+
+// secretFieldKeys are log field names whose values are always masked.
+var secretFieldKeys = []string{"plain_text", "password", "connection_string", "service_token", "access_token", "authorization", "Authorization"}
+
+// apiCall describes one operation on one object, for error messages.
+type apiCall struct {
+	op      string // "create", "read", ...
+	object  string // "branch password acme/app-db/main/abc"
+	timeout time.Duration
+	data    *providerData
+	// access is the token access the operation needs, for 401/403.
+	access string
+	// notFound is what a 404 means for this call.
+	notFound string
+}
+
+// detail explains a failed call: the object, the HTTP status and the API's
+// message, and what to do about it.
+func (c apiCall) detail(err error) string {
 	var apiErr *planetscale.APIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s: the %s did not finish within its %s timeout (last error: %v).\n\n"+
+			"The PlanetScale API may be slow or rate limiting. Apply again, or raise the limit with timeouts { %s = \"...\" } in the resource.",
+			c.object, c.op, c.timeout, err, c.op)
+	case errors.Is(err, context.Canceled):
+		return fmt.Sprintf("%s: the %s was cancelled.", c.object, c.op)
 	case errors.As(err, &apiErr):
-		detail := apiStatus(object, apiErr) + "\n\n"
+		detail := apiStatus(c.object, apiErr) + "\n\n"
 		switch apiErr.StatusCode {
 		case http.StatusUnauthorized, http.StatusForbidden:
-			return detail + fmt.Sprintf("The request used the %s. Check that the token is valid and has the %s access on this database.", data.credentials, access)
+			return detail + fmt.Sprintf("The request used the %s. Check that the token is valid and has the %s access on this database.", c.data.credentials, c.access)
 		case http.StatusNotFound:
-			return detail + notFound
+			return detail + c.notFound
 		case http.StatusUnprocessableEntity:
 			return detail + "The API rejected the values sent. Correct them in the configuration and apply again."
 		case http.StatusTooManyRequests:
-			return detail + "The API's rate limit (600 requests per minute per token) was reached. Apply again later, or lower -parallelism."
+			return detail + "The API's rate limit (600 requests per minute per token) was still reached after retrying. " +
+				"Apply again later, lower -parallelism, or raise max_retries."
 		default:
 			if apiErr.StatusCode >= 500 {
-				return detail + "The PlanetScale API failed. Apply again later; if it persists, check https://www.planetscalestatus.com."
+				return detail + "The PlanetScale API failed, also when retried. Apply again later; if it persists, check https://www.planetscalestatus.com."
 			}
 			return detail
 		}
 	case errors.As(err, &transportErr):
-		return fmt.Sprintf("%s: %v\n\nCheck the network and the provider's server_url.", object, err)
+		return fmt.Sprintf("%s: %v\n\nCheck the network and the provider's server_url.", c.object, err)
 	case errors.As(err, &decodeErr):
-		return fmt.Sprintf("%s: %v\n\nThe answer did not look like the PlanetScale API's; check the provider's server_url.", object, err)
+		return fmt.Sprintf("%s: %v\n\nThe answer did not look like the PlanetScale API's; check the provider's server_url.", c.object, err)
 	default:
-		return fmt.Sprintf("%s: %v", object, err)
+		return fmt.Sprintf("%s: %v", c.object, err)
 	}
 }
 
@@ -56,6 +100,32 @@ func apiStatus(object string, apiErr *planetscale.APIError) string {
 		line += " (" + apiErr.Code + ")"
 	}
 	return line + ": " + msg
+}
+
+// maskSecrets returns a context whose log lines hide every secret field, the
+// provider's tokens and the given secret values. tflog masks belong to a
+// context, so every CRUD method calls this on its own.
+func (d *providerData) maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
+	var values []string
+	for _, s := range append(secrets, d.tokens...) {
+		if s != "" {
+			values = append(values, s)
+		}
+	}
+	if len(values) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, values...)
+		ctx = tflog.MaskMessageStrings(ctx, values...)
+	}
+	return ctx
+}
+
+// generatedName names a credential the configuration leaves unnamed, so a
+// create whose answer is lost can find what it made.
+func generatedName() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail
+	return "terraform-" + hex.EncodeToString(b)
 }
 
 // clientFromProviderData is shared by the resources' Configure methods.

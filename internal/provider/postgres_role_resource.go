@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -61,25 +62,26 @@ func NewPostgresRoleResource() resource.Resource {
 }
 
 type postgresRoleModel struct {
-	ID                   types.String `tfsdk:"id"`
-	Organization         types.String `tfsdk:"organization"`
-	Database             types.String `tfsdk:"database"`
-	Branch               types.String `tfsdk:"branch"`
-	Name                 types.String `tfsdk:"name"`
-	TTL                  types.Int64  `tfsdk:"ttl"`
-	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
-	WithReplication      types.Bool   `tfsdk:"with_replication"`
-	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
-	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
-	Successor            types.String `tfsdk:"successor"`
-	Username             types.String `tfsdk:"username"`
-	Password             types.String `tfsdk:"password"`
-	ConnectionString     types.String `tfsdk:"connection_string"`
-	AccessHostURL        types.String `tfsdk:"access_host_url"`
-	DatabaseName         types.String `tfsdk:"database_name"`
-	CreatedAt            types.String `tfsdk:"created_at"`
-	ExpiresAt            types.String `tfsdk:"expires_at"`
-	Expired              types.Bool   `tfsdk:"expired"`
+	ID                   types.String   `tfsdk:"id"`
+	Organization         types.String   `tfsdk:"organization"`
+	Database             types.String   `tfsdk:"database"`
+	Branch               types.String   `tfsdk:"branch"`
+	Name                 types.String   `tfsdk:"name"`
+	TTL                  types.Int64    `tfsdk:"ttl"`
+	InheritedRoles       types.Set      `tfsdk:"inherited_roles"`
+	WithReplication      types.Bool     `tfsdk:"with_replication"`
+	RequireWhereOnDelete types.String   `tfsdk:"require_where_on_delete"`
+	RequireWhereOnUpdate types.String   `tfsdk:"require_where_on_update"`
+	Successor            types.String   `tfsdk:"successor"`
+	Username             types.String   `tfsdk:"username"`
+	Password             types.String   `tfsdk:"password"`
+	ConnectionString     types.String   `tfsdk:"connection_string"`
+	AccessHostURL        types.String   `tfsdk:"access_host_url"`
+	DatabaseName         types.String   `tfsdk:"database_name"`
+	CreatedAt            types.String   `tfsdk:"created_at"`
+	ExpiresAt            types.String   `tfsdk:"expires_at"`
+	Expired              types.Bool     `tfsdk:"expired"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *postgresRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -97,12 +99,12 @@ func querySafetyAttribute(statement string) schema.StringAttribute {
 	}
 }
 
-func (r *postgresRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := branchAttributes("Postgres")
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the role in PlanetScale.", false),
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the role. When omitted, PlanetScale's generated name is kept. Changing it renames the role in place; the password stays the same.",
+			MarkdownDescription: "Display name of the role; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. Changing it renames the role in place; the password stays the same.",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -156,6 +158,7 @@ func (r *postgresRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "Credentials (a Postgres role) for a PlanetScale Postgres database branch. " +
 			"The secret (`password`) is returned by the API only when the role is created and is stored in state as a sensitive value.",
 		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -184,8 +187,9 @@ func roleCreateRequest(ctx context.Context, m *postgresRoleModel) (planetscale.C
 		TTL:             m.TTL.ValueInt64Pointer(),
 		WithReplication: m.WithReplication.ValueBoolPointer(),
 	}
-	if !m.Name.IsUnknown() {
-		req.Name = m.Name.ValueString()
+	req.Name = m.Name.ValueString()
+	if m.Name.IsUnknown() {
+		req.Name = generatedName()
 	}
 	if !m.RequireWhereOnDelete.IsUnknown() {
 		req.RequireWhereOnDelete = m.RequireWhereOnDelete.ValueString()
@@ -276,28 +280,50 @@ func roleGone(ro *planetscale.Role) bool {
 	return ro.DroppedAt != nil || ro.DeletedAt != nil
 }
 
+// call describes an operation on this role for error messages.
+func (r *postgresRoleResource) call(op string, m *postgresRoleModel, timeout time.Duration) apiCall {
+	c := apiCall{op: op, object: m.object(), timeout: timeout, data: r.data}
+	switch op {
+	case "create":
+		b := m.branch()
+		c.access = "connect_branch (connect_production_branch for a production branch)"
+		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Postgres database "+
+			"(Vitess databases use planetscale_branch_password). Check the three names and that the token can see the database.",
+			b.Branch, b.Database, b.Organization, b.Database)
+	case "read":
+		c.access = "read_branch"
+		c.notFound = "The role's branch or database no longer exists."
+	case "update":
+		c.access = "connect_branch"
+		c.notFound = "The role no longer exists; run terraform apply again to create it."
+	case "delete":
+		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
+	}
+	return c
+}
+
 func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan postgresRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
 	body, diags := roleCreateRequest(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
+	defer cancel()
 
-	created, err := r.data.client.CreateRole(ctx, plan.branch(), body)
+	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body)
 	if err != nil {
-		b := plan.branch()
-		resp.Diagnostics.AddError("Error Creating Postgres Role", apiErrorDetail(plan.object(), err, r.data,
-			"connect_branch (connect_production_branch for a production branch)",
-			fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Postgres database "+
-				"(Vitess databases use planetscale_branch_password). Check the three names and that the token can see the database.",
-				b.Branch, b.Database, b.Organization, b.Database)))
+		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
 		return
 	}
+	ctx = r.data.maskSecrets(ctx, *created.Password)
 	tflog.Debug(ctx, "created Postgres role", map[string]any{"id": created.ID, "branch": plan.branch().String(), "ready": created.Ready})
 	resp.Diagnostics.Append(applyRole(ctx, &plan, created)...)
 
@@ -308,7 +334,8 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 			// it instead of losing track of a live credential.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			resp.Diagnostics.AddError("Postgres Role Not Ready",
-				fmt.Sprintf("%s was created but did not become ready: %v. It is saved in state as tainted; the next apply replaces it.", plan.object(), err))
+				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
+					plan.object(), r.call("create", &plan, timeout).detail(err)))
 			return
 		}
 		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
@@ -325,7 +352,7 @@ func (r *postgresRoleResource) waitReady(ctx context.Context, b planetscale.Bran
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("still not ready after %s", roleReadyTimeout)
+			return nil, ctx.Err()
 		case <-time.After(interval):
 		}
 		ro, err := r.data.client.GetRole(ctx, b, id)
@@ -345,9 +372,14 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	var state postgresRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
+	defer cancel()
+
 	ro, err := r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
 	if planetscale.IsNotFound(err) || (err == nil && roleGone(ro)) {
 		tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -355,8 +387,7 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Postgres Role", apiErrorDetail(state.object(), err, r.data,
-			"read_branch", "The role's branch or database no longer exists."))
+		resp.Diagnostics.AddError("Error Reading Postgres Role", r.call("read", &state, timeout).detail(err))
 		return
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &state, ro)...)
@@ -370,6 +401,8 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state postgresRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -378,10 +411,12 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
+	defer cancel()
+
 	updated, err := r.data.client.UpdateRole(ctx, state.branch(), state.ID.ValueString(), body)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Updating Postgres Role", apiErrorDetail(state.object(), err, r.data,
-			"connect_branch", "The role no longer exists; run terraform apply again to create it."))
+		resp.Diagnostics.AddError("Error Updating Postgres Role", r.call("update", &state, timeout).detail(err))
 		return
 	}
 	plan.Password = state.Password
@@ -396,9 +431,14 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	var state postgresRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
+	defer cancel()
+
 	err := r.data.client.DeleteRole(ctx, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
 	var apiErr *planetscale.APIError
 	switch {
@@ -409,8 +449,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 			fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
 				"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the API's reassign endpoint).", state.Username.ValueString()))
 	default:
-		resp.Diagnostics.AddError("Error Deleting Postgres Role", apiErrorDetail(state.object(), err, r.data,
-			"delete_branch_password (delete_production_branch_password for a production branch)", ""))
+		resp.Diagnostics.AddError("Error Deleting Postgres Role", r.call("delete", &state, timeout).detail(err))
 	}
 }
 

@@ -8,14 +8,18 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -26,6 +30,7 @@ const (
 	envServiceToken   = "PLANETSCALE_SERVICE_TOKEN"
 	envAccessToken    = "PLANETSCALE_ACCESS_TOKEN"
 	envServerURL      = "PLANETSCALE_SERVER_URL"
+	envMaxRetries     = "PLANETSCALE_MAX_RETRIES"
 )
 
 var _ provider.Provider = (*planetscaleProvider)(nil)
@@ -46,6 +51,7 @@ type providerModel struct {
 	ServiceToken   types.String `tfsdk:"service_token"`
 	AccessToken    types.String `tfsdk:"access_token"`
 	ServerURL      types.String `tfsdk:"server_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 }
 
 // providerData is what resources receive from Configure.
@@ -54,6 +60,8 @@ type providerData struct {
 	// credentials names where the credentials came from (attributes or
 	// environment variables), never their values, for auth error messages.
 	credentials string
+	// tokens are masked in every log line.
+	tokens []string
 }
 
 func (p *planetscaleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -84,6 +92,14 @@ func (p *planetscaleProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "Base URL of the PlanetScale API. Defaults to `" + planetscale.DefaultBaseURL + "`; falls back to the `" + envServerURL + "` environment variable. " +
 					"Must be `https://`, except for a loopback host (such as the mock API on `http://127.0.0.1:<port>/v1`).",
 				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How often a request is retried when the API answers 429 (rate limited; `Retry-After` is honoured) or 502/503/504, "+
+					"or cannot be reached, with exponential backoff and jitter. A create is retried only when the API certainly did not act; "+
+					"see the provider documentation. `0` disables retries. Defaults to `%d`; falls back to the `%s` environment variable.",
+					planetscale.DefaultMaxRetries, envMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 50)},
 			},
 		},
 	}
@@ -121,7 +137,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	}
 	// Values that depend on other resources are unknown during plan.
 	// Resources then receive no client; they are configured again at apply.
-	if cfg.ServiceTokenID.IsUnknown() || cfg.ServiceToken.IsUnknown() || cfg.AccessToken.IsUnknown() || cfg.ServerURL.IsUnknown() {
+	if cfg.ServiceTokenID.IsUnknown() || cfg.ServiceToken.IsUnknown() || cfg.AccessToken.IsUnknown() || cfg.ServerURL.IsUnknown() || cfg.MaxRetries.IsUnknown() {
 		return
 	}
 
@@ -161,6 +177,21 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		}
 		baseURL = server.value
 	}
+	maxRetries := planetscale.DefaultMaxRetries
+	switch env := os.Getenv(envMaxRetries); {
+	case !cfg.MaxRetries.IsNull():
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	case env != "":
+		n, err := strconv.Atoi(env)
+		if err != nil || n < 0 || n > 50 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid PlanetScale Max Retries",
+				fmt.Sprintf("The environment variable %s is %q; set it to a whole number from 0 to 50, or set max_retries in the provider block.", envMaxRetries, env))
+		}
+		maxRetries = n
+	}
+	if maxRetries == 0 {
+		maxRetries = -1 // the client reads 0 as "default"
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -175,12 +206,16 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		ServiceToken:   token.value,
 		AccessToken:    access.value,
 		UserAgent:      fmt.Sprintf("terraform-provider-planetscale/%s (+https://www.terraform.io) Terraform/%s", p.version, req.TerraformVersion),
+		MaxRetries:     maxRetries,
+		Log: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(ctx, msg, fields)
+		},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create PlanetScale API Client", err.Error())
 		return
 	}
-	data := &providerData{client: client, credentials: credentials}
+	data := &providerData{client: client, credentials: credentials, tokens: []string{token.value, access.value}}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

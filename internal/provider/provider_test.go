@@ -20,8 +20,8 @@ func configure(t *testing.T, values map[string]any) *fwprovider.ConfigureRespons
 	var schemaResp fwprovider.SchemaResponse
 	p.Schema(ctx, fwprovider.SchemaRequest{}, &schemaResp)
 	attrs := map[string]tftypes.Value{}
-	for name := range schemaResp.Schema.Attributes {
-		attrs[name] = tftypes.NewValue(tftypes.String, values[name])
+	for name, attr := range schemaResp.Schema.Attributes {
+		attrs[name] = tftypes.NewValue(attr.GetType().TerraformType(ctx), values[name])
 	}
 	cfg := tfsdk.Config{
 		Schema: schemaResp.Schema,
@@ -33,7 +33,7 @@ func configure(t *testing.T, values map[string]any) *fwprovider.ConfigureRespons
 }
 
 func clearEnv(t *testing.T) {
-	for _, env := range []string{envServiceTokenID, envServiceToken, envAccessToken, envServerURL} {
+	for _, env := range []string{envServiceTokenID, envServiceToken, envAccessToken, envServerURL, envMaxRetries} {
 		t.Setenv(env, "")
 	}
 }
