@@ -16,6 +16,9 @@ type Fault struct {
 	// Times is how many requests the fault applies to before it is spent;
 	// 0 means without end.
 	Times int
+	// Probability applies the fault to this share of matching requests
+	// (0 < p < 1), drawn from the mock's seeded generator; 0 means all.
+	Probability float64
 
 	// Status answers with this HTTP status and the API's error body instead
 	// of handling the request.
@@ -59,6 +62,9 @@ func (s *Server) takeFault(route string) *Fault {
 		}
 		f.seen++
 		if f.Every > 1 && f.seen%f.Every != 0 {
+			continue
+		}
+		if f.Probability > 0 && s.rng.Float64() >= f.Probability {
 			continue
 		}
 		f.applied++

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	mathrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,6 +52,7 @@ type Server struct {
 
 	requests []Request
 	faults   []*Fault
+	rng      *mathrand.Rand // for Fault.Probability; seeded so runs repeat
 
 	seq int // creation order, so lists are stable
 
@@ -76,6 +78,7 @@ func New() *Server {
 		passwords:     map[string]*password{},
 		roles:         map[string]*role{},
 		now:           time.Now,
+		rng:           mathrand.New(mathrand.NewPCG(1, 2)),
 	}
 	s.routes()
 	return s

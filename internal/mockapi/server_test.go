@@ -562,3 +562,19 @@ func TestConcurrentCreates(t *testing.T) {
 		t.Errorf("stored %d passwords and %d roles, want 20 each", len(ts.Passwords()), len(ts.Roles()))
 	}
 }
+
+func TestFaultProbability(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteListPasswords, Status: http.StatusServiceUnavailable, Probability: 0.15})
+	failed := 0
+	const n = 400
+	for i := 0; i < n; i++ {
+		if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status == http.StatusServiceUnavailable {
+			failed++
+		}
+	}
+	if share := float64(failed) / n; share < 0.08 || share > 0.22 {
+		t.Errorf("%d of %d requests failed (%.0f%%), want about 15%%", failed, n, share*100)
+	}
+}

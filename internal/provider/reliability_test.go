@@ -1,0 +1,260 @@
+package provider_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+// stateIDs lists the IDs of every resource of a type in state.
+func stateIDs(s *terraform.State, resourceType string) []string {
+	var ids []string
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type == resourceType {
+			ids = append(ids, rs.Primary.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// mockHoldsExactlyState fails unless the mock's credentials are those in state.
+func mockHoldsExactlyState(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var pw, roles []string
+		for _, p := range mock.Passwords() {
+			pw = append(pw, p.ID)
+		}
+		for _, ro := range mock.Roles() {
+			roles = append(roles, ro.ID)
+		}
+		sort.Strings(pw)
+		sort.Strings(roles)
+		if got, want := fmt.Sprint(pw), fmt.Sprint(stateIDs(s, "planetscale_branch_password")); got != want {
+			return fmt.Errorf("mock holds passwords %s, state %s", got, want)
+		}
+		if got, want := fmt.Sprint(roles), fmt.Sprint(stateIDs(s, "planetscale_postgres_role")); got != want {
+			return fmt.Errorf("mock holds roles %s, state %s", got, want)
+		}
+		return nil
+	}
+}
+
+func nothingLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
+			return fmt.Errorf("mock holds %d passwords and %d roles after destroy", p, r)
+		}
+		return nil
+	}
+}
+
+func manyCredentials(mock *acctest.Mock, n int, extra string) string {
+	return fmt.Sprintf(`
+provider "planetscale" {
+  server_url       = %q
+  service_token_id = %q
+  service_token    = %q
+  %s
+}
+
+resource "planetscale_branch_password" "many" {
+  count        = %d
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "reader"
+}
+
+resource "planetscale_postgres_role" "many" {
+  count           = %d
+  organization    = "acme"
+  database        = "pg-db"
+  branch          = "main"
+  inherited_roles = ["pg_read_all_data"]
+}
+`, mock.URL, mockapi.DefaultServiceTokenID, mockapi.DefaultServiceToken, extra, n, n)
+}
+
+// A busy API: every 4th request is rate limited (Retry-After: 1) and 15% of
+// them fail with 503. Sixteen credentials are still created and destroyed,
+// and nothing is orphaned by the creates that failed.
+func TestAccReliability_busyAPI(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Every: 4, Status: 429, RetryAfter: "1"})
+	mock.Inject(mockapi.Fault{Probability: 0.15, Status: 503})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: manyCredentials(mock, 8, "max_retries = 10"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mockHoldsExactlyState(mock),
+					func(s *terraform.State) error {
+						if n := len(stateIDs(s, "planetscale_branch_password")) + len(stateIDs(s, "planetscale_postgres_role")); n != 16 {
+							return fmt.Errorf("state holds %d credentials, want 16", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// The network drops the answer to a create after the API made the
+// credential: the provider finds it by name, deletes it (its secret is
+// lost) and creates again. The API then holds exactly what state holds.
+func TestAccReliability_lostCreateAnswer(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, CloseAfterCommit: true, Times: 1})
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, CloseAfterCommit: true, Times: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: manyCredentials(mock, 1, ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mockHoldsExactlyState(mock),
+					func(s *terraform.State) error {
+						if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 2 {
+							return fmt.Errorf("password creates = %d, want 2 (lost, then again)", n)
+						}
+						if n := mock.RequestCount(mockapi.RouteDeletePassword) + mock.RequestCount(mockapi.RouteDeleteRole); n != 2 {
+							return fmt.Errorf("orphans deleted = %d, want 2", n)
+						}
+						id := stateIDs(s, "planetscale_branch_password")[0]
+						stored, _ := mock.Password(id)
+						return resource.TestCheckResourceAttr("planetscale_branch_password.many.0", "plain_text", stored.PlainText)(s)
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccReliability_timeout(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Latency: 5 * time.Second})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+
+  timeouts {
+    create = "1s"
+  }
+}
+`),
+				ExpectError: errorLike(`Error Creating Branch Password.*the create did not finish within its 1s timeout.*timeouts \{ create = "..." \}`),
+			},
+		},
+	})
+}
+
+// An apply at TRACE level, with retries, an update and a destroy, writes
+// no created secret and no token to the Terraform or provider log, while
+// the log still shows each API request's method, path, status and attempt.
+func TestAccSecrets_neverLogged(t *testing.T) {
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	// The token comes from the environment: the test harness logs the
+	// configuration it writes, and a token in it would prove nothing.
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
+
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Every: 5, Status: 429, RetryAfter: "0"})
+	var secrets []string
+	collect := func(*terraform.State) error {
+		for _, p := range mock.Passwords() {
+			secrets = append(secrets, p.PlainText)
+		}
+		for _, ro := range mock.Roles() {
+			secrets = append(secrets, ro.Password)
+		}
+		return nil
+	}
+	config := func(name string) string {
+		return fmt.Sprintf(`
+provider "planetscale" {
+  server_url = %[2]q
+}
+
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = %[1]q
+}
+
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  name         = %[1]q
+}
+
+output "url" {
+  value     = planetscale_postgres_role.test.connection_string
+  sensitive = true
+}
+`, name, mock.URL)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("first"), Check: collect},
+			{Config: config("second"), Check: collect},
+		},
+	})
+
+	if len(secrets) < 2 {
+		t.Fatalf("collected %d secrets, want the password's and the role's", len(secrets))
+	}
+	secrets = append(secrets, mockapi.DefaultServiceToken)
+	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	log := all.String()
+	for _, want := range []string{"PlanetScale API response", "status=201", "PlanetScale API request will be retried", "attempt=2", "path=/v1/organizations/acme/databases/pg-db/branches/main/roles"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the TRACE log (%d bytes in %d files) lacks %q: the test would prove nothing", len(log), len(files), want)
+		}
+	}
+	for _, secret := range secrets {
+		if i := strings.Index(log, secret); i >= 0 {
+			start := max(i-200, 0)
+			t.Errorf("a secret is in the log, near: %q", log[start:i])
+		}
+	}
+}
