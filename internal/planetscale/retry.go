@@ -107,7 +107,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		return time.Duration(secs) * time.Second, true
+		// Anything past a day is capped later anyway; bounding it here
+		// keeps the multiplication from overflowing.
+		return time.Duration(min(secs, 86400)) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(t.Sub(now), 0), true
