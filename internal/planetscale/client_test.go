@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -428,5 +429,34 @@ func TestHugeBodyIsCapped(t *testing.T) {
 	_, err := newClient(t, srv.URL).GetPassword(context.Background(), vitess, "id")
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("err = %v, want a size error", err)
+	}
+}
+
+func TestIncompleteAnswers(t *testing.T) {
+	t.Parallel()
+	var creates atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost:
+			creates.Add(1)
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"id": "abc", "name": "n"}`)) // no plain_text
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/passwords"):
+			_, _ = w.Write([]byte(`{"type":"list","current_page":1,"next_page":null,"data":[]}`))
+		default:
+			_, _ = w.Write([]byte(`{}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	if _, err := c.GetPassword(context.Background(), vitess, "abc"); err == nil || !strings.Contains(err.Error(), "lacks id") {
+		t.Errorf("get of {} = %v, want an error about the missing id", err)
+	}
+	_, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "n"})
+	if err == nil || !strings.Contains(err.Error(), "lacks id and plain_text") {
+		t.Fatalf("create without plain_text = %v", err)
+	}
+	if n := creates.Load(); n != int32(planetscale.DefaultMaxRetries+1) {
+		t.Errorf("creates = %d, want %d (bounded by the retries)", n, planetscale.DefaultMaxRetries+1)
 	}
 }

@@ -127,3 +127,8 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// incomplete is a 2xx answer that lacks a field the caller cannot do without.
+func incomplete(method, path, fields string) *DecodeError {
+	return &DecodeError{Method: method, Path: path, StatusCode: http.StatusOK, Err: fmt.Errorf("the answer lacks %s", fields)}
+}

@@ -61,6 +61,9 @@ func (c *Client) CreatePassword(ctx context.Context, b Branch, req CreatePasswor
 	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("passwords"), nil, req, &out); err != nil {
 		return nil, err
 	}
+	if out.ID == "" || out.PlainText == nil {
+		return nil, incomplete(http.MethodPost, b.path("passwords"), "id and plain_text")
+	}
 	return &out, nil
 }
 
@@ -69,6 +72,9 @@ func (c *Client) GetPassword(ctx context.Context, b Branch, id string) (*Passwor
 	var out Password
 	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("passwords", id), nil, nil, &out); err != nil {
 		return nil, err
+	}
+	if out.ID == "" {
+		return nil, incomplete(http.MethodGet, b.path("passwords", id), "id")
 	}
 	return &out, nil
 }

@@ -64,6 +64,9 @@ func (c *Client) CreateRole(ctx context.Context, b Branch, req CreateRoleRequest
 	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("roles"), nil, req, &out); err != nil {
 		return nil, err
 	}
+	if out.ID == "" || out.Password == nil {
+		return nil, incomplete(http.MethodPost, b.path("roles"), "id and password")
+	}
 	return &out, nil
 }
 
@@ -72,6 +75,9 @@ func (c *Client) GetRole(ctx context.Context, b Branch, id string) (*Role, error
 	var out Role
 	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("roles", id), nil, nil, &out); err != nil {
 		return nil, err
+	}
+	if out.ID == "" {
+		return nil, incomplete(http.MethodGet, b.path("roles", id), "id")
 	}
 	return &out, nil
 }
@@ -126,6 +132,9 @@ func (c *Client) ResetRole(ctx context.Context, b Branch, id string) (*Role, err
 	var out Role
 	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("roles", id, "reset"), nil, nil, &out); err != nil {
 		return nil, err
+	}
+	if out.Password == nil {
+		return nil, incomplete(http.MethodPost, b.path("roles", id, "reset"), "password")
 	}
 	return &out, nil
 }
