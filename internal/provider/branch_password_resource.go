@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -256,26 +255,9 @@ func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.P
 	return diags
 }
 
-// call describes an operation on this password for error messages.
+// call describes an operation on this credential for error messages.
 func (r *branchPasswordResource) call(op string, m *branchPasswordModel, timeout time.Duration) apiCall {
-	c := apiCall{op: op, object: m.object(), timeout: timeout, data: r.data}
-	switch op {
-	case "create":
-		b := m.branch()
-		c.access = "connect_branch (connect_production_branch for a production branch)"
-		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Vitess (MySQL) database "+
-			"(Postgres databases use planetscale_postgres_role). Check the three names and that the token can see the database.",
-			b.Branch, b.Database, b.Organization, b.Database)
-	case "read":
-		c.access = "read_branch"
-		c.notFound = "The password's branch or database no longer exists."
-	case "update":
-		c.access = "connect_branch"
-		c.notFound = "The password no longer exists; run terraform apply again to create it."
-	case "delete":
-		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
-	}
-	return c
+	return newAPICall(op, m.object(), m.branch(), timeout, r.data, "Vitess (MySQL)", "planetscale_postgres_role")
 }
 
 func (r *branchPasswordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -49,6 +49,29 @@ type apiCall struct {
 	notFound string
 }
 
+// newAPICall describes an operation on a credential of either kind: the
+// access each operation needs and what a 404 means are the same for both,
+// but for the engine named in a create's 404.
+func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, data *providerData, engine, otherResource string) apiCall {
+	c := apiCall{op: op, object: object, timeout: timeout, data: data}
+	switch op {
+	case "create":
+		c.access = "connect_branch (connect_production_branch for a production branch)"
+		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a %s database "+
+			"(use %s for the other kind). Check the three names and that the token can see the database.",
+			b.Branch, b.Database, b.Organization, b.Database, engine, otherResource)
+	case "read":
+		c.access = "read_branch"
+		c.notFound = "The branch or database no longer exists."
+	case "update":
+		c.access = "connect_branch"
+		c.notFound = "The credential no longer exists; run terraform apply again to create it."
+	case "delete":
+		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
+	}
+	return c
+}
+
 // detail explains a failed call: the object, the HTTP status and the API's
 // message, and what to do about it.
 func (c apiCall) detail(err error) string {

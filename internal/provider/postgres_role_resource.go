@@ -280,26 +280,9 @@ func roleGone(ro *planetscale.Role) bool {
 	return ro.DroppedAt != nil || ro.DeletedAt != nil
 }
 
-// call describes an operation on this role for error messages.
+// call describes an operation on this credential for error messages.
 func (r *postgresRoleResource) call(op string, m *postgresRoleModel, timeout time.Duration) apiCall {
-	c := apiCall{op: op, object: m.object(), timeout: timeout, data: r.data}
-	switch op {
-	case "create":
-		b := m.branch()
-		c.access = "connect_branch (connect_production_branch for a production branch)"
-		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a Postgres database "+
-			"(Vitess databases use planetscale_branch_password). Check the three names and that the token can see the database.",
-			b.Branch, b.Database, b.Organization, b.Database)
-	case "read":
-		c.access = "read_branch"
-		c.notFound = "The role's branch or database no longer exists."
-	case "update":
-		c.access = "connect_branch"
-		c.notFound = "The role no longer exists; run terraform apply again to create it."
-	case "delete":
-		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
-	}
-	return c
+	return newAPICall(op, m.object(), m.branch(), timeout, r.data, "Postgres", "planetscale_branch_password")
 }
 
 func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
