@@ -311,7 +311,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(applyRole(ctx, &plan, created)...)
 
 	if !created.Ready {
-		ready, err := r.waitReady(ctx, plan.branch(), created.ID)
+		ready, err := waitRoleReady(ctx, r.data.client, plan.branch(), created.ID, r.pollInterval)
 		if err != nil {
 			// Keep the role (and its password) in state so Terraform taints
 			// it instead of losing track of a live credential.
@@ -326,19 +326,18 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// waitReady polls a new role until the API reports it ready, with a growing
-// interval, bounded by roleReadyTimeout and the context.
-func (r *postgresRoleResource) waitReady(ctx context.Context, b planetscale.Branch, id string) (*planetscale.Role, error) {
+// waitRoleReady polls a new role until the API reports it ready, with a
+// growing interval, bounded by roleReadyTimeout and the context.
+func waitRoleReady(ctx context.Context, client *planetscale.Client, b planetscale.Branch, id string, interval time.Duration) (*planetscale.Role, error) {
 	ctx, cancel := context.WithTimeout(ctx, roleReadyTimeout)
 	defer cancel()
-	interval := r.pollInterval
 	for {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(interval):
 		}
-		ro, err := r.data.client.GetRole(ctx, b, id)
+		ro, err := client.GetRole(ctx, b, id)
 		if err != nil {
 			return nil, err
 		}

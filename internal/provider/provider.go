@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,7 +34,10 @@ const (
 	envMaxRetries     = "PLANETSCALE_MAX_RETRIES"
 )
 
-var _ provider.Provider = (*planetscaleProvider)(nil)
+var (
+	_ provider.Provider                       = (*planetscaleProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*planetscaleProvider)(nil)
+)
 
 type planetscaleProvider struct {
 	version string
@@ -218,6 +222,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	data := &providerData{client: client, credentials: credentials, tokens: []string{token.value, access.value}}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // checkServerURL accepts absolute https URLs, and http only to loopback
@@ -248,6 +253,13 @@ func (p *planetscaleProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewBranchPasswordResource,
 		NewPostgresRoleResource,
+	}
+}
+
+func (p *planetscaleProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewBranchPasswordEphemeral,
+		NewPostgresRoleEphemeral,
 	}
 }
 

@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = (*branchPasswordEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithRenew     = (*branchPasswordEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithClose     = (*branchPasswordEphemeral)(nil)
+)
+
+type branchPasswordEphemeral struct {
+	data *providerData
+}
+
+// NewBranchPasswordEphemeral is the ephemeral planetscale_branch_password
+// constructor.
+func NewBranchPasswordEphemeral() ephemeral.EphemeralResource {
+	return &branchPasswordEphemeral{}
+}
+
+type branchPasswordEphemeralModel struct {
+	Organization     types.String `tfsdk:"organization"`
+	Database         types.String `tfsdk:"database"`
+	Branch           types.String `tfsdk:"branch"`
+	Name             types.String `tfsdk:"name"`
+	Role             types.String `tfsdk:"role"`
+	TTL              types.Int64  `tfsdk:"ttl"`
+	CIDRs            types.Set    `tfsdk:"cidrs"`
+	Replica          types.Bool   `tfsdk:"replica"`
+	DirectVtgate     types.Bool   `tfsdk:"direct_vtgate"`
+	ID               types.String `tfsdk:"id"`
+	Username         types.String `tfsdk:"username"`
+	PlainText        types.String `tfsdk:"plain_text"`
+	ConnectionString types.String `tfsdk:"connection_string"`
+	AccessHostURL    types.String `tfsdk:"access_host_url"`
+	ExpiresAt        types.String `tfsdk:"expires_at"`
+}
+
+func (e *branchPasswordEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_branch_password"
+}
+
+func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	attrs := ephemeralBranchAttributes("Vitess (MySQL)")
+	for name, attr := range map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Display name of the password. When omitted, the provider generates one (`terraform-<random>`).",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"role": schema.StringAttribute{
+			MarkdownDescription: "Database role: `reader`, `writer`, `readwriter` or `admin`. Defaults to the API's default (`admin`).",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(passwordRoles...)},
+		},
+		"ttl": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Time to live in seconds. Defaults to `%d` (one hour). Terraform renews the password halfway through while it still uses it.", defaultEphemeralTTL),
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"cidrs": schema.SetAttribute{
+			MarkdownDescription: "IP addresses or CIDR ranges allowed to use the password. Omit to allow any address.",
+			ElementType:         types.StringType,
+			Optional:            true,
+			Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(cidr{})},
+		},
+		"replica":           schema.BoolAttribute{MarkdownDescription: "Whether the password connects to a read replica.", Optional: true, Computed: true},
+		"direct_vtgate":     schema.BoolAttribute{MarkdownDescription: "Whether the password connects directly to a VTGate.", Optional: true, Computed: true},
+		"id":                ephemeralComputed("ID of the password in PlanetScale.", false),
+		"username":          ephemeralComputed("MySQL username.", false),
+		"plain_text":        ephemeralComputed("The password itself.", true),
+		"connection_string": ephemeralComputed("A MySQL URL, `mysql://<username>:<plain_text>@<access_host_url>/<database>?sslaccept=strict`.", true),
+		"access_host_url":   ephemeralComputed("Host to connect to.", false),
+		"expires_at":        ephemeralComputed("When the password expires (RFC 3339), unless renewed.", false),
+	} {
+		attrs[name] = attr
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A short-lived password for a PlanetScale Vitess (MySQL) database branch that never reaches state or plan files. " +
+			"Terraform creates it when a run needs it, renews it while the run lasts, and deletes it when the run ends. " +
+			"Terraform opens ephemeral resources during plan and again during apply, so one `terraform apply` creates two passwords, each deleted after use.",
+		Attributes: attrs,
+	}
+}
+
+func (e *branchPasswordEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = ephemeralProviderData(req, &resp.Diagnostics)
+}
+
+func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if !requireClient(e.data, &resp.Diagnostics) {
+		return
+	}
+	var cfg branchPasswordEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.TTL.IsNull() {
+		cfg.TTL = types.Int64Value(defaultEphemeralTTL)
+	}
+	// The managed resource's mapping serves here too.
+	m := branchPasswordModel{
+		Organization: cfg.Organization, Database: cfg.Database, Branch: cfg.Branch,
+		Name: cfg.Name, Role: cfg.Role, TTL: cfg.TTL, CIDRs: cfg.CIDRs,
+		Replica: cfg.Replica, DirectVtgate: cfg.DirectVtgate,
+	}
+	if m.Name.IsNull() {
+		m.Name = types.StringUnknown()
+	}
+	body, diags := passwordCreateRequest(ctx, &m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = e.data.maskSecrets(ctx)
+	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Creating Ephemeral Branch Password",
+			newAPICall("create", m.object(), m.branch(), 0, e.data, "Vitess (MySQL)", "planetscale_postgres_role").detail(err))
+		return
+	}
+	ctx = e.data.maskSecrets(ctx, *created.PlainText)
+	resp.Diagnostics.Append(applyPassword(ctx, &m, created)...)
+
+	cfg.ID, cfg.Name, cfg.Role, cfg.TTL = m.ID, m.Name, m.Role, m.TTL
+	cfg.Replica, cfg.DirectVtgate = m.Replica, m.DirectVtgate
+	cfg.Username, cfg.PlainText, cfg.ConnectionString = m.Username, m.PlainText, m.ConnectionString
+	cfg.AccessHostURL, cfg.ExpiresAt = m.AccessHostURL, m.ExpiresAt
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &cfg)...)
+	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: cfg.TTL.ValueInt64()}
+	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
+	resp.RenewAt = renewAt(open.TTL)
+	tflog.Debug(ctx, "opened ephemeral branch password", map[string]any{"id": created.ID, "branch": m.branch().String()})
+}
+
+func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	if !requireClient(e.data, &resp.Diagnostics) {
+		return
+	}
+	open, diags := loadOpen(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || open.ID == "" {
+		return
+	}
+	ctx = e.data.maskSecrets(ctx)
+	if _, err := e.data.client.RenewPassword(ctx, open.branch(), open.ID); err != nil {
+		resp.Diagnostics.AddError("Error Renewing Ephemeral Branch Password",
+			newAPICall("update", open.object("branch password"), open.branch(), 0, e.data, "", "").detail(err))
+		return
+	}
+	resp.RenewAt = renewAt(open.TTL)
+	tflog.Debug(ctx, "renewed ephemeral branch password", map[string]any{"id": open.ID})
+}
+
+func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	if !requireClient(e.data, &resp.Diagnostics) {
+		return
+	}
+	open, diags := loadOpen(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || open.ID == "" {
+		return
+	}
+	ctx = e.data.maskSecrets(ctx)
+	err := e.data.client.DeletePassword(ctx, open.branch(), open.ID)
+	if err != nil && !planetscale.IsNotFound(err) {
+		resp.Diagnostics.AddError("Error Deleting Ephemeral Branch Password",
+			newAPICall("delete", open.object("branch password"), open.branch(), 0, e.data, "", "").detail(err))
+	}
+}

@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// defaultEphemeralTTL is the lifetime of an ephemeral credential when the
+// configuration sets none: long enough for a plan or apply, short enough
+// that a leaked one soon stops working.
+const defaultEphemeralTTL = 3600
+
+// privateKey is where an open ephemeral credential remembers what it made,
+// for Renew and Close. It holds no secret.
+const privateKey = "credential"
+
+type openCredential struct {
+	Organization string `json:"organization"`
+	Database     string `json:"database"`
+	Branch       string `json:"branch"`
+	ID           string `json:"id"`
+	TTL          int64  `json:"ttl"`
+	Successor    string `json:"successor,omitempty"`
+}
+
+func (o openCredential) branch() planetscale.Branch {
+	return planetscale.Branch{Organization: o.Organization, Database: o.Database, Branch: o.Branch}
+}
+
+func (o openCredential) object(kind string) string {
+	return kind + " " + o.branch().String() + "/" + o.ID
+}
+
+// privateStore is what OpenResponse, RenewRequest and CloseRequest share.
+type privateStore interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func saveOpen(ctx context.Context, store privateStore, o openCredential) diag.Diagnostics {
+	b, err := json.Marshal(o)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Error Saving Ephemeral Credential", err.Error())
+		return diags
+	}
+	return store.SetKey(ctx, privateKey, b)
+}
+
+func loadOpen(ctx context.Context, store privateStore) (openCredential, diag.Diagnostics) {
+	var o openCredential
+	b, diags := store.GetKey(ctx, privateKey)
+	if diags.HasError() || len(b) == 0 {
+		return o, diags
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		diags.AddError("Error Reading Ephemeral Credential", fmt.Sprintf("The provider's private data is unreadable: %v. This is a bug in the provider; please report it.", err))
+	}
+	return o, diags
+}
+
+// renewAt asks Terraform to renew halfway through the credential's life, so
+// a long apply never uses an expired one.
+func renewAt(ttl int64) time.Time {
+	return time.Now().Add(time.Duration(ttl) * time.Second / 2)
+}
+
+// ephemeralBranchAttributes are organization, database and branch for an
+// ephemeral credential.
+func ephemeralBranchAttributes(engine string) map[string]schema.Attribute {
+	attr := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
+	}
+	return map[string]schema.Attribute{
+		"organization": attr("Name of the PlanetScale organization."),
+		"database":     attr("Name of the " + engine + " database."),
+		"branch":       attr("Name of the database branch."),
+	}
+}
+
+func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: sensitive}
+}
+
+func ephemeralProviderData(req ephemeral.ConfigureRequest, diags *diag.Diagnostics) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+	}
+	return data
+}

@@ -1,0 +1,184 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+// withEcho adds the echo provider, which copies an ephemeral value into a
+// resource's state so a test can look at it.
+func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
+	factories := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
+	for name, f := range acctest.ProviderFactories {
+		factories[name] = f
+	}
+	return factories
+}
+
+// onlyEchoInState proves the credential itself never reached state.
+func onlyEchoInState(s *terraform.State) error {
+	for addr := range s.RootModule().Resources {
+		if addr != "echo.test" {
+			return fmt.Errorf("state holds %s; an ephemeral credential must leave nothing", addr)
+		}
+	}
+	return nil
+}
+
+// closedAfterRun proves every credential the run created was deleted.
+func closedAfterRun(mock *acctest.Mock, create, remove string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
+			return fmt.Errorf("mock still holds %d password(s) and %d role(s) after the run", p, r)
+		}
+		created, deleted := mock.RequestCount(create), mock.RequestCount(remove)
+		if created == 0 || created != deleted {
+			return fmt.Errorf("created %d and deleted %d credentials; want as many deleted as created", created, deleted)
+		}
+		return nil
+	}
+}
+
+func TestAccBranchPasswordEphemeral_basic(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+ephemeral "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "reader"
+  cidrs        = ["10.0.0.0/8"]
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_branch_password.test
+}
+
+resource "echo" "test" {}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("plain_text"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("role"), knownvalue.StringExact("reader")),
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("connection_string"), knownvalue.StringRegexp(regexp.MustCompile(`^mysql://`))),
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("ttl"), knownvalue.Int64Exact(3600)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					onlyEchoInState,
+					closedAfterRun(mock, mockapi.RouteCreatePassword, mockapi.RouteDeletePassword),
+					func(*terraform.State) error {
+						body := mock.Requests(mockapi.RouteCreatePassword)[0].Body
+						if body["ttl"] != float64(3600) || body["role"] != "reader" {
+							return fmt.Errorf("create body = %v, want the default one-hour ttl and the role", body)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccPostgresRoleEphemeral_basic(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization    = "acme"
+  database        = "pg-db"
+  branch          = "main"
+  ttl             = 900
+  inherited_roles = ["pg_read_all_data"]
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test
+}
+
+resource "echo" "test" {}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("connection_string"), knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://`))),
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("database_name"), knownvalue.StringExact("postgres")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					onlyEchoInState,
+					closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
+				),
+			},
+		},
+	})
+}
+
+// Terraform renews an ephemeral credential that a run still uses when its
+// RenewAt (halfway through its TTL) passes. A slow create elsewhere in the
+// run keeps it open past that point.
+func TestAccBranchPasswordEphemeral_renew(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, Latency: 4 * time.Second})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+ephemeral "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  ttl          = 2
+}
+
+resource "planetscale_postgres_role" "slow" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_branch_password.test
+}
+
+resource "echo" "test" {
+  depends_on = [planetscale_postgres_role.slow]
+}
+`),
+				Check: func(*terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteRenewPassword); n == 0 {
+						return fmt.Errorf("the ephemeral password was never renewed")
+					}
+					if n := len(mock.Passwords()); n != 0 {
+						return fmt.Errorf("mock still holds %d password(s)", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
