@@ -26,6 +26,8 @@ type password struct {
 	plainText    string
 	replica      bool
 	directVtgate bool
+	// unrenewable is set by SetPasswordRenewable, for tests.
+	unrenewable bool
 }
 
 // Password is what tests may inspect of a stored password.
@@ -113,7 +115,7 @@ func (s *Server) passwordJSON(p *password, withPlainText bool) passwordJSON {
 		out.ExpiresAt = &e
 		out.Expired = !now.Before(*p.expiresAt)
 	}
-	out.Renewable = p.ttl != nil && !out.Expired
+	out.Renewable = p.ttl != nil && !out.Expired && !p.unrenewable
 	if withPlainText {
 		pt := p.plainText
 		out.PlainText = &pt
@@ -331,6 +333,18 @@ func (s *Server) ExpirePassword(id string) bool {
 	if ok {
 		e := s.clock().Add(-time.Second)
 		p.expiresAt = &e
+	}
+	return ok
+}
+
+// SetPasswordRenewable decides whether a password with a TTL may be renewed
+// (the API reports some passwords as not renewable).
+func (s *Server) SetPasswordRenewable(id string, renewable bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.passwords[id]
+	if ok {
+		p.unrenewable = !renewable
 	}
 	return ok
 }

@@ -431,3 +431,21 @@ func (s *Server) SetRolesPendingGets(n int) {
 	defer s.mu.Unlock()
 	s.rolesPendingGets = n
 }
+
+// ExpireIn makes a password or role expire d from now (the mock's clock),
+// as if it had been created earlier, so tests can bring a credential close
+// to its expiry without waiting.
+func (s *Server) ExpireIn(id string, d time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.clock().Add(d)
+	if p, ok := s.passwords[id]; ok {
+		p.expiresAt = &e
+		return true
+	}
+	if ro, ok := s.roles[id]; ok {
+		ro.expiresAt = &e
+		return true
+	}
+	return false
+}

@@ -282,6 +282,14 @@ func TestPasswordHooks(t *testing.T) {
 	if got["expired"] != true || got["renewable"] != false {
 		t.Errorf("after ExpirePassword: %v", got)
 	}
+	_, fresh := ts.call(t, http.MethodPost, pwBase, map[string]any{"ttl": 60})
+	ts.SetPasswordRenewable(fresh["id"].(string), false)
+	if _, got := ts.call(t, http.MethodGet, pwBase+"/"+fresh["id"].(string), nil); got["renewable"] != false {
+		t.Errorf("after SetPasswordRenewable(false): renewable %v", got["renewable"])
+	}
+	if status, _ := ts.call(t, http.MethodPost, pwBase+"/"+fresh["id"].(string)+"/renew", nil); status != http.StatusUnprocessableEntity {
+		t.Errorf("renew of an unrenewable password = %d, want 422", status)
+	}
 	if !ts.RemovePassword(id) {
 		t.Fatal("RemovePassword found nothing")
 	}
@@ -427,6 +435,12 @@ func TestRoleHooks(t *testing.T) {
 		t.Errorf("not ready after 2 gets: %v", got["ready"])
 	}
 
+	if !ts.ExpireIn(id, 30*time.Second) {
+		t.Fatal("ExpireIn found nothing")
+	}
+	if _, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); got["ttl"] != float64(30) || got["expired"] != false {
+		t.Errorf("after ExpireIn(30s): ttl %v expired %v", got["ttl"], got["expired"])
+	}
 	ts.ExpireRole(id)
 	if _, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil); got["expired"] != true || got["ttl"] != float64(0) {
 		t.Errorf("after ExpireRole: expired %v ttl %v", got["expired"], got["ttl"])

@@ -63,6 +63,7 @@ type branchPasswordModel struct {
 	ExpiresAt             types.String   `tfsdk:"expires_at"`
 	Expired               types.Bool     `tfsdk:"expired"`
 	Renewable             types.Bool     `tfsdk:"renewable"`
+	RenewBefore           types.String   `tfsdk:"renew_before"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -168,6 +169,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 		"created_at":               computedString("When the password was created (RFC 3339).", false),
 		"expires_at":               computedString("When the password expires (RFC 3339); null when it has no `ttl`.", false),
 		"expired":                  computedBool("Whether the password has expired. An expired password is planned for replacement."),
+		"renew_before":             renewBeforeAttribute("password"),
 		"renewable":                computedBool("Whether the password can be renewed (it has a `ttl` and has not expired)."),
 	} {
 		attrs[name] = attr
@@ -327,17 +329,26 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Everything but the name (and timeouts) forces replacement, so the
-	// name is all an update can change.
-	if plan.Name.Equal(state.Name) {
+	// Everything but the name forces replacement, so an update renames
+	// the password, renews it (planExpiry left expires_at unknown), or only
+	// records a new renew_before or timeouts.
+	rename, renew := !plan.Name.Equal(state.Name), plan.ExpiresAt.IsUnknown()
+	if !rename && !renew {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
-	updated, err := r.data.client.UpdatePassword(ctx, state.branch(), state.ID.ValueString(),
-		planetscale.UpdatePasswordRequest{Name: plan.Name.ValueStringPointer()})
+	var updated *planetscale.Password
+	var err error
+	if rename {
+		updated, err = r.data.client.UpdatePassword(ctx, state.branch(), state.ID.ValueString(),
+			planetscale.UpdatePasswordRequest{Name: plan.Name.ValueStringPointer()})
+	}
+	if err == nil && renew {
+		updated, err = r.data.client.RenewPassword(ctx, state.branch(), state.ID.ValueString())
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Updating Branch Password", r.call("update", &state, timeout).detail(err))
 		return
@@ -371,27 +382,12 @@ func (r *branchPasswordResource) ImportState(ctx context.Context, req resource.I
 	importByID(ctx, "branch password", "plain_text", req, resp)
 }
 
-// ModifyPlan replaces an expired password: the dead credential is deleted
-// and a live one created in its place.
+// ModifyPlan replaces an expired password, and renews (or replaces) one
+// that expires within renew_before.
 func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planExpiredReplacement(ctx, req, resp, "branch password")
-}
-
-// planExpiredReplacement is shared by both resources: when the state says the
-// credential expired, plan "expired" as unknown and require replacement on
-// it, so the plan shows why the credential is replaced.
-func planExpiredReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind string) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var expired types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expired"), &expired)...)
-	if !expired.ValueBool() {
-		return
-	}
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expired"), types.BoolUnknown())...)
-	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expired"))
-	tflog.Info(ctx, "credential expired; planning replacement", map[string]any{"kind": kind, "id": id.ValueString()})
+	planExpiry(ctx, req, resp, "branch password", func() bool {
+		var renewable types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)
+		return renewable.ValueBool()
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -81,6 +82,8 @@ type postgresRoleModel struct {
 	CreatedAt            types.String   `tfsdk:"created_at"`
 	ExpiresAt            types.String   `tfsdk:"expires_at"`
 	Expired              types.Bool     `tfsdk:"expired"`
+	RenewBefore          types.String   `tfsdk:"renew_before"`
+	RotationTrigger      types.String   `tfsdk:"password_rotation_trigger"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -151,6 +154,14 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		"created_at":      computedString("When the role was created (RFC 3339).", false),
 		"expires_at":      computedString("When the role expires (RFC 3339); null when it has no `ttl`.", false),
 		"expired":         computedBool("Whether the role has expired. An expired role is planned for replacement."),
+		"renew_before":    renewBeforeAttribute("role"),
+		"password_rotation_trigger": schema.StringAttribute{
+			MarkdownDescription: "Any string; when it changes to a new value, apply gives the role a new password through the API's reset endpoint, " +
+				"in place: the role, its grants and its objects stay. Tie it to a time-based resource (such as `time_rotating`) to rotate on a schedule. " +
+				"Setting it on create, or removing it, rotates nothing.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
 	} {
 		attrs[name] = attr
 	}
@@ -388,21 +399,44 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	body, changed := roleUpdateRequest(&plan, &state)
-	if !changed {
+	body, patch := roleUpdateRequest(&plan, &state)
+	reset := rotates(plan.RotationTrigger, state.RotationTrigger)
+	renew := plan.ExpiresAt.IsUnknown()
+	if !patch && !reset && !renew {
+		// Only successor, renew_before or timeouts changed: state only.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
-	updated, err := r.data.client.UpdateRole(ctx, state.branch(), state.ID.ValueString(), body)
+	plan.Password, plan.TTL = state.Password, state.TTL
+	var updated *planetscale.Role
+	var err error
+	if patch {
+		updated, err = r.data.client.UpdateRole(ctx, state.branch(), state.ID.ValueString(), body)
+	}
+	if err == nil && reset {
+		// The reset answer carries the new password; applyRole stores it.
+		updated, err = r.data.client.ResetRole(ctx, state.branch(), state.ID.ValueString())
+		if err == nil {
+			ctx = r.data.maskSecrets(ctx, *updated.Password)
+		}
+	}
+	if err == nil && renew {
+		var renewed *planetscale.Role
+		renewed, err = r.data.client.RenewRole(ctx, state.branch(), state.ID.ValueString())
+		if err == nil {
+			if updated != nil {
+				renewed.Password = updated.Password // a reset's new password, if any
+			}
+			updated = renewed
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Updating Postgres Role", r.call("update", &state, timeout).detail(err))
 		return
 	}
-	plan.Password = state.Password
-	plan.TTL = state.TTL
 	resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -439,6 +473,30 @@ func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.Imp
 	importByID(ctx, "Postgres role", "password", req, resp)
 }
 
+// ModifyPlan replaces an expired role, renews (or replaces) one that expires
+// within renew_before, and plans a new password when
+// password_rotation_trigger changes.
 func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planExpiredReplacement(ctx, req, resp, "Postgres role")
+	planExpiry(ctx, req, resp, "Postgres role", func() bool {
+		// The API renews any role created with a TTL.
+		var ttl types.Int64
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ttl"), &ttl)...)
+		return !ttl.IsNull()
+	})
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("password_rotation_trigger"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("password_rotation_trigger"), &prior)...)
+	if rotates(planned, prior) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("password"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("connection_string"), types.StringUnknown())...)
+	}
+}
+
+// rotates reports a trigger change that asks for a new password: a new,
+// known, non-null value. Removing the trigger rotates nothing.
+func rotates(planned, prior types.String) bool {
+	return !planned.IsNull() && !planned.IsUnknown() && !planned.Equal(prior)
 }

@@ -1,0 +1,237 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+func renewingPassword(mock *acctest.Mock, renewBefore string) string {
+	return mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  ttl          = 3600
+  renew_before = %q
+}
+`, renewBefore)
+}
+
+// expireIn brings a credential in state within d of its expiry.
+func expireIn(mock *acctest.Mock, id *string, d time.Duration) func() {
+	return func() {
+		if !mock.ExpireIn(*id, d) {
+			panic("credential " + *id + " not in the mock")
+		}
+	}
+}
+
+// rememberID stores the resource's ID for a later step's PreConfig.
+func rememberID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*id, err = stateID(s, addr)
+		return err
+	}
+}
+
+func TestAccBranchPassword_renewBefore(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	sameSecret := statecheck.CompareValue(compare.ValuesSame())
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	laterExpiry := statecheck.CompareValue(compare.ValuesDiffer())
+	track := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			sameSecret.AddStateValue(passwordAddr, tfjsonpath.New("plain_text")),
+			sameID.AddStateValue(passwordAddr, tfjsonpath.New("id")),
+			laterExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: renewingPassword(mock, "30m"), ConfigStateChecks: track(), Check: rememberID(passwordAddr, &id)},
+			{
+				// 50 minutes left: outside the window, nothing to do.
+				PreConfig: expireIn(mock, &id, 50*time.Minute),
+				Config:    renewingPassword(mock, "30m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// 20 minutes left: renewed in place, same secret, later expiry.
+				PreConfig: expireIn(mock, &id, 20*time.Minute),
+				Config:    renewingPassword(mock, "30m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: track(),
+				Check: func(*terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 1 {
+						return fmt.Errorf("renew calls = %d, want 1", n)
+					}
+					if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
+						return fmt.Errorf("creates = %d, want 1: renewal must not replace", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccBranchPassword_renewBeforeNotRenewable(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: renewingPassword(mock, "30m"),
+				Check:  rememberID(passwordAddr, &id),
+			},
+			{
+				PreConfig: func() {
+					mock.SetPasswordRenewable(id, false)
+					expireIn(mock, &id, 20*time.Minute)()
+				},
+				Config: renewingPassword(mock, "30m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: func(*terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
+						return fmt.Errorf("renew calls = %d, want none", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccPostgresRole_renewBeforeAndRotation(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	config := func(trigger string) string {
+		return mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization              = "acme"
+  database                  = "pg-db"
+  branch                    = "main"
+  ttl                       = 7200
+  renew_before              = "1h"
+  password_rotation_trigger = %q
+}
+`, trigger)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameUsername := statecheck.CompareValue(compare.ValuesSame())
+	newPassword := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config("2026-11"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
+					sameUsername.AddStateValue(roleAddr, tfjsonpath.New("username")),
+					newPassword.AddStateValue(roleAddr, tfjsonpath.New("password")),
+				},
+				Check: func(s *terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
+						return fmt.Errorf("setting the trigger on create reset the password %d time(s)", n)
+					}
+					return rememberID(roleAddr, &id)(s)
+				},
+			},
+			{
+				// A new trigger value: the password is reset in place.
+				Config: config("2026-12"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
+					sameUsername.AddStateValue(roleAddr, tfjsonpath.New("username")),
+					newPassword.AddStateValue(roleAddr, tfjsonpath.New("password")),
+				},
+				Check: func(s *terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteResetRole); n != 1 {
+						return fmt.Errorf("reset calls = %d, want 1", n)
+					}
+					id, err := stateID(s, roleAddr)
+					if err != nil {
+						return err
+					}
+					stored, _ := mock.Role(id)
+					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
+				},
+			},
+			{
+				// Inside renew_before: renewed in place, password kept.
+				PreConfig: expireIn(mock, &id, 30*time.Minute),
+				Config:    config("2026-12"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(s *terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteRenewRole); n != 1 {
+						return fmt.Errorf("renew calls = %d, want 1", n)
+					}
+					if n := mock.RequestCount(mockapi.RouteResetRole); n != 1 {
+						return fmt.Errorf("reset calls = %d, want still 1", n)
+					}
+					id, err := stateID(s, roleAddr)
+					if err != nil {
+						return err
+					}
+					stored, _ := mock.Role(id)
+					if left := time.Until(*stored.ExpiresAt); left < 100*time.Minute {
+						return fmt.Errorf("expiry moved to %s, only %s ahead", stored.ExpiresAt, left)
+					}
+					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
+				},
+			},
+		},
+	})
+}
+
+func TestAccRenewBefore_validation(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      renewingPassword(mock, "3 days"),
+				PlanOnly:    true,
+				ExpectError: errorLike(`renew_before is "3 days"; it must be a positive duration such as "72h"`),
+			},
+			{
+				Config:      renewingPassword(mock, "-1h"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Duration`),
+			},
+		},
+	})
+}
