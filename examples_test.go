@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAccExamplesValidate runs `terraform validate` on every example
+// directory with the provider built from this tree (dev_overrides: no
+// registry, no network). Examples are what users paste; they must work.
+func TestAccExamplesValidate(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run acceptance tests")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+	source := strings.TrimPrefix(registryAddress, "registry.terraform.io/")
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-planetscale"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	override := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", source, bin)
+	if err := os.WriteFile(rc, []byte(override), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	var dirs []string
+	err := filepath.WalkDir("examples", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") && !slices.Contains(dirs, filepath.Dir(p)) {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return err
+	})
+	if err != nil || len(dirs) < 6 {
+		t.Fatalf("found example directories %v (%v)", dirs, err)
+	}
+	for _, dir := range dirs {
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
+			work := t.TempDir()
+			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			hasTerraformBlock := false
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hasTerraformBlock = hasTerraformBlock || strings.Contains(string(b), "required_providers")
+				if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Resource examples are fragments shown on registry pages; give
+			// them the provider requirement a real module has.
+			if !hasTerraformBlock {
+				req := fmt.Sprintf("terraform {\n  required_providers {\n    planetscale = {\n      source = %q\n    }\n  }\n}\n", source)
+				if err := os.WriteFile(filepath.Join(work, "providers_test.tf"), []byte(req), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(tf, "validate", "-no-color")
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+			if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "Success!") {
+				t.Errorf("terraform validate %s: %v\n%s", dir, err, out)
+			}
+		})
+	}
+}
