@@ -278,6 +278,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
 	defer cancel()
 
+	r.data.passwordLists.forget(plan.branch())
 	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body)
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
@@ -303,7 +304,15 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
-	p, err := r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
+	// Many passwords on one branch are refreshed from its list; one the
+	// list does not show is confirmed with a GET before it is dropped.
+	var p *planetscale.Password
+	var err error
+	if listed, ok := r.data.passwordLists.lookup(ctx, state.branch(), state.ID.ValueString()); ok {
+		p = &listed
+	} else {
+		p, err = r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
+	}
 	if planetscale.IsNotFound(err) {
 		tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -340,6 +349,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
+	r.data.passwordLists.forget(state.branch())
 	var updated *planetscale.Password
 	var err error
 	if rename {
@@ -372,6 +382,7 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
+	r.data.passwordLists.forget(state.branch())
 	err := r.data.client.DeletePassword(ctx, state.branch(), state.ID.ValueString())
 	if err != nil && !planetscale.IsNotFound(err) {
 		resp.Diagnostics.AddError("Error Deleting Branch Password", r.call("delete", &state, timeout).detail(err))

@@ -312,6 +312,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
 	defer cancel()
 
+	r.data.roleLists.forget(plan.branch())
 	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body)
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
@@ -373,7 +374,15 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
-	ro, err := r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
+	// Many roles on one branch are refreshed from its list; one the list
+	// does not show is confirmed with a GET before it is dropped.
+	var ro *planetscale.Role
+	var err error
+	if listed, ok := r.data.roleLists.lookup(ctx, state.branch(), state.ID.ValueString()); ok {
+		ro = &listed
+	} else {
+		ro, err = r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
+	}
 	if planetscale.IsNotFound(err) || (err == nil && roleGone(ro)) {
 		tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -410,6 +419,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
+	r.data.roleLists.forget(state.branch())
 	plan.Password, plan.TTL = state.Password, state.TTL
 	var updated *planetscale.Role
 	var err error
@@ -455,6 +465,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
+	r.data.roleLists.forget(state.branch())
 	err := r.data.client.DeleteRole(ctx, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
 	var apiErr *planetscale.APIError
 	switch {

@@ -66,6 +66,29 @@ type providerData struct {
 	credentials string
 	// tokens are masked in every log line.
 	tokens []string
+	// passwordLists and roleLists serve refreshes from branch lists.
+	passwordLists *branchLists[planetscale.Password]
+	roleLists     *branchLists[planetscale.Role]
+}
+
+func newProviderData(client *planetscale.Client, credentials string, tokens ...string) *providerData {
+	return &providerData{
+		client:      client,
+		credentials: credentials,
+		tokens:      tokens,
+		passwordLists: newBranchLists(
+			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
+				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: listPageSize})
+			},
+			func(p *planetscale.Password) string { return p.ID },
+		),
+		roleLists: newBranchLists(
+			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Role], error) {
+				return client.ListRoles(ctx, b, planetscale.ListOptions{Page: page, PerPage: listPageSize})
+			},
+			func(ro *planetscale.Role) string { return ro.ID },
+		),
+	}
 }
 
 func (p *planetscaleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -219,7 +242,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddError("Unable to Create PlanetScale API Client", err.Error())
 		return
 	}
-	data := &providerData{client: client, credentials: credentials, tokens: []string{token.value, access.value}}
+	data := newProviderData(client, credentials, token.value, access.value)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data

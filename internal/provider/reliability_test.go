@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
@@ -257,4 +258,67 @@ output "url" {
 			t.Errorf("a secret is in the log, near: %q", log[start:i])
 		}
 	}
+}
+
+// Refreshing many credentials on one branch is served from the branch's
+// list, and stays correct: a credential deleted out of band is confirmed
+// with a GET and planned for creation, an expired one is replaced.
+func TestAccRefresh_listBacked(t *testing.T) {
+	mock := acctest.NewMock(t)
+	const n = 12
+	var removed, expired string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: manyCredentials(mock, n, ""),
+				Check: func(s *terraform.State) error {
+					var err error
+					if removed, err = stateID(s, "planetscale_branch_password.many.3"); err != nil {
+						return err
+					}
+					if expired, err = stateID(s, "planetscale_branch_password.many.7"); err != nil {
+						return err
+					}
+					mock.RemovePassword(removed)
+					mock.ExpirePassword(expired)
+					mock.ResetRequests()
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					// The refreshes after the last apply: GETs only for what
+					// the lists did not show (the removed password, once per
+					// refresh), not one per credential.
+					lists := mock.RequestCount(mockapi.RouteListPasswords) + mock.RequestCount(mockapi.RouteListRoles)
+					gets := mock.RequestCount(mockapi.RouteGetPassword) + mock.RequestCount(mockapi.RouteGetRole)
+					refreshes := mock.RequestCount(mockapi.RouteListRoles)
+					if refreshes == 0 || lists == 0 {
+						t.Errorf("no list requests: refresh did not use the branch lists")
+					}
+					if gets > refreshes {
+						t.Errorf("%d GETs over %d refreshes of %d credentials; want one per refresh (the removed password)", gets, refreshes, 2*n)
+					}
+					for _, r := range mock.Requests(mockapi.RouteGetPassword) {
+						if !strings.HasSuffix(r.Path, "/"+removed) {
+							t.Errorf("GET %s: only the credential missing from the list needs one", r.Path)
+						}
+					}
+				},
+				Config: manyCredentials(mock, n, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("planetscale_branch_password.many[3]", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("planetscale_branch_password.many[7]", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction("planetscale_branch_password.many[0]", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: mockHoldsExactlyState(mock),
+			},
+		},
+	})
 }

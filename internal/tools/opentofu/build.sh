@@ -4,7 +4,7 @@
 # 2 cores) and caching it outside the repository for later runs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-version=$(sed -n 's|^require github.com/opentofu/opentofu \(v[^ ]*\)$|\1|p' "$here/go.mod")
+version=$(cd "$here" && go list -m -f '{{.Version}}' github.com/opentofu/opentofu)
 [ -n "$version" ] || { echo "opentofu: no pinned version in $here/go.mod" >&2; exit 1; }
 cache=${PLANETSCALE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-planetscale}
 bin="$cache/tofu-$version"

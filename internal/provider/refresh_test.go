@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// fakeBranch serves n credentials named id-0 … id-(n-1) in pages.
+type fakeBranch struct {
+	mu      sync.Mutex
+	n       int
+	fetches []int // pages asked for
+	fail    bool
+}
+
+func (f *fakeBranch) fetch(_ context.Context, _ planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fetches = append(f.fetches, page)
+	if f.fail {
+		return nil, errors.New("boom")
+	}
+	out := &planetscale.Page[planetscale.Password]{CurrentPage: page, TotalCount: f.n, TotalPages: (f.n + listPageSize - 1) / listPageSize}
+	for i := (page - 1) * listPageSize; i < min(page*listPageSize, f.n); i++ {
+		out.Data = append(out.Data, planetscale.Password{ID: fmt.Sprint("id-", i)})
+	}
+	return out, nil
+}
+
+func newFake(n int) (*fakeBranch, *branchLists[planetscale.Password]) {
+	f := &fakeBranch{n: n}
+	return f, newBranchLists(f.fetch, func(p *planetscale.Password) string { return p.ID })
+}
+
+var someBranch = planetscale.Branch{Organization: "o", Database: "d", Branch: "b"}
+
+func TestBranchListsOnePageServesAll(t *testing.T) {
+	t.Parallel()
+	f, lists := newFake(40)
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if p, ok := lists.lookup(context.Background(), someBranch, fmt.Sprint("id-", i)); !ok || p.ID != fmt.Sprint("id-", i) {
+				t.Errorf("id-%d not served from the list", i)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(f.fetches) != 1 {
+		t.Errorf("fetched pages %v, want one", f.fetches)
+	}
+	if _, ok := lists.lookup(context.Background(), someBranch, "gone"); ok {
+		t.Error("a credential not in the list was reported found")
+	}
+}
+
+func TestBranchListsReadsMorePagesOnlyWhenTheyPay(t *testing.T) {
+	t.Parallel()
+	f, lists := newFake(250) // 3 pages
+	ctx := context.Background()
+	// Early reads of credentials beyond page 1 miss: the caller GETs them.
+	for i := 0; i < 5; i++ {
+		if _, ok := lists.lookup(ctx, someBranch, fmt.Sprint("id-", 200+i)); ok {
+			t.Fatalf("read %d: found before the branch had enough reads to pay for more pages", i+1)
+		}
+	}
+	if len(f.fetches) != 1 {
+		t.Fatalf("fetched %v after 5 reads, want only page 1", f.fetches)
+	}
+	// The sixth read (2 × 3 pages) pays for the rest.
+	if _, ok := lists.lookup(ctx, someBranch, "id-249"); !ok {
+		t.Fatal("id-249 not found after all pages were read")
+	}
+	if fmt.Sprint(f.fetches) != "[1 2 3]" {
+		t.Errorf("fetched %v, want [1 2 3]", f.fetches)
+	}
+}
+
+func TestBranchListsHugeBranchCostsOneList(t *testing.T) {
+	t.Parallel()
+	f, lists := newFake(5000) // 50 pages of credentials nobody manages here
+	for i := 0; i < 3; i++ {
+		lists.lookup(context.Background(), someBranch, fmt.Sprint("mine-", i))
+	}
+	if len(f.fetches) != 1 {
+		t.Errorf("fetched %v for 3 reads, want page 1 only", f.fetches)
+	}
+}
+
+func TestBranchListsFallBackOnError(t *testing.T) {
+	t.Parallel()
+	f, lists := newFake(10)
+	f.fail = true
+	for i := 0; i < 3; i++ {
+		if _, ok := lists.lookup(context.Background(), someBranch, "id-1"); ok {
+			t.Fatal("found despite a failing list")
+		}
+	}
+	if len(f.fetches) != 1 {
+		t.Errorf("retried the failing list %d times", len(f.fetches))
+	}
+}
+
+func TestBranchListsForget(t *testing.T) {
+	t.Parallel()
+	f, lists := newFake(10)
+	lists.lookup(context.Background(), someBranch, "id-1")
+	lists.forget(someBranch)
+	lists.lookup(context.Background(), someBranch, "id-1")
+	if len(f.fetches) != 2 {
+		t.Errorf("fetches = %v, want a new list after forget", f.fetches)
+	}
+	var none *branchLists[planetscale.Password]
+	if _, ok := none.lookup(context.Background(), someBranch, "x"); ok {
+		t.Error("a nil cache found something")
+	}
+}
+
+func BenchmarkBranchListsLookup(b *testing.B) {
+	_, lists := newFake(100)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		lists.lookup(ctx, someBranch, fmt.Sprint("id-", i%100))
+	}
+}
