@@ -9,11 +9,13 @@
 package mockapi
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	mathrand "math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,7 +52,7 @@ type Server struct {
 	now      func() time.Time
 	clockOff time.Duration
 
-	requests []Request
+	requests []*Request
 	faults   []*Fault
 	rng      *mathrand.Rand // for Fault.Probability; seeded so runs repeat
 
@@ -196,7 +198,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		writeError(w, http.StatusBadRequest, "bad_request", "Could not read the request body")
 		return
 	}
-	s.record(r, route, body)
+	rec := &statusRecorder{ResponseWriter: w}
+	w = rec
+	logged := s.record(r, route, body)
+	defer s.setStatus(logged, rec)
 
 	fault := s.takeFault(route)
 	if fault != nil && fault.Latency > 0 {
@@ -282,9 +287,36 @@ type Request struct {
 	// Authorization is the header as sent.
 	Authorization string
 	UserAgent     string
+	// Status is the HTTP status answered; 0 when the connection was dropped.
+	Status int
 }
 
-func (s *Server) record(r *http.Request, route string, body []byte) {
+// statusRecorder remembers the status a handler answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	return hj.Hijack()
+}
+
+func (s *Server) setStatus(req *Request, rec *statusRecorder) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req.Status = rec.status
+}
+
+func (s *Server) record(r *http.Request, route string, body []byte) *Request {
 	req := Request{
 		Route:         route,
 		Method:        r.Method,
@@ -297,8 +329,9 @@ func (s *Server) record(r *http.Request, route string, body []byte) {
 		_ = json.Unmarshal(body, &req.Body)
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, &req)
+	return &req
 }
 
 // Requests returns the requests received on route, oldest first; an empty
@@ -309,7 +342,7 @@ func (s *Server) Requests(route string) []Request {
 	var out []Request
 	for _, r := range s.requests {
 		if route == "" || r.Route == route {
-			out = append(out, r)
+			out = append(out, *r)
 		}
 	}
 	return out

@@ -473,6 +473,9 @@ func TestFaultStatusAndRetryAfter(t *testing.T) {
 	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {
 		t.Errorf("fault with Times=1 applied twice: %d", status)
 	}
+	if got := ts.Requests(RouteListPasswords); got[0].Status != 429 || got[1].Status != 200 {
+		t.Errorf("recorded statuses %d, %d; want 429, 200", got[0].Status, got[1].Status)
+	}
 	// Other routes are untouched by a route-specific fault.
 	ts.Inject(Fault{Route: RouteCreatePassword, Status: http.StatusServiceUnavailable})
 	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {

@@ -24,9 +24,14 @@ var (
 
 func newMock(t *testing.T) (*mockapi.Server, string) {
 	t.Helper()
+	return newMockB(t)
+}
+
+func newMockB(tb testing.TB) (*mockapi.Server, string) {
+	tb.Helper()
 	mock := mockapi.NewWithDefaultWorld()
 	srv := httptest.NewServer(mock)
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	return mock, srv.URL + "/v1"
 }
 
