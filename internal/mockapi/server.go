@@ -58,6 +58,9 @@ type Server struct {
 
 	seq int // creation order, so lists are stable
 
+	// rateLimit, when set, limits requests per token like the real API.
+	rateLimit *tokenLimits
+
 	// rolesPendingGets makes new roles answer ready=false for this many GETs.
 	rolesPendingGets int
 
@@ -223,6 +226,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		writeError(w, http.StatusUnauthorized, "unauthorized", "You must be authenticated to use this endpoint. Check your service token or access token.")
 		return
 	}
+	if wait, limited := s.overLimit(r.Header.Get("Authorization")); limited {
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		writeError(w, http.StatusTooManyRequests, "rate_limited", "API rate limit exceeded. Slow down and retry after the time in Retry-After.")
+		return
+	}
 
 	s.mu.Lock()
 	db, branchID, ok := s.findBranch(r)
@@ -289,6 +297,8 @@ type Request struct {
 	UserAgent     string
 	// Status is the HTTP status answered; 0 when the connection was dropped.
 	Status int
+	// At is when the request arrived.
+	At time.Time
 }
 
 // statusRecorder remembers the status a handler answered with.
@@ -324,6 +334,7 @@ func (s *Server) record(r *http.Request, route string, body []byte) *Request {
 		Query:         r.URL.Query(),
 		Authorization: r.Header.Get("Authorization"),
 		UserAgent:     r.Header.Get("User-Agent"),
+		At:            time.Now(),
 	}
 	if len(body) > 0 {
 		_ = json.Unmarshal(body, &req.Body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -593,5 +594,37 @@ func TestFaultProbability(t *testing.T) {
 	}
 	if share := float64(failed) / n; share < 0.08 || share > 0.22 {
 		t.Errorf("%d of %d requests failed (%.0f%%), want about 15%%", failed, n, share*100)
+	}
+}
+
+func TestRateLimitPerToken(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.SetRateLimit(60, 3) // one a second after a burst of three
+	var statuses []int
+	for i := 0; i < 5; i++ {
+		status, _ := ts.call(t, http.MethodGet, pwBase, nil)
+		statuses = append(statuses, status)
+	}
+	if fmt.Sprint(statuses) != "[200 200 200 429 429]" {
+		t.Errorf("statuses = %v, want a burst of 3 then 429s", statuses)
+	}
+	// Another token has its own bucket.
+	if status, _ := ts.callAuth(t, "Bearer "+DefaultAccessToken, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("other token = %d, want 200", status)
+	}
+	req, _ := http.NewRequest(http.MethodGet, ts.url+pwBase, nil)
+	req.Header.Set("Authorization", serviceAuth)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ra := resp.Header.Get("Retry-After"); resp.StatusCode != 429 || ra != "1" {
+		t.Errorf("got %d with Retry-After %q, want 429 with 1", resp.StatusCode, ra)
+	}
+	ts.SetRateLimit(0, 0)
+	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("after removing the limit: %d", status)
 	}
 }

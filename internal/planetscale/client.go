@@ -42,6 +42,12 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the wait between attempts; zero
 	// means the defaults (tests shorten them).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// RequestsPerMinute paces the client's requests (retries included)
+	// below the API's rate limit; zero means DefaultRequestsPerMinute,
+	// negative means no limit. Burst is how many may go at once (zero:
+	// the default of 5).
+	RequestsPerMinute int
+	Burst             int
 	// Transport replaces the default transport, for tests.
 	Transport http.RoundTripper
 	// Log receives one line per attempt, retry and answer: method, path,
@@ -59,6 +65,7 @@ type Client struct {
 	authHeader string
 	userAgent  string
 	http       *retryablehttp.Client
+	limiter    *limitedTransport
 	maxRetries int
 	log        func(ctx context.Context, msg string, fields map[string]any)
 }
@@ -112,6 +119,10 @@ func New(cfg Config) (*Client, error) {
 		userAgent:  ua,
 		maxRetries: maxRetries,
 		log:        cfg.Log,
+	}
+	if perMinute := cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute); perMinute > 0 {
+		c.limiter = newLimitedTransport(transport, perMinute, cmp.Or(cfg.Burst, defaultBurst))
+		transport = c.limiter
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient:   &http.Client{Timeout: timeout, Transport: transport},

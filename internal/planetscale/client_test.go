@@ -44,6 +44,8 @@ func newClient(t *testing.T, url string) *planetscale.Client {
 		UserAgent:      "terraform-provider-planetscale/test Terraform/1.11.4",
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   5 * time.Millisecond,
+		// Pacing has tests of its own; here it would only add waiting.
+		RequestsPerMinute: -1,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -45,6 +45,8 @@ func fastClient(t *testing.T, url string, mutate ...func(*planetscale.Config)) (
 		RetryWaitMax:   10 * time.Millisecond,
 		MaxRetries:     4,
 		Log:            logs.log,
+		// Pacing has tests of its own; here it would only add waiting.
+		RequestsPerMinute: -1,
 	}
 	for _, m := range mutate {
 		m(&cfg)
