@@ -187,19 +187,10 @@ func (r *branchPasswordResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (m *branchPasswordModel) branch() planetscale.Branch {
-	return planetscale.Branch{
-		Organization: m.Organization.ValueString(),
-		Database:     m.Database.ValueString(),
-		Branch:       m.Branch.ValueString(),
-	}
+	return branchOf(m.Organization, m.Database, m.Branch)
 }
 
-func (m *branchPasswordModel) object() string {
-	if m.ID.IsNull() || m.ID.IsUnknown() {
-		return "branch password on " + m.branch().String()
-	}
-	return "branch password " + m.branch().String() + "/" + m.ID.ValueString()
-}
+func (m *branchPasswordModel) object() string { return objectName("branch password", m.branch(), m.ID) }
 
 // passwordCreateRequest maps the planned model to the API's create body.
 func passwordCreateRequest(ctx context.Context, m *branchPasswordModel) (planetscale.CreatePasswordRequest, diag.Diagnostics) {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
@@ -36,6 +37,19 @@ func timeoutsBlock(ctx context.Context) schema.Block {
 
 // secretFieldKeys are log field names whose values are always masked.
 var secretFieldKeys = []string{"plain_text", "password", "connection_string", "service_token", "access_token", "authorization", "Authorization"}
+
+func branchOf(org, db, branch types.String) planetscale.Branch {
+	return planetscale.Branch{Organization: org.ValueString(), Database: db.ValueString(), Branch: branch.ValueString()}
+}
+
+// objectName names a credential in messages: "branch password
+// acme/app-db/main/abc", or "... on acme/app-db/main" before it has an ID.
+func objectName(kind string, b planetscale.Branch, id types.String) string {
+	if id.IsNull() || id.IsUnknown() {
+		return kind + " on " + b.String()
+	}
+	return kind + " " + b.String() + "/" + id.ValueString()
+}
 
 // apiCall describes one operation on one object, for error messages.
 type apiCall struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -37,7 +38,7 @@ func (o openCredential) branch() planetscale.Branch {
 }
 
 func (o openCredential) object(kind string) string {
-	return kind + " " + o.branch().String() + "/" + o.ID
+	return objectName(kind, o.branch(), types.StringValue(o.ID))
 }
 
 // privateStore is what OpenResponse, RenewRequest and CloseRequest share.

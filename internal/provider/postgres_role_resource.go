@@ -178,19 +178,10 @@ func (r *postgresRoleResource) Configure(_ context.Context, req resource.Configu
 }
 
 func (m *postgresRoleModel) branch() planetscale.Branch {
-	return planetscale.Branch{
-		Organization: m.Organization.ValueString(),
-		Database:     m.Database.ValueString(),
-		Branch:       m.Branch.ValueString(),
-	}
+	return branchOf(m.Organization, m.Database, m.Branch)
 }
 
-func (m *postgresRoleModel) object() string {
-	if m.ID.IsNull() || m.ID.IsUnknown() {
-		return "Postgres role on " + m.branch().String()
-	}
-	return "Postgres role " + m.branch().String() + "/" + m.ID.ValueString()
-}
+func (m *postgresRoleModel) object() string { return objectName("Postgres role", m.branch(), m.ID) }
 
 // roleCreateRequest maps the planned model to the API's create body.
 func roleCreateRequest(ctx context.Context, m *postgresRoleModel) (planetscale.CreateRoleRequest, diag.Diagnostics) {

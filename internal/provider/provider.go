@@ -32,6 +32,7 @@ const (
 	envAccessToken    = "PLANETSCALE_ACCESS_TOKEN"
 	envServerURL      = "PLANETSCALE_SERVER_URL"
 	envMaxRetries     = "PLANETSCALE_MAX_RETRIES"
+	envMaxRequests    = "PLANETSCALE_MAX_REQUESTS_PER_MINUTE"
 )
 
 var (
@@ -56,6 +57,7 @@ type providerModel struct {
 	AccessToken    types.String `tfsdk:"access_token"`
 	ServerURL      types.String `tfsdk:"server_url"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 }
 
 // providerData is what resources receive from Configure.
@@ -128,6 +130,15 @@ func (p *planetscaleProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 50)},
 			},
+			"max_requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Paces this provider's API requests, retries included, to stay under PlanetScale's rate limit "+
+					"(%d requests a minute per token) instead of spending it on 429s. All resources of one provider configuration share the pace; "+
+					"it keeps 10%% headroom, slows down for every request when the API answers 429 anyway, and recovers gradually. "+
+					"`0` turns pacing off. Defaults to `%d`; falls back to the `%s` environment variable.",
+					planetscale.DefaultRequestsPerMinute, planetscale.DefaultRequestsPerMinute, envMaxRequests),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
 		},
 	}
 }
@@ -164,7 +175,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	}
 	// Values that depend on other resources are unknown during plan.
 	// Resources then receive no client; they are configured again at apply.
-	if cfg.ServiceTokenID.IsUnknown() || cfg.ServiceToken.IsUnknown() || cfg.AccessToken.IsUnknown() || cfg.ServerURL.IsUnknown() || cfg.MaxRetries.IsUnknown() {
+	if cfg.ServiceTokenID.IsUnknown() || cfg.ServiceToken.IsUnknown() || cfg.AccessToken.IsUnknown() || cfg.ServerURL.IsUnknown() || cfg.MaxRetries.IsUnknown() || cfg.MaxRequests.IsUnknown() {
 		return
 	}
 
@@ -219,6 +230,21 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	if maxRetries == 0 {
 		maxRetries = -1 // the client reads 0 as "default"
 	}
+	perMinute := planetscale.DefaultRequestsPerMinute
+	switch env := os.Getenv(envMaxRequests); {
+	case !cfg.MaxRequests.IsNull():
+		perMinute = int(cfg.MaxRequests.ValueInt64())
+	case env != "":
+		n, err := strconv.Atoi(env)
+		if err != nil || n < 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_requests_per_minute"), "Invalid PlanetScale Request Rate",
+				fmt.Sprintf("The environment variable %s is %q; set it to a whole number of requests a minute (0 turns pacing off), or set max_requests_per_minute in the provider block.", envMaxRequests, env))
+		}
+		perMinute = n
+	}
+	if perMinute == 0 {
+		perMinute = -1 // the client reads 0 as "default"
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -228,12 +254,13 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		credentials = "OAuth access token from " + access.source()
 	}
 	client, err := planetscale.New(planetscale.Config{
-		BaseURL:        baseURL,
-		ServiceTokenID: tokenID.value,
-		ServiceToken:   token.value,
-		AccessToken:    access.value,
-		UserAgent:      fmt.Sprintf("terraform-provider-planetscale/%s (+https://www.terraform.io) Terraform/%s", p.version, req.TerraformVersion),
-		MaxRetries:     maxRetries,
+		BaseURL:           baseURL,
+		ServiceTokenID:    tokenID.value,
+		ServiceToken:      token.value,
+		AccessToken:       access.value,
+		UserAgent:         fmt.Sprintf("terraform-provider-planetscale/%s (+https://www.terraform.io) Terraform/%s", p.version, req.TerraformVersion),
+		MaxRetries:        maxRetries,
+		RequestsPerMinute: perMinute,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},

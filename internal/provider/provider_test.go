@@ -33,7 +33,7 @@ func configure(t *testing.T, values map[string]any) *fwprovider.ConfigureRespons
 }
 
 func clearEnv(t *testing.T) {
-	for _, env := range []string{envServiceTokenID, envServiceToken, envAccessToken, envServerURL, envMaxRetries} {
+	for _, env := range []string{envServiceTokenID, envServiceToken, envAccessToken, envServerURL, envMaxRetries, envMaxRequests} {
 		t.Setenv(env, "")
 	}
 }
@@ -130,32 +130,38 @@ func TestConfigureAccepts(t *testing.T) {
 		values          map[string]any
 		env             map[string]string
 		wantCredentials string
+		wantPace        float64
 	}{
 		{
 			name:            "service token attributes",
 			values:          map[string]any{"service_token_id": "id", "service_token": "tok"},
 			wantCredentials: "service token from provider attribute service_token_id and provider attribute service_token",
+			wantPace:        600 * 0.9,
 		},
 		{
 			name:            "service token from env",
-			env:             map[string]string{envServiceTokenID: "id", envServiceToken: "tok"},
+			env:             map[string]string{envServiceTokenID: "id", envServiceToken: "tok", envMaxRequests: "120"},
 			wantCredentials: "service token from environment variable " + envServiceTokenID + " and environment variable " + envServiceToken,
+			wantPace:        120 * 0.9,
 		},
 		{
 			name:            "configuration wins over env",
-			values:          map[string]any{"access_token": "a", "server_url": "https://api.planetscale.com/v1"},
-			env:             map[string]string{envAccessToken: "b", envServerURL: "http://remote.example.com"},
+			values:          map[string]any{"access_token": "a", "server_url": "https://api.planetscale.com/v1", "max_requests_per_minute": 0},
+			env:             map[string]string{envAccessToken: "b", envServerURL: "http://remote.example.com", envMaxRequests: "300"},
 			wantCredentials: "OAuth access token from provider attribute access_token",
+			wantPace:        0, // max_requests_per_minute = 0 turns pacing off
 		},
 		{
 			name:            "http to loopback",
 			values:          map[string]any{"access_token": "a", "server_url": "http://127.0.0.1:8080/v1"},
 			wantCredentials: "OAuth access token from provider attribute access_token",
+			wantPace:        600 * 0.9,
 		},
 		{
 			name:            "http to localhost and IPv6 loopback",
 			values:          map[string]any{"access_token": "a", "server_url": "http://[::1]:8080/v1"},
 			wantCredentials: "OAuth access token from provider attribute access_token",
+			wantPace:        600 * 0.9,
 		},
 	}
 	for _, tc := range cases {
@@ -174,6 +180,9 @@ func TestConfigureAccepts(t *testing.T) {
 			}
 			if data.credentials != tc.wantCredentials {
 				t.Errorf("credentials = %q, want %q", data.credentials, tc.wantCredentials)
+			}
+			if got := data.client.RequestsPerMinute(); got != tc.wantPace {
+				t.Errorf("pace = %v requests a minute, want %v", got, tc.wantPace)
 			}
 		})
 	}
