@@ -3,6 +3,8 @@
 package acctest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/localdb"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/provider"
 )
@@ -88,4 +91,42 @@ provider "planetscale" {
 // Config is ProviderConfig followed by the given configuration.
 func (m *Mock) Config(config string, args ...any) string {
 	return m.ProviderConfig() + fmt.Sprintf(config, args...)
+}
+
+// DatabaseMock is a mock API whose credentials are real users of local
+// PostgreSQL and MariaDB servers.
+type DatabaseMock struct {
+	*Mock
+	Postgres *localdb.Server
+	MySQL    *localdb.Server
+}
+
+// NewDatabaseMock starts a PostgreSQL and a MariaDB server for this test and
+// a mock API backed by them; all stop when the test ends. When the servers
+// are not installed the test is skipped, unless PLANETSCALE_E2E=require
+// (as CI sets it, after installing them).
+func NewDatabaseMock(t *testing.T) *DatabaseMock {
+	t.Helper()
+	ctx := context.Background()
+	pg, err := localdb.StartPostgres(ctx)
+	if err == nil {
+		t.Cleanup(pg.Stop)
+	}
+	var my *localdb.Server
+	if err == nil {
+		if my, err = localdb.StartMariaDB(ctx); err == nil {
+			t.Cleanup(my.Stop)
+		}
+	}
+	if errors.Is(err, localdb.ErrUnavailable) && os.Getenv("PLANETSCALE_E2E") != "require" {
+		t.Skipf("end-to-end test needs local database servers: %v (make e2e-deps installs them; CI sets PLANETSCALE_E2E=require)", err)
+	}
+	if err != nil {
+		t.Fatalf("starting local database servers: %v", err)
+	}
+	m := NewMock(t)
+	if err := m.UseDatabases(mockapi.Databases{Postgres: pg.Admin, PostgresAddr: pg.Addr, MySQL: my.Admin, MySQLAddr: my.Addr}); err != nil {
+		t.Fatal(err)
+	}
+	return &DatabaseMock{Mock: m, Postgres: pg, MySQL: my}
 }

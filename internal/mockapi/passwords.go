@@ -28,6 +28,8 @@ type password struct {
 	directVtgate bool
 	// unrenewable is set by SetPasswordRenewable, for tests.
 	unrenewable bool
+	// mysqlHosts are the MariaDB accounts behind it, in database-backed mode.
+	mysqlHosts []string
 }
 
 // Password is what tests may inspect of a stored password.
@@ -109,6 +111,9 @@ func (s *Server) passwordJSON(p *password, withPlainText bool) passwordJSON {
 	}
 	if p.replica {
 		out.AccessHostURL = "us-east-replica.connect.psdb.cloud"
+	}
+	if s.dbs != nil && s.dbs.MySQLAddr != "" {
+		out.AccessHostURL, out.AccessHostRegionalURL = s.dbs.MySQLAddr, s.dbs.MySQLAddr
 	}
 	if p.expiresAt != nil {
 		e := timestamp(*p.expiresAt)
@@ -203,6 +208,10 @@ func (s *Server) createPassword(w http.ResponseWriter, r *http.Request, db *data
 		e := now.Add(time.Duration(*p.ttl) * time.Second)
 		p.expiresAt = &e
 	}
+	if err := s.mysqlCreateUser(p, db.name); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
 	s.passwords[p.id] = p
 	writeJSON(w, http.StatusCreated, s.passwordJSON(p, true))
 }
@@ -252,6 +261,10 @@ func (s *Server) updatePassword(w http.ResponseWriter, r *http.Request, _ *datab
 
 func (s *Server) deletePassword(w http.ResponseWriter, r *http.Request, _ *database, branchID string) {
 	if p := s.findPassword(w, r, branchID); p != nil {
+		if err := s.mysqlDropUser(p); err != nil {
+			writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+			return
+		}
 		delete(s.passwords, p.id)
 		w.WriteHeader(http.StatusNoContent)
 	}

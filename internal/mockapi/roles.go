@@ -137,6 +137,9 @@ func (s *Server) roleJSON(ro *role, withPassword bool) roleJSON {
 		left := int64((max(ro.expiresAt.Sub(now), 0) + time.Second - 1) / time.Second)
 		out.TTL = &left
 	}
+	if s.dbs != nil && s.dbs.PostgresAddr != "" {
+		out.AccessHostURL = s.dbs.PostgresAddr
+	}
 	if ro.droppedAt != nil {
 		d := timestamp(*ro.droppedAt)
 		out.DroppedAt = &d
@@ -242,6 +245,10 @@ func (s *Server) createRole(w http.ResponseWriter, r *http.Request, db *database
 		e := now.Add(time.Duration(*ro.ttl) * time.Second)
 		ro.expiresAt = &e
 	}
+	if err := s.pgCreateRole(ro); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
 	s.roles[ro.id] = ro
 	writeJSON(w, http.StatusOK, s.roleJSON(ro, true))
 }
@@ -305,12 +312,19 @@ func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request, _ *database,
 	if ro == nil {
 		return
 	}
+	var heir *role
 	if successor := r.URL.Query().Get("successor"); successor != "" {
-		if s.findSuccessor(branchID, successor, ro.id) == nil {
+		if heir = s.findSuccessor(branchID, successor, ro.id); heir == nil {
 			unprocessable(w, "Successor role %q was not found on this branch", successor)
 			return
 		}
-	} else if ro.ownsObjects {
+	}
+	owns, err := s.pgDropRole(ro, heir)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
+	if owns && heir == nil {
 		unprocessable(w, stillReferenced)
 		return
 	}
@@ -342,6 +356,10 @@ func (s *Server) renewRole(w http.ResponseWriter, r *http.Request, _ *database, 
 		return
 	}
 	e := s.clock().Add(time.Duration(*ro.ttl) * time.Second)
+	if err := s.pgAlterRole(ro, "VALID UNTIL "+sqlString(e.Format(time.RFC3339Nano))); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
 	ro.expiresAt = &e
 	ro.updatedAt = s.clock()
 	writeJSON(w, http.StatusOK, s.roleJSON(ro, false))
@@ -352,7 +370,12 @@ func (s *Server) resetRole(w http.ResponseWriter, r *http.Request, _ *database, 
 	if ro == nil {
 		return
 	}
-	ro.password = "pscale_pw_" + randomString(43, mixedAlnum)
+	newPassword := "pscale_pw_" + randomString(43, mixedAlnum)
+	if err := s.pgAlterRole(ro, "PASSWORD "+sqlString(newPassword)); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
+	ro.password = newPassword
 	ro.updatedAt = s.clock()
 	writeJSON(w, http.StatusOK, s.roleJSON(ro, true))
 }

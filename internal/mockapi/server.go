@@ -58,6 +58,9 @@ type Server struct {
 
 	seq int // creation order, so lists are stable
 
+	// dbs, when set, backs credentials with real database servers.
+	dbs *Databases
+
 	// rateLimit, when set, limits requests per token like the real API.
 	rateLimit *tokenLimits
 

@@ -251,7 +251,7 @@ func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) 
 	m.ConnectionString = types.StringNull()
 	if !m.Password.IsNull() {
 		m.ConnectionString = types.StringValue(connectionURL("postgresql", ro.Username, m.Password.ValueString(),
-			net.JoinHostPort(ro.AccessHostURL, "5432"), ro.DatabaseName, "sslmode=verify-full"))
+			withDefaultPort(ro.AccessHostURL, "5432"), ro.DatabaseName, "sslmode=verify-full"))
 	}
 
 	var diags diag.Diagnostics
@@ -260,6 +260,14 @@ func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) 
 		m.InheritedRoles, diags = types.SetValueFrom(ctx, types.StringType, ro.InheritedRoles)
 	}
 	return diags
+}
+
+// withDefaultPort adds Postgres's port to a host that names none.
+func withDefaultPort(host, port string) string {
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // ttlFromTimes recovers the TTL a role was created with.

@@ -144,3 +144,17 @@ func BenchmarkApplyPassword(b *testing.B) {
 		}
 	}
 }
+
+func TestWithDefaultPort(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]string{
+		"aws.pg.psdb.cloud": "aws.pg.psdb.cloud:5432",
+		"127.0.0.1:54321":   "127.0.0.1:54321",
+		"::1":               "[::1]:5432",
+		"[::1]:6543":        "[::1]:6543",
+	} {
+		if got := withDefaultPort(host, "5432"); got != want {
+			t.Errorf("withDefaultPort(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

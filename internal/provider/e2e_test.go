@@ -1,0 +1,427 @@
+package provider_test
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+)
+
+// End-to-end tests: the mock API backs its credentials with local PostgreSQL
+// and MariaDB servers, and each test logs in with what the provider put in
+// state. They prove the credentials work, with the right privileges.
+
+// attr reads an attribute of a resource in state.
+func attr(s *terraform.State, addr, name string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.Attributes[name], nil
+}
+
+// openPostgres connects with a role's connection_string. The local server
+// has no TLS certificate, so verify-full becomes disable; nothing else of
+// the provider's string changes.
+func openPostgres(connectionString string) (*sql.DB, error) {
+	db, err := sql.Open("pgx", strings.Replace(connectionString, "sslmode=verify-full", "sslmode=disable", 1))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openMySQL connects with a password's connection_string, turned into the
+// Go driver's DSN form (user:password@tcp(host)/database).
+func openMySQL(connectionString string) (*sql.DB, error) {
+	u, err := url.Parse(connectionString)
+	if err != nil {
+		return nil, err
+	}
+	pw, _ := u.User.Password()
+	db, err := sql.Open("mysql", fmt.Sprintf("%s:%s@tcp(%s)%s", u.User.Username(), pw, u.Host, u.Path))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// can runs stmt as a credential and reports whether it was allowed.
+func can(db *sql.DB, stmt string) error {
+	_, err := db.Exec(stmt)
+	return err
+}
+
+func mustAllow(db *sql.DB, who, stmt string) error {
+	if err := can(db, stmt); err != nil {
+		return fmt.Errorf("%s should be allowed %q: %v", who, stmt, err)
+	}
+	return nil
+}
+
+func mustDeny(db *sql.DB, who, stmt string) error {
+	err := can(db, stmt)
+	if err == nil {
+		return fmt.Errorf("%s was allowed %q", who, stmt)
+	}
+	if !strings.Contains(strings.ToLower(err.Error()), "denied") {
+		return fmt.Errorf("%s: %q failed, but not for lack of privilege: %v", who, stmt, err)
+	}
+	return nil
+}
+
+func TestAccE2E_postgresRole(t *testing.T) {
+	dbs := acctest.NewDatabaseMock(t)
+	if _, err := dbs.Postgres.Admin.Exec(`CREATE TABLE e2e_items (id int); INSERT INTO e2e_items VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	config := func(name, trigger string) string {
+		return dbs.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization              = "acme"
+  database                  = "pg-db"
+  branch                    = "main"
+  name                      = %q
+  inherited_roles           = ["pg_read_all_data"]
+  password_rotation_trigger = %s
+}
+`, name, trigger)
+	}
+	var before, lastURL string
+	connect := func(s *terraform.State) (*sql.DB, error) {
+		cs, err := attr(s, roleAddr, "connection_string")
+		if err != nil {
+			return nil, err
+		}
+		lastURL = cs
+		return openPostgres(cs)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if db, err := openPostgres(lastURL); err == nil {
+				db.Close()
+				return fmt.Errorf("the role still logs in after destroy")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// pg_read_all_data reads every table and cannot write.
+				Config: config("reporting", "null"),
+				Check: func(s *terraform.State) error {
+					db, err := connect(s)
+					if err != nil {
+						return fmt.Errorf("logging in with the role's connection_string: %w", err)
+					}
+					defer db.Close()
+					before = lastURL
+					var n int
+					if err := db.QueryRow("SELECT count(*) FROM e2e_items").Scan(&n); err != nil || n != 1 {
+						return fmt.Errorf("pg_read_all_data cannot read e2e_items: %v", err)
+					}
+					return mustDeny(db, "a pg_read_all_data role", "INSERT INTO e2e_items VALUES (2)")
+				},
+			},
+			{
+				// After a rename the same secret still logs in.
+				Config: config("reporting-renamed", "null"),
+				Check: func(s *terraform.State) error {
+					db, err := connect(s)
+					if err != nil {
+						return fmt.Errorf("logging in after the rename: %w", err)
+					}
+					db.Close()
+					if lastURL != before {
+						return fmt.Errorf("the rename changed the connection string")
+					}
+					return nil
+				},
+			},
+			{
+				// After a rotation the old password fails and the new one works.
+				Config: config("reporting-renamed", `"2026-12"`),
+				Check: func(s *terraform.State) error {
+					db, err := connect(s)
+					if err != nil {
+						return fmt.Errorf("logging in with the new password: %w", err)
+					}
+					db.Close()
+					if old, err := openPostgres(before); err == nil {
+						old.Close()
+						return fmt.Errorf("the old password still logs in after rotation")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccE2E_postgresRenewal(t *testing.T) {
+	dbs := acctest.NewDatabaseMock(t)
+	config := func(renewBefore string) string {
+		return dbs.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  ttl          = 8
+  %s
+}
+`, renewBefore)
+	}
+	var firstExpiry time.Time
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: func(s *terraform.State) (err error) {
+					e, err := attr(s, roleAddr, "expires_at")
+					if err == nil {
+						firstExpiry, err = time.Parse(time.RFC3339, e)
+					}
+					return err
+				},
+			},
+			{
+				// Inside renew_before: renewed in place; past the original
+				// expiry the credential still logs in.
+				Config: config(`renew_before = "1h"`),
+				Check: func(s *terraform.State) error {
+					time.Sleep(time.Until(firstExpiry.Add(time.Second)))
+					cs, err := attr(s, roleAddr, "connection_string")
+					if err != nil {
+						return err
+					}
+					db, err := openPostgres(cs)
+					if err != nil {
+						return fmt.Errorf("the renewed role cannot log in past its original expiry: %w", err)
+					}
+					return db.Close()
+				},
+				// Still inside the (one hour) window after apply: the next
+				// plan renews again.
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccE2E_mysqlPrivileges(t *testing.T) {
+	dbs := acctest.NewDatabaseMock(t)
+	for _, stmt := range []string{"CREATE TABLE `app-db`.e2e_items (id int)", "INSERT INTO `app-db`.e2e_items VALUES (1)"} {
+		if _, err := dbs.MySQL.Admin.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := func(readerName string) string {
+		return dbs.Config(`
+locals {
+  roles = ["reader", "writer", "readwriter", "admin"]
+}
+
+resource "planetscale_branch_password" "role" {
+  count        = length(local.roles)
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = local.roles[count.index]
+  name         = count.index == 0 ? %q : local.roles[count.index]
+}
+
+resource "planetscale_branch_password" "elsewhere" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "admin"
+  cidrs        = ["10.0.0.0/8"]
+}
+`, readerName)
+	}
+	var readerURL string
+	login := func(s *terraform.State, addr string) (*sql.DB, error) {
+		cs, err := attr(s, addr, "connection_string")
+		if err != nil {
+			return nil, err
+		}
+		return openMySQL(cs)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if db, err := openMySQL(readerURL); err == nil {
+				db.Close()
+				return fmt.Errorf("the reader still logs in after destroy")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config("reader"),
+				Check: func(s *terraform.State) error {
+					checks := map[string]func(*sql.DB) error{
+						"reader": func(db *sql.DB) error {
+							return firstErr(mustAllow(db, "reader", "SELECT * FROM e2e_items"),
+								mustDeny(db, "reader", "INSERT INTO e2e_items VALUES (2)"))
+						},
+						"writer": func(db *sql.DB) error {
+							return firstErr(mustAllow(db, "writer", "INSERT INTO e2e_items VALUES (3)"),
+								mustDeny(db, "writer", "SELECT * FROM e2e_items"),
+								mustDeny(db, "writer", "CREATE TABLE w (id int)"))
+						},
+						"readwriter": func(db *sql.DB) error {
+							return firstErr(mustAllow(db, "readwriter", "SELECT * FROM e2e_items"),
+								mustAllow(db, "readwriter", "INSERT INTO e2e_items VALUES (4)"),
+								mustAllow(db, "readwriter", "DELETE FROM e2e_items WHERE id = 4"),
+								mustDeny(db, "readwriter", "CREATE TABLE rw (id int)"))
+						},
+						"admin": func(db *sql.DB) error {
+							return firstErr(mustAllow(db, "admin", "CREATE TABLE a (id int)"),
+								mustAllow(db, "admin", "DROP TABLE a"))
+						},
+					}
+					for i, role := range []string{"reader", "writer", "readwriter", "admin"} {
+						check := checks[role]
+						db, err := login(s, fmt.Sprintf("planetscale_branch_password.role.%d", i))
+						if err != nil {
+							return fmt.Errorf("%s cannot log in: %w", role, err)
+						}
+						err = check(db)
+						db.Close()
+						if err != nil {
+							return err
+						}
+					}
+					if db, err := login(s, "planetscale_branch_password.elsewhere"); err == nil {
+						db.Close()
+						return fmt.Errorf("a password for 10.0.0.0/8 logged in from loopback")
+					}
+					readerURL, _ = attr(s, "planetscale_branch_password.role.0", "connection_string")
+					return nil
+				},
+			},
+			{
+				// After a rename the same secret still logs in.
+				Config: config("reporting"),
+				Check: func(s *terraform.State) error {
+					db, err := login(s, "planetscale_branch_password.role.0")
+					if err != nil {
+						return fmt.Errorf("the renamed reader cannot log in: %w", err)
+					}
+					return db.Close()
+				},
+			},
+		},
+	})
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A role that owns tables cannot be dropped; with successor set, its objects
+// are handed over and it is dropped.
+func TestAccE2E_postgresSuccessor(t *testing.T) {
+	dbs := acctest.NewDatabaseMock(t)
+	heir := `
+resource "planetscale_postgres_role" "heir" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  name         = "heir"
+}
+`
+	owner := func(successor string) string {
+		return fmt.Sprintf(`
+resource "planetscale_postgres_role" "owner" {
+  organization    = "acme"
+  database        = "pg-db"
+  branch          = "main"
+  name            = "owner"
+  inherited_roles = ["postgres"]
+  %s
+}
+`, successor)
+	}
+	tableOwner := func() (string, error) {
+		var who string
+		err := dbs.Postgres.Admin.QueryRow(`SELECT tableowner FROM pg_tables WHERE tablename = 'owned_items'`).Scan(&who)
+		return who, err
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: dbs.Config("%s", heir+owner("")),
+				Check: func(s *terraform.State) error {
+					cs, err := attr(s, "planetscale_postgres_role.owner", "connection_string")
+					if err != nil {
+						return err
+					}
+					db, err := openPostgres(cs)
+					if err != nil {
+						return err
+					}
+					defer db.Close()
+					return mustAllow(db, "the owner role", "CREATE TABLE owned_items (id int)")
+				},
+			},
+			{
+				Config:      dbs.Config("%s", heir+owner("")),
+				Destroy:     true,
+				ExpectError: errorLike(`Role is still referenced and cannot be dropped\..*Set successor`),
+			},
+			{
+				Config: dbs.Config("%s", heir+owner(`successor = planetscale_postgres_role.heir.username`)),
+			},
+			{
+				// Removing the owner drops it, handing its table to the heir.
+				Config: dbs.Config("%s", heir),
+				Check: func(s *terraform.State) error {
+					heirName, err := attr(s, "planetscale_postgres_role.heir", "username")
+					if err != nil {
+						return err
+					}
+					who, err := tableOwner()
+					if err != nil {
+						return fmt.Errorf("the table did not survive the owner's removal: %w", err)
+					}
+					if who != heirName {
+						return fmt.Errorf("owned_items belongs to %q, want the heir %q", who, heirName)
+					}
+					// Let the heir be dropped at the end of the test.
+					_, err = dbs.Postgres.Admin.Exec(`DROP TABLE owned_items`)
+					return err
+				},
+			},
+		},
+	})
+}
