@@ -26,10 +26,16 @@ step "Building the provider and the mock API"
 go build -o "$work/bin/terraform-provider-planetscale" "$root"
 go build -o "$work/planetscale-mock" "$root/internal/mockapi/cmd/planetscale-mock"
 
-step "Starting the mock PlanetScale API on a loopback port"
-"$work/planetscale-mock" -env-file "$work/mock.env" >"$work/mock.log" 2>&1 &
+# With PostgreSQL and MariaDB installed (make e2e-deps), the mock backs the
+# credentials with real database users, and the demo logs in with one.
+databases=""
+if [ -x /usr/sbin/mariadbd ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
+  databases="-databases"
+fi
+step "Starting the mock PlanetScale API on a loopback port ${databases:+(backed by local PostgreSQL and MariaDB)}"
+"$work/planetscale-mock" $databases -env-file "$work/mock.env" >"$work/mock.log" 2>&1 &
 mock_pid=$!
-for _ in $(seq 50); do [ -s "$work/mock.env" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$work/mock.env" ] && break; sleep 0.1; done
 [ -s "$work/mock.env" ] || { cat "$work/mock.log" >&2; echo "demo: the mock API did not start" >&2; exit 1; }
 # shellcheck disable=SC1091
 source "$work/mock.env"
@@ -64,6 +70,12 @@ echo '  psql "$(terraform output -raw postgres_url)"'
 echo '  mysql --url "$(terraform output -raw mysql_url)"'
 printf 'postgres_url holds %s characters; mysql_url holds %s.\n' \
   "$(terraform output -raw postgres_url | wc -c | tr -d ' ')" "$(terraform output -raw mysql_url | wc -c | tr -d ' ')"
+
+if [ -n "$databases" ]; then
+  step "Logging in with the Postgres role's connection string"
+  # The local server has no TLS certificate: verify-full becomes disable.
+  psql "$(terraform output -raw postgres_url | sed 's/sslmode=verify-full/sslmode=disable/')" -c 'select current_user'
+fi
 
 step "terraform destroy"
 terraform destroy -auto-approve -input=false -compact-warnings $color

@@ -16,12 +16,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/localdb"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
 	envFile := flag.String("env-file", "", "also write the PLANETSCALE_* settings to this file as shell exports, for scripts")
+	withDatabases := flag.Bool("databases", false, "back credentials with local PostgreSQL and MariaDB servers started for this run, so they really log in")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -38,7 +40,20 @@ func main() {
 	}
 	serverURL := "http://" + ln.Addr().String() + "/v1"
 
-	srv := &http.Server{Handler: mockapi.NewWithDefaultWorld(), ReadHeaderTimeout: 10 * time.Second}
+	mock := mockapi.NewWithDefaultWorld()
+	if *withDatabases {
+		pg, my, err := startDatabases()
+		if err != nil {
+			log.Fatalf("planetscale-mock: -databases: %v", err)
+		}
+		defer pg.Stop()
+		defer my.Stop()
+		if err := mock.UseDatabases(mockapi.Databases{Postgres: pg.Admin, PostgresAddr: pg.Addr, MySQL: my.Admin, MySQLAddr: my.Addr}); err != nil {
+			log.Fatalf("planetscale-mock: -databases: %v", err)
+		}
+		fmt.Printf("Credentials are real users of PostgreSQL at %s and MariaDB at %s.\n", pg.Addr, my.Addr)
+	}
+	srv := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
 
 	// These are the mock's own fixed test credentials, not real secrets.
 	settings := fmt.Sprintf("export PLANETSCALE_SERVER_URL=%s\nexport PLANETSCALE_SERVICE_TOKEN_ID=%s\nexport PLANETSCALE_SERVICE_TOKEN=%s\n",
@@ -61,6 +76,20 @@ func main() {
 		_ = srv.Shutdown(shutdown)
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Fatalf("planetscale-mock: %v", err)
+		log.Printf("planetscale-mock: %v", err)
 	}
+}
+
+func startDatabases() (*localdb.Server, *localdb.Server, error) {
+	ctx := context.Background()
+	pg, err := localdb.StartPostgres(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	my, err := localdb.StartMariaDB(ctx)
+	if err != nil {
+		pg.Stop()
+		return nil, nil, err
+	}
+	return pg, my, nil
 }
