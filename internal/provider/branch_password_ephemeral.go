@@ -152,37 +152,22 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 }
 
 func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	if !requireClient(e.data, &resp.Diagnostics) {
-		return
-	}
-	open, diags := loadOpen(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || open.ID == "" {
-		return
-	}
-	ctx = e.data.maskSecrets(ctx)
-	if _, err := e.data.client.RenewPassword(ctx, open.branch(), open.ID); err != nil {
-		resp.Diagnostics.AddError("Error Renewing Ephemeral Branch Password",
-			newAPICall("update", open.object("branch password"), open.branch(), 0, e.data, "", "").detail(err))
-		return
-	}
-	resp.RenewAt = renewAt(open.TTL)
-	tflog.Debug(ctx, "renewed ephemeral branch password", map[string]any{"id": open.ID})
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "update", "Error Renewing Ephemeral Branch Password",
+		func(ctx context.Context, open openCredential) error {
+			_, err := e.data.client.RenewPassword(ctx, open.branch(), open.ID)
+			if err == nil {
+				resp.RenewAt = renewAt(open.TTL)
+			}
+			return err
+		})
 }
 
 func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	if !requireClient(e.data, &resp.Diagnostics) {
-		return
-	}
-	open, diags := loadOpen(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || open.ID == "" {
-		return
-	}
-	ctx = e.data.maskSecrets(ctx)
-	err := e.data.client.DeletePassword(ctx, open.branch(), open.ID)
-	if err != nil && !planetscale.IsNotFound(err) {
-		resp.Diagnostics.AddError("Error Deleting Ephemeral Branch Password",
-			newAPICall("delete", open.object("branch password"), open.branch(), 0, e.data, "", "").detail(err))
-	}
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "delete", "Error Deleting Ephemeral Branch Password",
+		func(ctx context.Context, open openCredential) error {
+			if err := e.data.client.DeletePassword(ctx, open.branch(), open.ID); !planetscale.IsNotFound(err) {
+				return err
+			}
+			return nil
+		})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -102,4 +103,26 @@ func ephemeralProviderData(req ephemeral.ConfigureRequest, diags *diag.Diagnosti
 			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
 	}
 	return data
+}
+
+// onOpenCredential runs call on the credential an ephemeral resource opened,
+// for Renew and Close: it loads what Open remembered and reports a failure
+// as summary, naming the credential, the API status and message.
+func onOpenCredential(ctx context.Context, data *providerData, store privateStore, diags *diag.Diagnostics,
+	kind, op, summary string, call func(context.Context, openCredential) error,
+) {
+	if !requireClient(data, diags) {
+		return
+	}
+	open, loadDiags := loadOpen(ctx, store)
+	diags.Append(loadDiags...)
+	if diags.HasError() || open.ID == "" {
+		return
+	}
+	ctx = data.maskSecrets(ctx)
+	if err := call(ctx, open); err != nil {
+		diags.AddError(summary, newAPICall(op, open.object(kind), open.branch(), 0, data, "", "").detail(err))
+		return
+	}
+	tflog.Debug(ctx, "ephemeral credential "+op+"d", map[string]any{"kind": kind, "id": open.ID})
 }

@@ -180,38 +180,25 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 }
 
 func (e *postgresRoleEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	if !requireClient(e.data, &resp.Diagnostics) {
-		return
-	}
-	open, diags := loadOpen(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || open.ID == "" {
-		return
-	}
-	ctx = e.data.maskSecrets(ctx)
-	if _, err := e.data.client.RenewRole(ctx, open.branch(), open.ID); err != nil {
-		resp.Diagnostics.AddError("Error Renewing Ephemeral Postgres Role",
-			newAPICall("update", open.object("Postgres role"), open.branch(), 0, e.data, "", "").detail(err))
-		return
-	}
-	resp.RenewAt = renewAt(open.TTL)
-	tflog.Debug(ctx, "renewed ephemeral Postgres role", map[string]any{"id": open.ID})
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "Postgres role", "update", "Error Renewing Ephemeral Postgres Role",
+		func(ctx context.Context, open openCredential) error {
+			_, err := e.data.client.RenewRole(ctx, open.branch(), open.ID)
+			if err == nil {
+				resp.RenewAt = renewAt(open.TTL)
+			}
+			return err
+		})
 }
 
+// Close deletes the role, handing objects a run created to successor; if
+// the role still owns objects without one, the error says to set it.
 func (e *postgresRoleEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	if !requireClient(e.data, &resp.Diagnostics) {
-		return
-	}
-	open, diags := loadOpen(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || open.ID == "" {
-		return
-	}
-	ctx = e.data.maskSecrets(ctx)
-	err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor)
-	if err != nil && !planetscale.IsNotFound(err) {
-		resp.Diagnostics.AddError("Error Deleting Ephemeral Postgres Role",
-			newAPICall("delete", open.object("Postgres role"), open.branch(), 0, e.data, "", "").detail(err)+
-				"\n\nIf the role still owns objects, set successor so they are handed over when the role is deleted.")
-	}
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "Postgres role", "delete",
+		"Error Deleting Ephemeral Postgres Role (if it still owns objects, set successor)",
+		func(ctx context.Context, open openCredential) error {
+			if err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor); !planetscale.IsNotFound(err) {
+				return err
+			}
+			return nil
+		})
 }
