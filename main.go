@@ -18,7 +18,7 @@ import (
 //go:generate go tool tfplugindocs generate --provider-name planetscale --rendered-provider-name PlanetScale
 
 // registryAddress is the provider's one registry address; README, examples
-// and tests take it from here (main_test.go checks that they agree).
+// and tests take it from here (internal/repotest checks that they agree).
 const registryAddress = "registry.terraform.io/credsmith/planetscale"
 
 // version is set at build time with -ldflags "-X main.version=...".

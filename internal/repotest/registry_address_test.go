@@ -1,4 +1,6 @@
-package main
+// Package repotest checks the repository's files against each other: the
+// registry address, the examples and the release configuration.
+package repotest
 
 import (
 	"os"
@@ -7,10 +9,34 @@ import (
 	"testing"
 )
 
+// The tests run from the repository root.
+func init() {
+	if err := os.Chdir("../.."); err != nil {
+		panic(err)
+	}
+}
+
+// providerSource reads the registry address from main.go, where it is
+// written once, as the source address users put in required_providers.
+func providerSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, `const registryAddress = "registry.terraform.io/`); ok {
+			return strings.TrimSuffix(v, `"`)
+		}
+	}
+	t.Fatal("registryAddress not found in main.go")
+	return ""
+}
+
 // The registry address is written once, in main.go; everything a user
 // copies must use the same source address.
 func TestRegistryAddressIsUsedEverywhere(t *testing.T) {
-	source := strings.TrimPrefix(registryAddress, "registry.terraform.io/")
+	source := providerSource(t)
 	files := []string{"README.md", "examples/provider/provider.tf", "examples/demo/main.tf"}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

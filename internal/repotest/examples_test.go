@@ -1,4 +1,4 @@
-package main
+package repotest
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func TestAccExamplesValidate(t *testing.T) {
 			t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
 		}
 	}
-	source := strings.TrimPrefix(registryAddress, "registry.terraform.io/")
+	source := providerSource(t)
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-planetscale"), ".")
 	if out, err := build.CombinedOutput(); err != nil {
