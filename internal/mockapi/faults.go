@@ -30,6 +30,10 @@ type Fault struct {
 	// CloseAfterCommit handles the request, then closes the connection
 	// without answering, as when a network drops a response.
 	CloseAfterCommit bool
+	// HoldAnswer handles the request, then keeps its answer back until the
+	// channel is closed, as a slow network would: the credential exists while
+	// the client still waits.
+	HoldAnswer <-chan struct{}
 
 	seen    int
 	applied int

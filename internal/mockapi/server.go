@@ -17,6 +17,7 @@ import (
 	mathrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -74,6 +75,7 @@ type database struct {
 	org, name string
 	kind      Kind
 	branches  map[string]string // branch name -> branch ID
+	hidden    bool              // answered with 404, as to a token that cannot see it
 }
 
 // New returns a mock with no databases and the default credentials.
@@ -251,8 +253,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		closeConnection(w)
 		return
 	}
+	if fault != nil && fault.HoldAnswer != nil {
+		held := httptest.NewRecorder()
+		h(held, r, db, branchID)
+		s.mu.Unlock()
+		<-fault.HoldAnswer
+		for k, v := range held.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(held.Code)
+		_, _ = w.Write(held.Body.Bytes())
+		return
+	}
 	h(w, r, db, branchID)
 	s.mu.Unlock()
+}
+
+// HideDatabase makes the mock answer 404 to every request about a database,
+// as PlanetScale does for a token that cannot see it; hidden false shows it
+// again. Its credentials are kept.
+func (s *Server) HideDatabase(org, name string, hidden bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if db, ok := s.databases[org+"/"+name]; ok {
+		db.hidden = hidden
+	}
 }
 
 func (s *Server) authorized(header string) bool {
@@ -271,7 +296,7 @@ func (s *Server) authorized(header string) bool {
 
 func (s *Server) findBranch(r *http.Request) (*database, string, bool) {
 	db, ok := s.databases[r.PathValue("organization")+"/"+r.PathValue("database")]
-	if !ok {
+	if !ok || db.hidden {
 		return nil, "", false
 	}
 	branchID, ok := db.branches[r.PathValue("branch")]

@@ -628,3 +628,69 @@ func TestRateLimitPerToken(t *testing.T) {
 		t.Errorf("after removing the limit: %d", status)
 	}
 }
+
+func TestHiddenDatabaseAnswers404(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	status, created := ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "kept"})
+	if status != http.StatusCreated {
+		t.Fatalf("create = %d", status)
+	}
+	id := created["id"].(string)
+
+	ts.HideDatabase("acme", "app-db", true)
+	for _, p := range []string{pwBase, pwBase + "/" + id} {
+		if status, body := ts.call(t, http.MethodGet, p, nil); status != http.StatusNotFound || body["code"] != "not_found" {
+			t.Errorf("hidden: GET %s = %d %v, want 404 not_found", p, status, body)
+		}
+	}
+	if status, _ := ts.call(t, http.MethodGet, roleBase, nil); status != http.StatusOK {
+		t.Errorf("another database answered %d while app-db was hidden", status)
+	}
+
+	ts.HideDatabase("acme", "app-db", false)
+	if status, _ := ts.call(t, http.MethodGet, pwBase+"/"+id, nil); status != http.StatusOK {
+		t.Errorf("shown again: GET = %d, want the password still there", status)
+	}
+}
+
+func TestFaultHoldAnswer(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	release := make(chan struct{})
+	ts.Inject(Fault{Route: RouteCreateRole, HoldAnswer: release, Times: 1})
+
+	answered := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, ts.url+roleBase, strings.NewReader(`{"name":"held"}`))
+		req.Header.Set("Authorization", serviceAuth)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	// The role is committed while its answer is held back.
+	for len(ts.Roles()) == 0 {
+		select {
+		case status := <-answered:
+			t.Fatalf("answered %d before the role was stored", status)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	select {
+	case status := <-answered:
+		t.Fatalf("answered %d before the hold was released", status)
+	default:
+	}
+	// Other requests are served while one answer is held.
+	if status, _ := ts.call(t, http.MethodGet, roleBase, nil); status != http.StatusOK {
+		t.Errorf("list while held = %d", status)
+	}
+	close(release)
+	if status := <-answered; status != http.StatusOK {
+		t.Fatalf("after release: %d, want 200", status)
+	}
+}

@@ -76,9 +76,13 @@ func New(cfg Config) (*Client, error) {
 	if base == "" {
 		base = DefaultBaseURL
 	}
+	// The URL is never quoted back: it could hold user:password@.
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("invalid PlanetScale API URL %q: want an absolute URL such as %s", base, DefaultBaseURL)
+		return nil, fmt.Errorf("invalid PlanetScale API URL: want an absolute URL such as %s", DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("invalid PlanetScale API URL: it holds credentials (user:password@); remove them and authenticate with a token")
 	}
 
 	var auth string
@@ -125,7 +129,15 @@ func New(cfg Config) (*Client, error) {
 		transport = c.limiter
 	}
 	c.http = &retryablehttp.Client{
-		HTTPClient:   &http.Client{Timeout: timeout, Transport: transport},
+		HTTPClient: &http.Client{
+			Timeout:   timeout,
+			Transport: transport,
+			// The API never redirects; following one could carry the
+			// Authorization header to another host or over plain http.
+			CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+				return fmt.Errorf("%w to %s://%s%s", errRedirect, req.URL.Scheme, req.URL.Host, req.URL.Path)
+			},
+		},
 		Logger:       nil, // its own logger prints URLs to stderr; logf is used instead
 		RetryWaitMin: cmp.Or(cfg.RetryWaitMin, defaultWaitMin),
 		RetryWaitMax: cmp.Or(cfg.RetryWaitMax, defaultWaitMax),
@@ -278,9 +290,20 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 		req.Header.Set("Content-Type", "application/json")
 	}
 
+	// Nothing has left the client yet: a cancel now makes nothing.
+	if err := ctx.Err(); err != nil {
+		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, err)}
+	}
+	if stop := stopOf(ctx); stop != nil && stop.Err() != nil {
+		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, stop.Err())}
+	}
+
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		c.logf(ctx, "PlanetScale API request failed", map[string]any{
 			"method": method, "path": u.Path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(),
 		})

@@ -459,7 +459,7 @@ func TestIncompleteAnswers(t *testing.T) {
 	if _, err := c.GetPassword(context.Background(), vitess, "abc"); err == nil || !strings.Contains(err.Error(), "lacks id") {
 		t.Errorf("get of {} = %v, want an error about the missing id", err)
 	}
-	_, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "n"})
+	_, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "n"}, planetscale.NameGiven)
 	if err == nil || !strings.Contains(err.Error(), "lacks id and plain_text") {
 		t.Fatalf("create without plain_text = %v", err)
 	}

@@ -1,6 +1,8 @@
 package planetscale
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // APIError is a non-2xx answer from the API. Code and Message come from the
@@ -69,7 +72,12 @@ func excerpt(raw []byte) string {
 	}, string(raw))
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > maxExcerpt {
-		s = s[:maxExcerpt] + "…"
+		// Cut on a character boundary, never inside a UTF-8 sequence.
+		cut := maxExcerpt
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }
@@ -92,6 +100,23 @@ func IsAuthError(err error) bool {
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// ErrNotSent marks a request that never left the client: cancelled, or
+// timed out while waiting for its turn under the rate limit, before it was
+// sent. The API did not act on it.
+var ErrNotSent = errors.New("the request was not sent to the PlanetScale API")
+
+// errRedirect is an answer that tried to redirect the client.
+var errRedirect = errors.New("the server answered with a redirect, which the PlanetScale API never sends")
+
+// IsCertificateError reports a TLS certificate that could not be verified.
+func IsCertificateError(err error) bool {
+	var verifyErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verifyErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 // TransportError is a request that got no HTTP answer: refused, reset, timed

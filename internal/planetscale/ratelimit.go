@@ -1,6 +1,8 @@
 package planetscale
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -48,9 +50,17 @@ func newLimitedTransport(next http.RoundTripper, perMinute, burst int) *limitedT
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	// Wait ends at once when the request's context is cancelled.
-	if err := t.limiter.Wait(req.Context()); err != nil {
-		return nil, err
+	// Wait ends at once when the request's context is cancelled, or the
+	// caller of a detached request (a create) stops: nothing was sent.
+	waitCtx := req.Context()
+	if stop := stopOf(waitCtx); stop != nil {
+		var cancel context.CancelFunc
+		waitCtx, cancel = context.WithCancel(waitCtx)
+		defer cancel()
+		defer context.AfterFunc(stop, cancel)()
+	}
+	if err := t.limiter.Wait(waitCtx); err != nil {
+		return nil, fmt.Errorf("%w: waiting for a turn under the rate limit: %w", ErrNotSent, err)
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {

@@ -3,6 +3,7 @@ package planetscale
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -54,6 +55,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	mode := retryModeOf(ctx)
 	retry, reason := false, ""
 	switch {
+	case err != nil && (errors.Is(err, ErrNotSent) || errors.Is(err, errRedirect) || IsCertificateError(err)):
+		// Nothing to gain from sending it again: the caller gave up, or the
+		// server is not the API (a redirect, a certificate that fails).
 	case err != nil && notSent(err):
 		retry, reason = true, "connection failed before the request was sent"
 	case err != nil:
@@ -62,6 +66,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		retry, reason = true, "rate limited (429)"
 	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
 		retry, reason = mode == retryTransient, "API unavailable ("+strconv.Itoa(resp.StatusCode)+")"
+	}
+	if retry && mode == retryIfNotActed {
+		// The last attempt certainly made nothing; after a stop, sending
+		// another would be a new create nobody waits for.
+		if stop := stopOf(ctx); stop != nil && stop.Err() != nil {
+			return false, fmt.Errorf("%w: stopped before retrying (%s)", ErrNotSent, reason)
+		}
 	}
 	if retry {
 		fields := map[string]any{"reason": reason}
@@ -75,6 +86,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 
 // notSent reports a failure to connect: the request never reached the API.
 func notSent(err error) bool {
+	if errors.Is(err, ErrNotSent) {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true

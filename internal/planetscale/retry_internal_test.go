@@ -2,8 +2,10 @@ package planetscale
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var timeNowForFuzz = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -48,6 +50,21 @@ func TestBackoff(t *testing.T) {
 		got := backoff(time.Second, 30*time.Second, attempt, nil)
 		if got < exp/2 || got > exp {
 			t.Errorf("attempt %d: wait %v outside [%v, %v]", attempt, got, exp/2, exp)
+		}
+	}
+}
+
+// An excerpt longer than the limit is cut between characters, never inside
+// a multi-byte UTF-8 sequence.
+func TestExcerptCutsOnCharacterBoundaries(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{strings.Repeat("é", 300), "x" + strings.Repeat("日本", 200), strings.Repeat("a", 199) + "€€€"} {
+		got := excerpt([]byte(body))
+		if !utf8.ValidString(got) {
+			t.Errorf("excerpt of %d bytes is not valid UTF-8: %q", len(body), got)
+		}
+		if len(got) > maxExcerpt+len("…") {
+			t.Errorf("excerpt is %d bytes, want at most %d", len(got), maxExcerpt+len("…"))
 		}
 	}
 }

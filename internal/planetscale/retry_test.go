@@ -233,7 +233,7 @@ func TestCreateNoOrphanAfterLostAnswer(t *testing.T) {
 			mock.Inject(fault)
 
 			old := mock.Passwords()[0]
-			created, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app-2"})
+			created, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app-2"}, planetscale.NameGiven)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +262,7 @@ func TestCreateNoOrphanLeavesOlderSameNamedCredentials(t *testing.T) {
 	}
 	mock.Advance(time.Hour)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, CloseAfterCommit: true, Times: 1})
-	created, err := c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"})
+	created, err := c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"}, planetscale.NameGiven)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestCreateNoOrphanNeedsAName(t *testing.T) {
 	t.Parallel()
 	_, url := newMock(t)
 	c, _ := fastClient(t, url)
-	if _, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{}); err == nil {
+	if _, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{}, planetscale.NameGiven); err == nil {
 		t.Fatal("no error without a name")
 	}
 }
@@ -289,7 +289,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	mock, url := newMock(t)
 	mock.Inject(mockapi.Fault{Status: 429, RetryAfter: "0", Every: 2})
 	c, logs := fastClient(t, url)
-	p, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "x"})
+	p, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "x"}, planetscale.NameGiven)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 // Role is a Postgres role as the API returns it. Password is set only in the
-// answers to CreateRole and ResetRole.
+// answers to CreateRole and ResetRole: whatever another answer holds there is
+// dropped, so a read can never replace a stored secret.
 type Role struct {
 	ID            string  `json:"id"`
 	Name          string  `json:"name"`
@@ -79,6 +80,7 @@ func (c *Client) GetRole(ctx context.Context, b Branch, id string) (*Role, error
 	if out.ID == "" {
 		return nil, incomplete(http.MethodGet, b.path("roles", id), "id")
 	}
+	out.Password = nil
 	return &out, nil
 }
 
@@ -87,6 +89,9 @@ func (c *Client) ListRoles(ctx context.Context, b Branch, opts ListOptions) (*Pa
 	var out Page[Role]
 	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("roles"), opts.values(), nil, &out); err != nil {
 		return nil, err
+	}
+	for i := range out.Data {
+		out.Data[i].Password = nil
 	}
 	return &out, nil
 }
@@ -104,6 +109,7 @@ func (c *Client) UpdateRole(ctx context.Context, b Branch, id string, req Update
 	if err := c.do(ctx, retryTransient, http.MethodPatch, b.path("roles", id), nil, req, &out); err != nil {
 		return nil, err
 	}
+	out.Password = nil
 	return &out, nil
 }
 
@@ -124,11 +130,16 @@ func (c *Client) RenewRole(ctx context.Context, b Branch, id string) (*Role, err
 	if err := c.do(ctx, retryTransient, http.MethodPost, b.path("roles", id, "renew"), nil, nil, &out); err != nil {
 		return nil, err
 	}
+	out.Password = nil
 	return &out, nil
 }
 
-// ResetRole gives a role a new password, returned in the answer.
+// ResetRole gives a role a new password, returned in the answer. Once sent,
+// the reset is finished even if ctx is cancelled (see create.go): the old
+// password stops working, and the answer holds the only copy of the new one.
 func (c *Client) ResetRole(ctx context.Context, b Branch, id string) (*Role, error) {
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	var out Role
 	if err := c.do(ctx, retryIfNotActed, http.MethodPost, b.path("roles", id, "reset"), nil, nil, &out); err != nil {
 		return nil, err

@@ -131,7 +131,7 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 	ctx = e.data.maskSecrets(ctx)
-	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body)
+	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Branch Password",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, "Vitess (MySQL)", "planetscale_postgres_role").detail(err))

@@ -270,7 +270,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	defer cancel()
 
 	r.data.passwordLists.forget(plan.branch())
-	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body)
+	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
 		return

@@ -165,6 +165,15 @@ func generatedName() string {
 	return "terraform-" + hex.EncodeToString(b)
 }
 
+// nameOrigin says whether a create sends a name generatedName makes up (the
+// configuration left it unknown) or one the configuration chose.
+func nameOrigin(name types.String) planetscale.NameOrigin {
+	if name.IsUnknown() {
+		return planetscale.NameGenerated
+	}
+	return planetscale.NameGiven
+}
+
 // clientFromProviderData is shared by the resources' Configure methods.
 func clientFromProviderData(req resource.ConfigureRequest, diags *diag.Diagnostics) *providerData {
 	if req.ProviderData == nil {

@@ -147,7 +147,7 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 		return
 	}
 	ctx = e.data.maskSecrets(ctx)
-	created, err := e.data.client.CreateRoleNoOrphan(ctx, m.branch(), body)
+	created, err := e.data.client.CreateRoleNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Postgres Role",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, "Postgres", "planetscale_branch_password").detail(err))

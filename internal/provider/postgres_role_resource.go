@@ -312,7 +312,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	r.data.roleLists.forget(plan.branch())
-	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body)
+	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
 		return
