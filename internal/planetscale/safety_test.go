@@ -247,9 +247,11 @@ func TestRolePasswordOnlyFromMintingAnswers(t *testing.T) {
 	ctx := context.Background()
 
 	answers := map[string]func() (*planetscale.Role, error){
-		"get":    func() (*planetscale.Role, error) { return c.GetRole(ctx, postgres, "r1") },
-		"update": func() (*planetscale.Role, error) { return c.UpdateRole(ctx, postgres, "r1", planetscale.UpdateRoleRequest{}) },
-		"renew":  func() (*planetscale.Role, error) { return c.RenewRole(ctx, postgres, "r1") },
+		"get": func() (*planetscale.Role, error) { return c.GetRole(ctx, postgres, "r1") },
+		"update": func() (*planetscale.Role, error) {
+			return c.UpdateRole(ctx, postgres, "r1", planetscale.UpdateRoleRequest{})
+		},
+		"renew": func() (*planetscale.Role, error) { return c.RenewRole(ctx, postgres, "r1") },
 		"list": func() (*planetscale.Role, error) {
 			page, err := c.ListRoles(ctx, postgres, planetscale.ListOptions{})
 			if err != nil || len(page.Data) != 1 {
