@@ -76,7 +76,7 @@ func (s *Server) pgCreateRole(ro *role) error {
 	defer cancel()
 	stmt := "CREATE ROLE " + pgIdent(ro.loginName()) + " LOGIN PASSWORD " + sqlString(ro.password)
 	if ro.expiresAt != nil {
-		stmt += " VALID UNTIL " + sqlString(ro.expiresAt.Format(time.RFC3339Nano))
+		stmt += " VALID UNTIL " + s.validUntil(*ro.expiresAt)
 	}
 	if ro.withReplication {
 		stmt += " REPLICATION"
@@ -97,6 +97,21 @@ func (s *Server) pgCreateRole(ro *role) error {
 		}
 	}
 	return nil
+}
+
+// validUntil is an expiry on the mock's clock as a Postgres timestamp on
+// the server's real one: the mock's clock runs ahead by what Advance added,
+// so a role the mock calls expired is refused by Postgres too.
+func (s *Server) validUntil(expiresAt time.Time) string {
+	return sqlString(expiresAt.Add(-s.clockOff).Format(time.RFC3339Nano))
+}
+
+// pgSyncExpiry gives the database role the expiry the mock holds.
+func (s *Server) pgSyncExpiry(ro *role) error {
+	if ro.expiresAt == nil {
+		return s.pgAlterRole(ro, "VALID UNTIL 'infinity'")
+	}
+	return s.pgAlterRole(ro, "VALID UNTIL "+s.validUntil(*ro.expiresAt))
 }
 
 func (s *Server) pgAlterRole(ro *role, clause string) error {

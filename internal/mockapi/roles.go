@@ -356,7 +356,7 @@ func (s *Server) renewRole(w http.ResponseWriter, r *http.Request, _ *database, 
 		return
 	}
 	e := s.clock().Add(time.Duration(*ro.ttl) * time.Second)
-	if err := s.pgAlterRole(ro, "VALID UNTIL "+sqlString(e.Format(time.RFC3339Nano))); err != nil {
+	if err := s.pgAlterRole(ro, "VALID UNTIL "+s.validUntil(e)); err != nil {
 		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
 		return
 	}
@@ -426,12 +426,10 @@ func (s *Server) RemoveRole(id string) bool {
 	return ok
 }
 
-// ExpireRole makes a role expire now.
+// ExpireRole makes a role expire now, in its database too. It reports false
+// when there is no such role or its database role could not be changed.
 func (s *Server) ExpireRole(id string) bool {
-	return s.withRole(id, func(ro *role) {
-		e := s.clock().Add(-time.Second)
-		ro.expiresAt = &e
-	})
+	return s.ExpireIn(id, -time.Second)
 }
 
 // DropRole marks a role dropped (dropped_at set) while the API still lists it.
@@ -457,7 +455,9 @@ func (s *Server) SetRolesPendingGets(n int) {
 
 // ExpireIn makes a password or role expire d from now (the mock's clock),
 // as if it had been created earlier, so tests can bring a credential close
-// to its expiry without waiting.
+// to, or past, its expiry without waiting. A database-backed role gets the
+// same expiry in Postgres. It reports false when there is no such credential
+// or its database role could not be changed.
 func (s *Server) ExpireIn(id string, d time.Duration) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -468,7 +468,7 @@ func (s *Server) ExpireIn(id string, d time.Duration) bool {
 	}
 	if ro, ok := s.roles[id]; ok {
 		ro.expiresAt = &e
-		return true
+		return s.pgSyncExpiry(ro) == nil
 	}
 	return false
 }

@@ -135,11 +135,21 @@ func (s *Server) SetAccessToken(token string) {
 	s.accessTokens = map[string]bool{token: true}
 }
 
-// Advance moves the mock's clock forward, so TTLs run out without waiting.
+// Advance moves the mock's clock forward, so TTLs run out without waiting;
+// database-backed roles expire in Postgres on the same clock. It panics when
+// a database role cannot be changed, since the mock would then lie.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clockOff += d
+	for _, ro := range s.roles {
+		if ro.expiresAt == nil {
+			continue
+		}
+		if err := s.pgSyncExpiry(ro); err != nil {
+			panic(fmt.Sprintf("mockapi: advancing the clock: %v", err))
+		}
+	}
 }
 
 func (s *Server) clock() time.Time {

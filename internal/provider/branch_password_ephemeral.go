@@ -138,6 +138,8 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 	ctx = e.data.maskSecrets(ctx, *created.PlainText)
+	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: cfg.TTL.ValueInt64()}
+	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, "branch password", e.remove)
 	resp.Diagnostics.Append(applyPassword(ctx, &m, created)...)
 
 	cfg.ID, cfg.Name, cfg.Role, cfg.TTL = m.ID, m.Name, m.Role, m.TTL
@@ -145,7 +147,6 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 	cfg.Username, cfg.PlainText, cfg.ConnectionString = m.Username, m.PlainText, m.ConnectionString
 	cfg.AccessHostURL, cfg.ExpiresAt = m.AccessHostURL, m.ExpiresAt
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &cfg)...)
-	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: cfg.TTL.ValueInt64()}
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
 	resp.RenewAt = renewAt(open.TTL)
 	tflog.Debug(ctx, "opened ephemeral branch password", map[string]any{"id": created.ID, "branch": m.branch().String()})
@@ -163,11 +164,12 @@ func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.Renew
 }
 
 func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "delete", "Error Deleting Ephemeral Branch Password",
-		func(ctx context.Context, open openCredential) error {
-			if err := e.data.client.DeletePassword(ctx, open.branch(), open.ID); !planetscale.IsNotFound(err) {
-				return err
-			}
-			return nil
-		})
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "delete", "Error Deleting Ephemeral Branch Password", e.remove)
+}
+
+func (e *branchPasswordEphemeral) remove(ctx context.Context, open openCredential) error {
+	if err := e.data.client.DeletePassword(ctx, open.branch(), open.ID); !planetscale.IsNotFound(err) {
+		return err
+	}
+	return nil
 }

@@ -27,9 +27,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*branchPasswordResource)(nil)
-	_ resource.ResourceWithImportState = (*branchPasswordResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithConfigure      = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithImportState    = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*branchPasswordResource)(nil)
 )
 
 var passwordRoles = []string{"reader", "writer", "admin", "readwriter"}
@@ -182,6 +183,10 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
+func (r *branchPasswordResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateRenewBefore(ctx, req.Config, &resp.Diagnostics)
+}
+
 func (r *branchPasswordResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = clientFromProviderData(req, &resp.Diagnostics)
 }
@@ -304,13 +309,23 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	} else {
 		p, err = r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
 	}
+	// Removed from state only on proof that it is gone: a 404 while its
+	// branch answers, or the API's own deleted_at.
 	if planetscale.IsNotFound(err) {
-		tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
+		err = r.data.passwordLists.branchAnswers(ctx, state.branch())
+		if err == nil {
+			tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading Branch Password", r.call("read", &state, timeout).detail(err))
+		return
+	}
+	if p.DeletedAt != nil {
+		tflog.Warn(ctx, "branch password was deleted; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
@@ -387,6 +402,9 @@ func (r *branchPasswordResource) ImportState(ctx context.Context, req resource.I
 // ModifyPlan replaces an expired password, and renews (or replaces) one
 // that expires within renew_before.
 func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data != nil {
+		r.data.names.warnIfDeclaredBefore(ctx, req, resp, "branch password", "planetscale_branch_password")
+	}
 	planExpiry(ctx, req, resp, "branch password", func() bool {
 		var renewable types.Bool
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)

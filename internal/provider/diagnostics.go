@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -76,14 +74,25 @@ func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, 
 			b.Branch, b.Database, b.Organization, b.Database, engine, otherResource)
 	case "read":
 		c.access = "read_branch"
-		c.notFound = "The branch or database no longer exists."
+		c.notFound = unseenBranch(b, data)
 	case "update":
 		c.access = "connect_branch"
-		c.notFound = "The credential no longer exists; run terraform apply again to create it."
+		c.notFound = "The credential, its branch or its database was not found, or the token cannot see them. " +
+			"Run terraform plan: a credential that is gone is then planned for creation."
 	case "delete":
 		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
 	}
 	return c
+}
+
+// unseenBranch explains a 404 from a credential's branch: PlanetScale gives
+// it for a deleted branch or database and for one the token cannot see.
+func unseenBranch(b planetscale.Branch, data *providerData) string {
+	return fmt.Sprintf("PlanetScale answered 404 Not Found for the branch %s too: either the branch or its database was deleted, "+
+		"or the %s cannot see it (a token of another organization, or one whose access was narrowed). "+
+		"The credential is kept in state, with its secret, until the API shows it gone.\n\n"+
+		"If the token is wrong, correct it and run the plan again. If the database or branch really was deleted, "+
+		"forget the credential with a removed block (Terraform 1.7 or later) or terraform state rm <address>.", b, data.credentials)
 }
 
 // detail explains a failed call: the object, the HTTP status and the API's
@@ -92,7 +101,17 @@ func (c apiCall) detail(err error) string {
 	var apiErr *planetscale.APIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError
+	var ambiguous *planetscale.AmbiguousOrphansError
 	switch {
+	case errors.Is(err, planetscale.ErrNotSent):
+		return fmt.Sprintf("%s: the %s was stopped before it was sent (%v).\n\n"+
+			"Nothing was created or changed at PlanetScale. Apply again; if it timed out waiting for its turn under the rate limit, "+
+			"raise the limit with timeouts { %s = \"...\" } or lower -parallelism.", c.object, c.op, err, c.op)
+	case errors.As(err, &ambiguous):
+		return fmt.Sprintf("%s: %v.", c.object, err)
+	case planetscale.IsCertificateError(err):
+		return fmt.Sprintf("%s: the server's TLS certificate could not be verified: %v\n\n"+
+			"This is not retried. Check the provider's server_url, any proxy that intercepts TLS, and this machine's CA certificates.", c.object, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("%s: the %s did not finish within its %s timeout (last error: %v).\n\n"+
 			"The PlanetScale API may be slow or rate limiting. Apply again, or raise the limit with timeouts { %s = \"...\" } in the resource.",
@@ -155,23 +174,6 @@ func (d *providerData) maskSecrets(ctx context.Context, secrets ...string) conte
 		ctx = tflog.MaskMessageStrings(ctx, values...)
 	}
 	return ctx
-}
-
-// generatedName names a credential the configuration leaves unnamed, so a
-// create whose answer is lost can find what it made.
-func generatedName() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b) // crypto/rand.Read does not fail
-	return "terraform-" + hex.EncodeToString(b)
-}
-
-// nameOrigin says whether a create sends a name generatedName makes up (the
-// configuration left it unknown) or one the configuration chose.
-func nameOrigin(name types.String) planetscale.NameOrigin {
-	if name.IsUnknown() {
-		return planetscale.NameGenerated
-	}
-	return planetscale.NameGiven
 }
 
 // clientFromProviderData is shared by the resources' Configure methods.

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -9,9 +10,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // End-to-end tests: the mock API backs its credentials with local PostgreSQL
@@ -176,6 +179,10 @@ resource "planetscale_postgres_role" "test" {
 	})
 }
 
+// A renewed role logs in past its original expiry. Time is the mock's: the
+// test moves the role's expiry and the mock's clock, and the mock keeps
+// Postgres's VALID UNTIL on that clock, so nothing waits on the wall clock
+// and a slow machine changes nothing.
 func TestAccE2E_postgresRenewal(t *testing.T) {
 	dbs := acctest.NewDatabaseMock(t)
 	config := func(renewBefore string) string {
@@ -184,32 +191,56 @@ resource "planetscale_postgres_role" "test" {
   organization = "acme"
   database     = "pg-db"
   branch       = "main"
-  ttl          = 8
+  ttl          = 3600
   %s
 }
 `, renewBefore)
 	}
-	var firstExpiry time.Time
+	// A role nobody renews: Postgres must refuse it past its expiry, or
+	// the renewed role's login would prove nothing.
+	ttl := int64(3600)
+	control, err := newAPIClient(t, dbs.Mock).CreateRole(context.Background(), postgresMain, planetscale.CreateRoleRequest{Name: "control", TTL: &ttl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	controlURL := fmt.Sprintf("postgresql://%s:%s@%s/postgres?sslmode=disable", control.Username, url.QueryEscape(*control.Password), control.AccessHostURL)
+
+	var id string
+	var originalExpiry time.Time
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: config(""),
-				Check: func(s *terraform.State) (err error) {
-					e, err := attr(s, roleAddr, "expires_at")
-					if err == nil {
-						firstExpiry, err = time.Parse(time.RFC3339, e)
-					}
-					return err
-				},
+				Check:  rememberID(roleAddr, &id),
 			},
 			{
-				// Inside renew_before: renewed in place; past the original
-				// expiry the credential still logs in.
-				Config: config(`renew_before = "1h"`),
+				// Ten minutes left, inside renew_before: renewed in place.
+				PreConfig: func() {
+					for _, roleID := range []string{id, control.ID} {
+						if !dbs.ExpireIn(roleID, 10*time.Minute) {
+							t.Fatalf("role %s: expiry not moved", roleID)
+						}
+					}
+					stored, _ := dbs.Role(id)
+					originalExpiry = *stored.ExpiresAt
+				},
+				Config: config(`renew_before = "30m"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
 				Check: func(s *terraform.State) error {
-					time.Sleep(time.Until(firstExpiry.Add(time.Second)))
+					stored, _ := dbs.Role(id)
+					if !stored.ExpiresAt.After(originalExpiry.Add(45 * time.Minute)) {
+						return fmt.Errorf("expiry %s was not renewed (it was %s)", stored.ExpiresAt, originalExpiry)
+					}
+					// Fifteen minutes on: past the original expiry.
+					dbs.Advance(15 * time.Minute)
+					if db, err := openPostgres(controlURL); err == nil {
+						db.Close()
+						return fmt.Errorf("a role past its expiry still logs in: the check below would prove nothing")
+					}
 					cs, err := attr(s, roleAddr, "connection_string")
 					if err != nil {
 						return err
@@ -220,9 +251,6 @@ resource "planetscale_postgres_role" "test" {
 					}
 					return db.Close()
 				},
-				// Still inside the (one hour) window after apply: the next
-				// plan renews again.
-				ExpectNonEmptyPlan: true,
 			},
 		},
 	})

@@ -126,3 +126,28 @@ func onOpenCredential(ctx context.Context, data *providerData, store privateStor
 	}
 	tflog.Debug(ctx, "ephemeral credential "+op+"d", map[string]any{"kind": kind, "id": open.ID})
 }
+
+// openCleanupTimeout bounds the delete of a credential whose Open failed.
+const openCleanupTimeout = time.Minute
+
+// deleteAfterFailedOpen deletes what an Open made before it failed, when
+// diags holds an error: Terraform calls Close only after an Open that
+// succeeded, so nothing else ever would. The outcome joins the diagnostics.
+func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.Diagnostics, open openCredential, kind string,
+	remove func(context.Context, openCredential) error,
+) {
+	if !diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), openCleanupTimeout)
+	defer cancel()
+	object := open.object(kind)
+	if err := remove(ctx, open); err != nil && !planetscale.IsNotFound(err) {
+		diags.AddError(fmt.Sprintf("Ephemeral %s Left Behind", titleCase(kind)),
+			fmt.Sprintf("%s was created, then opening it failed (see the other error), and deleting it failed too: %s\n\n"+
+				"Delete it in the PlanetScale console.", object, newAPICall("delete", object, open.branch(), openCleanupTimeout, data, "", "").detail(err)))
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Ephemeral %s Deleted After Failed Open", titleCase(kind)),
+		fmt.Sprintf("%s was created, then opening it failed (see the error); it has been deleted, so nothing is left behind.", object))
+}

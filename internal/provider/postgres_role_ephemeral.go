@@ -156,8 +156,8 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	ctx = e.data.maskSecrets(ctx, *created.Password)
 	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(),
 		ID: created.ID, TTL: cfg.TTL.ValueInt64(), Successor: cfg.Successor.ValueString()}
-	// Remember the role before waiting, so Close deletes it even if it
-	// never becomes ready.
+	// Terraform never calls Close after a failed Open: delete it here.
+	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, "Postgres role", e.remove)
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
 	resp.Diagnostics.Append(applyRole(ctx, &m, created)...)
 	if !created.Ready {
@@ -195,10 +195,12 @@ func (e *postgresRoleEphemeral) Renew(ctx context.Context, req ephemeral.RenewRe
 func (e *postgresRoleEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
 	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "Postgres role", "delete",
 		"Error Deleting Ephemeral Postgres Role (if it still owns objects, set successor)",
-		func(ctx context.Context, open openCredential) error {
-			if err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor); !planetscale.IsNotFound(err) {
-				return err
-			}
-			return nil
-		})
+		e.remove)
+}
+
+func (e *postgresRoleEphemeral) remove(ctx context.Context, open openCredential) error {
+	if err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor); !planetscale.IsNotFound(err) {
+		return err
+	}
+	return nil
 }

@@ -32,9 +32,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*postgresRoleResource)(nil)
-	_ resource.ResourceWithImportState = (*postgresRoleResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithConfigure      = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithImportState    = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*postgresRoleResource)(nil)
 )
 
 // inheritableRoles are the API document's values plus pscale_managed, which
@@ -173,6 +174,10 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
+func (r *postgresRoleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateRenewBefore(ctx, req.Config, &resp.Diagnostics)
+}
+
 func (r *postgresRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = clientFromProviderData(req, &resp.Diagnostics)
 }
@@ -285,7 +290,9 @@ func ttlFromTimes(createdAt string, expiresAt *string) *int64 {
 }
 
 // roleGone reports a role that the API still answers for but that no longer
-// exists as a database role.
+// exists as a database role. A disabled role (disabled_at) is not gone: it
+// still exists and may be enabled again, so it stays in state with its
+// password.
 func roleGone(ro *planetscale.Role) bool {
 	return ro.DroppedAt != nil || ro.DeletedAt != nil
 }
@@ -382,8 +389,17 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	} else {
 		ro, err = r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
 	}
-	if planetscale.IsNotFound(err) || (err == nil && roleGone(ro)) {
-		tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+	// Removed from state only on proof that it is gone: a 404 while its
+	// branch answers, or the API's own deleted_at or dropped_at.
+	if planetscale.IsNotFound(err) {
+		if err = r.data.roleLists.branchAnswers(ctx, state.branch()); err == nil {
+			tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+			return
+		}
+	}
+	if err == nil && roleGone(ro) {
+		tflog.Warn(ctx, "Postgres role was deleted or dropped; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -429,7 +445,11 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		// The reset answer carries the new password; applyRole stores it.
 		updated, err = r.data.client.ResetRole(ctx, state.branch(), state.ID.ValueString())
 		if err == nil {
+			// The old password no longer works: record the new one now, so
+			// that a failure below leaves state true to the API.
 			ctx = r.data.maskSecrets(ctx, *updated.Password)
+			resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 	}
 	if err == nil && renew {
@@ -487,6 +507,9 @@ func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.Imp
 // within renew_before, and plans a new password when
 // password_rotation_trigger changes.
 func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data != nil {
+		r.data.names.warnIfDeclaredBefore(ctx, req, resp, "Postgres role", "planetscale_postgres_role")
+	}
 	planExpiry(ctx, req, resp, "Postgres role", func() bool {
 		// The API renews any role created with a TTL.
 		var ttl types.Int64

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -71,6 +72,8 @@ type providerData struct {
 	// passwordLists and roleLists serve refreshes from branch lists.
 	passwordLists *branchLists[planetscale.Password]
 	roleLists     *branchLists[planetscale.Role]
+	// names finds credential names declared twice on a branch.
+	names *declaredNames
 }
 
 func newProviderData(client *planetscale.Client, credentials string, tokens ...string) *providerData {
@@ -78,6 +81,7 @@ func newProviderData(client *planetscale.Client, credentials string, tokens ...s
 		client:      client,
 		credentials: credentials,
 		tokens:      tokens,
+		names:       &declaredNames{count: map[declaredName]int{}},
 		passwordLists: newBranchLists(
 			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
 				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: listPageSize})
@@ -210,8 +214,8 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	if server.value != "" {
 		if err := checkServerURL(server.value); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid PlanetScale Server URL",
-				fmt.Sprintf("The %s is %q: %v. Set server_url or %s to an https:// URL such as %s.",
-					server.source(), server.value, err, envServerURL, planetscale.DefaultBaseURL))
+				fmt.Sprintf("The %s is %s: %v. Set server_url or %s to an https:// URL such as %s.",
+					server.source(), redactedURL(server.value), err, envServerURL, planetscale.DefaultBaseURL))
 		}
 		baseURL = server.value
 	}
@@ -280,7 +284,11 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 func checkServerURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("not a URL (%v)", err)
+		// url.Parse's error quotes the whole URL, credentials and all.
+		return errors.New("not a URL")
+	}
+	if u.User != nil {
+		return errors.New("it holds credentials (user:password@), which would be sent to the server and shown in messages; remove them and authenticate with service_token_id and service_token, or access_token")
 	}
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("not an absolute http(s) URL")
@@ -289,6 +297,17 @@ func checkServerURL(raw string) error {
 		return fmt.Errorf("plain http:// to the non-loopback host %q would send credentials in clear text", u.Hostname())
 	}
 	return nil
+}
+
+// redactedURL quotes a server URL for a message, without any user:password.
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return strconv.Quote(u.Redacted())
+	}
+	if strings.Contains(raw, "@") {
+		return "a URL with what may be credentials (not shown)"
+	}
+	return strconv.Quote(raw)
 }
 
 func isLoopback(host string) bool {

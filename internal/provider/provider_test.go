@@ -82,6 +82,18 @@ func TestConfigureErrors(t *testing.T) {
 			want:   []string{"not a URL"},
 		},
 		{
+			name:   "server_url with credentials",
+			values: map[string]any{"access_token": "a", "server_url": "https://user:hunter2@api.planetscale.com/v1"},
+			attr:   "server_url",
+			want:   []string{"Invalid PlanetScale Server URL", "holds credentials", "user:xxxxx@"},
+		},
+		{
+			name:   "server_url with credentials and a bad escape",
+			values: map[string]any{"access_token": "a", "server_url": "https://user:hunter2@x/%zz"},
+			attr:   "server_url",
+			want:   []string{"not a URL", "not shown"},
+		},
+		{
 			name:   "plain http to a remote host",
 			values: map[string]any{"access_token": "a"},
 			env:    map[string]string{envServerURL: "http://api.example.com/v1"},
@@ -111,6 +123,9 @@ func TestConfigureErrors(t *testing.T) {
 				if !ok || !withPath.Path().Equal(path.Root(tc.attr)) {
 					t.Errorf("error not attached to attribute %s: %#v", tc.attr, d)
 				}
+			}
+			if strings.Contains(text, "hunter2") {
+				t.Errorf("error shows the password of server_url: %s", text)
 			}
 			for _, secret := range []string{"tok", "oauth"} {
 				if strings.Contains(d.Detail(), `"`+secret+`"`) {

@@ -117,3 +117,23 @@ func (c *branchLists[T]) forget(b planetscale.Branch) {
 	defer c.mu.Unlock()
 	delete(c.branches, b)
 }
+
+// branchAnswers reports whether the branch's list answers, which turns a
+// credential's 404 into proof that it is gone: PlanetScale answers 404 also
+// for a branch or database the token cannot see. A list this walk already
+// read counts; otherwise one small page is asked for.
+func (c *branchLists[T]) branchAnswers(ctx context.Context, b planetscale.Branch) error {
+	c.mu.Lock()
+	l, ok := c.branches[b]
+	c.mu.Unlock()
+	if ok {
+		l.mu.Lock()
+		seen := l.pagesRead > 0
+		l.mu.Unlock()
+		if seen {
+			return nil
+		}
+	}
+	_, err := c.fetch(ctx, b, 1)
+	return err
+}

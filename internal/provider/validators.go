@@ -62,10 +62,31 @@ func (v cidr) ValidateString(ctx context.Context, req validator.StringRequest, r
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if !isCIDR(req.ConfigValue.ValueString()) {
+	value := req.ConfigValue.ValueString()
+	if !isCIDR(value) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR",
-			fmt.Sprintf("%q in %s is not valid: each entry %s.", req.ConfigValue.ValueString(), req.Path.ParentPath(), v.Description(ctx)))
+			fmt.Sprintf("%q in %s is not valid: each entry %s.", value, req.Path.ParentPath(), v.Description(ctx)))
+		return
 	}
+	// The API stores a range in its canonical form; another spelling
+	// would differ from state on every refresh and replace the credential.
+	if canonical := canonicalCIDR(value); canonical != value {
+		resp.Diagnostics.AddAttributeError(req.Path, "CIDR Not In Canonical Form",
+			fmt.Sprintf("%q in %s is not written the way the API stores it: write %q instead "+
+				"(a range's address with its host bits cleared, IPv6 in lower case and shortest form).", value, req.Path.ParentPath(), canonical))
+	}
+}
+
+// canonicalCIDR is the one spelling of an address or range: host bits
+// cleared, IPv6 lower-case and compressed. It assumes isCIDR(s).
+func canonicalCIDR(s string) string {
+	if prefix, err := netip.ParsePrefix(s); err == nil {
+		return prefix.Masked().String()
+	}
+	if addr, err := netip.ParseAddr(s); err == nil {
+		return addr.String()
+	}
+	return s
 }
 
 func isCIDR(s string) bool {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
@@ -155,6 +157,38 @@ func TestWithDefaultPort(t *testing.T) {
 	} {
 		if got := withDefaultPort(host, "5432"); got != want {
 			t.Errorf("withDefaultPort(%q) = %q, want %q", host, got, want)
+		}
+	}
+}
+
+// A CIDR the API would store differently (host bits set, upper-case or long
+// IPv6) would differ from state on every refresh and replace the password
+// each time: it is refused at plan time with the spelling to use.
+func TestCIDRMustBeCanonical(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"10.0.0.5/8":            "10.0.0.0/8",
+		"192.168.1.77/24":       "192.168.1.0/24",
+		"2001:DB8::/32":         "2001:db8::/32",
+		"2001:0db8:0000::1/128": "2001:db8::1/128",
+		"2001:db8::ffff:1/64":   "2001:db8::/64",
+		"FE80::1":               "fe80::1",
+		"10.0.0.0/8":            "",
+		"203.0.113.7":           "",
+		"203.0.113.7/32":        "",
+		"2001:db8::/32":         "",
+	}
+	for value, want := range cases {
+		req := validator.StringRequest{Path: path.Root("cidrs").AtSetValue(types.StringValue(value)), ConfigValue: types.StringValue(value)}
+		var resp validator.StringResponse
+		cidr{}.ValidateString(context.Background(), req, &resp)
+		switch {
+		case want == "" && resp.Diagnostics.HasError():
+			t.Errorf("%q refused: %v", value, resp.Diagnostics)
+		case want != "" && !resp.Diagnostics.HasError():
+			t.Errorf("%q accepted; want it refused in favour of %q", value, want)
+		case want != "" && !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), `"`+want+`"`):
+			t.Errorf("%q: the error does not propose %q: %s", value, want, resp.Diagnostics.Errors()[0].Detail())
 		}
 	}
 }
