@@ -287,7 +287,14 @@ func TestAccRefresh_listBacked(t *testing.T) {
 					mock.ResetRequests()
 					return nil
 				},
+				// One password removed, one expired behind Terraform's back.
 				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("planetscale_branch_password.many[3]", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("planetscale_branch_password.many[7]", plancheck.ResourceActionReplace),
+					},
+				},
 			},
 			{
 				PreConfig: func() {
