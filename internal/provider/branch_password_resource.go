@@ -138,7 +138,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"cidrs": schema.SetAttribute{
-			MarkdownDescription: "IP addresses or CIDR ranges (IPv4 or IPv6) allowed to use the password. Omit to allow any address. Changing it replaces the password; order does not matter.",
+			MarkdownDescription: "IP addresses or CIDR ranges (IPv4 or IPv6) allowed to use the password, written as the API stores them: a range's address with its host bits cleared (`10.0.0.0/8`, not `10.0.0.5/8`), IPv6 in lower case and shortest form. Omit to allow any address. Changing it replaces the password; order does not matter.",
 			ElementType:         types.StringType,
 			Optional:            true,
 			Validators: []validator.Set{

@@ -19,7 +19,7 @@ func renewBeforeAttribute(kind string) schema.StringAttribute {
 		MarkdownDescription: fmt.Sprintf("Renew the %[1]s in place when it expires within this long, as a duration such as `\"72h\"` or `\"30m\"`. "+
 			"When a plan finds the %[1]s inside that window it shows an in-place update, and apply calls the API's renew endpoint: "+
 			"`expires_at` moves forward, the secret stays the same. A %[1]s that cannot be renewed, or has already expired, is replaced instead. "+
-			"Without `renew_before`, the %[1]s is replaced once it has expired.", kind),
+			"Without `renew_before`, the %[1]s is replaced once it has expired. Must be shorter than `ttl`, or every plan would renew it again.", kind),
 		Optional:   true,
 		Validators: []validator.String{durationString{}},
 	}
