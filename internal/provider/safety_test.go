@@ -64,19 +64,21 @@ resource "planetscale_branch_password" "second" {
 	})
 }
 
-// secretIsTheMocks checks that a password's plain_text in state is the one
-// the mock minted for it.
+// secretIsTheMocks checks that a credential's secret in state (a password's
+// plain_text, a role's password) is the one the mock holds for it.
 func secretIsTheMocks(mock *acctest.Mock, addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id, err := stateID(s, addr)
 		if err != nil {
 			return err
 		}
-		stored, ok := mock.Password(id)
-		if !ok {
-			return fmt.Errorf("%s: password %s is not in the mock", addr, id)
+		if stored, ok := mock.Password(id); ok {
+			return resource.TestCheckResourceAttr(addr, "plain_text", stored.PlainText)(s)
 		}
-		return resource.TestCheckResourceAttr(addr, "plain_text", stored.PlainText)(s)
+		if stored, ok := mock.Role(id); ok {
+			return resource.TestCheckResourceAttr(addr, "password", stored.Password)(s)
+		}
+		return fmt.Errorf("%s: credential %s is not in the mock", addr, id)
 	}
 }
 
@@ -127,14 +129,7 @@ func TestAccSafety_ambiguousNotFoundKeepsState(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					mockHoldsExactlyState(mock),
 					secretIsTheMocks(mock, passwordAddr),
-					func(s *terraform.State) error {
-						id, err := stateID(s, roleAddr)
-						if err != nil {
-							return err
-						}
-						stored, _ := mock.Role(id)
-						return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-					},
+					secretIsTheMocks(mock, roleAddr),
 				),
 			},
 		},
@@ -303,13 +298,6 @@ resource "planetscale_postgres_role" "test" {
 }
 `, trigger)
 	}
-	passwordIsTheMocks := func(s *terraform.State) error {
-		stored, ok := mock.Role(id)
-		if !ok {
-			return fmt.Errorf("role %s not in the mock", id)
-		}
-		return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -335,7 +323,7 @@ resource "planetscale_postgres_role" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(passwordIsTheMocks, func(*terraform.State) error {
+				Check: resource.ComposeAggregateTestCheckFunc(secretIsTheMocks(mock, roleAddr), func(*terraform.State) error {
 					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
 						return fmt.Errorf("the password was reset again (%d), so state had lost the first reset", n)
 					}
