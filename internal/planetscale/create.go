@@ -179,8 +179,13 @@ func (c *Client) createNoOrphan(ctx context.Context, kind string, b Branch, name
 		c.logf(ctx, "PlanetScale create had an unknown outcome; removed what it made", map[string]any{
 			"kind": kind, "branch": b.String(), "name": name, "removed": len(orphans), "attempt": attempt,
 		})
-		if attempt > c.maxRetries {
+		switch {
+		case attempt > c.maxRetries:
 			return fmt.Errorf("%w; every attempt's outcome was unknown, and what they made was removed", createErr)
+		case sendCtx.Err() != nil || ctx.Err() != nil:
+			// Out of time, or stopped: what this attempt made was removed,
+			// and another attempt would be a create nobody waits for.
+			return fmt.Errorf("%w; what it made was removed, and it was not sent again", createErr)
 		}
 	}
 }

@@ -342,3 +342,22 @@ func TestServerURLCredentialsAreNeverEchoed(t *testing.T) {
 		}
 	}
 }
+
+// A create that runs out of time after it was sent reports that, not a
+// second attempt "not sent": the first one may have acted, and its
+// outcome is what the caller needs to hear. It is not sent again.
+func TestCreateOutOfTimeAfterSendingIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Latency: 2 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.CreatePasswordNoOrphan(ctx, vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGenerated)
+	if err == nil || errors.Is(err, planetscale.ErrNotSent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the first attempt's deadline", err)
+	}
+	if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
+		t.Errorf("%d creates sent, want 1", n)
+	}
+}
