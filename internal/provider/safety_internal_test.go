@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -44,10 +42,6 @@ func schemaOf(ctx context.Context, r resource.Resource) (tfsdk.Plan, tfsdk.State
 	return tfsdk.Plan{Schema: resp.Schema, Raw: null}, tfsdk.State{Schema: resp.Schema, Raw: null}
 }
 
-var noTimeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-	"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-})}
-
 // plannedPassword is a create's plan: configured values known, computed
 // ones unknown.
 func plannedPassword(branch, name string) branchPasswordModel {
@@ -58,7 +52,7 @@ func plannedPassword(branch, name string) branchPasswordModel {
 		Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
 		Username: unknown, PlainText: unknown, ConnectionString: unknown, AccessHostURL: unknown, AccessHostRegionalURL: unknown,
 		CreatedAt: unknown, ExpiresAt: unknown, Expired: types.BoolUnknown(), Renewable: types.BoolUnknown(),
-		RenewBefore: types.StringNull(), Timeouts: noTimeouts,
+		RenewBefore: types.StringNull(), Timeouts: timeoutsNull(),
 	}
 }
 
@@ -124,7 +118,7 @@ func TestCreateStoppedBeforeSendingMakesNothing(t *testing.T) {
 		Name: types.StringValue("app"), TTL: types.Int64Null(), InheritedRoles: types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
 		RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown, Successor: types.StringNull(), Username: unknown, Password: unknown,
 		ConnectionString: unknown, AccessHostURL: unknown, DatabaseName: unknown, CreatedAt: unknown, ExpiresAt: unknown, Expired: types.BoolUnknown(),
-		RenewBefore: types.StringNull(), RotationTrigger: types.StringNull(), Timeouts: noTimeouts,
+		RenewBefore: types.StringNull(), RotationTrigger: types.StringNull(), Timeouts: timeoutsNull(),
 	}
 	if diags := plan.Set(ctx, &model); diags.HasError() {
 		t.Fatal(diags)

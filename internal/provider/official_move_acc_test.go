@@ -1,0 +1,192 @@
+package provider_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// TestAccMoveFromOfficialProvider follows the migration guide as a user
+// would: a directory with a state the official provider wrote (its shapes,
+// from testdata/official-provider), the guide's configuration
+// (examples/guides/moved-from-official) pasted in, and one apply. Both
+// providers are installed through dev_overrides: ours built from this tree,
+// the official one as the schema-only stand-in in testdata. The secrets move
+// with the state, the API sees no write, and the next plan is empty.
+func TestAccMoveFromOfficialProvider(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run acceptance tests")
+	}
+	acctest.PreCheck(t)
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+
+	mock := acctest.NewMock(t)
+	api := newAPIClient(t, mock)
+	ctx := context.Background()
+	ttl := int64(86400)
+	password, err := api.CreatePassword(ctx, vitessMain, planetscale.CreatePasswordRequest{Name: "app", Role: "readwriter", TTL: &ttl, CIDRs: []string{"203.0.113.0/24"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, err := api.CreateRole(ctx, postgresMain, planetscale.CreateRoleRequest{Name: "app", InheritedRoles: []string{"pg_read_all_data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	redacted, err := api.CreateRole(ctx, postgresMain, planetscale.CreateRoleRequest{Name: "ops", InheritedRoles: []string{"pg_read_all_data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	work := t.TempDir()
+	guide, err := os.ReadFile("../../examples/guides/moved-from-official/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(work, "main.tf"), guide)
+	writeFile(t, filepath.Join(work, "terraform.tfstate"), officialState(t, host, map[string]map[string]any{
+		"planetscale_vitess_branch_password": {
+			"id": password.ID, "organization": "acme", "database": "app-db", "branch": "main", "name": "app",
+			"username": password.Username, "plain_text": *password.PlainText, "access_host_url": password.AccessHostURL,
+			"created_at": password.CreatedAt, "expires_at": *password.ExpiresAt,
+		},
+		"planetscale_postgres_branch_role": {
+			"id": role.ID, "organization": "acme", "database": "pg-db", "branch": "main", "name": "app",
+			"username": role.Username, "password": *role.Password, "access_host_url": role.AccessHostURL, "created_at": role.CreatedAt,
+		},
+		"planetscale_postgres_redacted_branch_role": {
+			"id": redacted.ID, "organization": "acme", "database": "pg-db", "branch": "main", "name": "ops",
+			"username": redacted.Username, "access_host_url": redacted.AccessHostURL, "created_at": redacted.CreatedAt,
+		},
+	}))
+
+	run := terraformIn(t, tf, work, devOverrides(t, host), mock)
+	mock.ResetRequests()
+	out := run("apply", "-auto-approve", "-no-color")
+	if !strings.Contains(out, "0 added, 0 changed, 0 destroyed") {
+		t.Errorf("the moved apply changed something:\n%s", out)
+	}
+	if !strings.Contains(out, "Postgres Role Moved Without A Password") {
+		t.Errorf("the redacted role's move does not say how to get a password:\n%s", out)
+	}
+	for route, n := range mock.RequestCounts() {
+		if !strings.HasPrefix(route, "get_") && !strings.HasPrefix(route, "list_") {
+			t.Errorf("the moved apply sent %d %s request(s); a move makes no API write", n, route)
+		}
+	}
+
+	var shown struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(run("show", "-json")), &shown); err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]any{}
+	for _, r := range shown.Values.RootModule.Resources {
+		secrets[r.Address] = r.Values["plain_text"]
+		if strings.HasPrefix(r.Address, "planetscale_postgres_role.") {
+			secrets[r.Address] = r.Values["password"]
+		}
+	}
+	want := map[string]any{
+		"planetscale_branch_password.app": *password.PlainText,
+		"planetscale_postgres_role.app":   *role.Password,
+		"planetscale_postgres_role.ops":   nil,
+	}
+	if fmt.Sprint(secrets) != fmt.Sprint(want) {
+		t.Errorf("state after the move holds (address: secret) %v, want %v", secrets, want)
+	}
+
+	// The next plan is empty: exit code 0 with -detailed-exitcode.
+	run("plan", "-detailed-exitcode", "-no-color")
+}
+
+func writeFile(t *testing.T, path string, content []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// officialState is the official provider's state file from testdata with
+// the given attributes set on each resource, naming the provider on host.
+func officialState(t *testing.T, host string, set map[string]map[string]any) []byte {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/official-provider/state-v1.8.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state["resources"].([]any) {
+		res := r.(map[string]any)
+		res["provider"] = fmt.Sprintf(`provider["%s/planetscale/planetscale"]`, host)
+		attrs := res["instances"].([]any)[0].(map[string]any)["attributes"].(map[string]any)
+		for k, v := range set[res["type"].(string)] {
+			attrs[k] = v
+		}
+	}
+	out, err := json.MarshalIndent(state, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// devOverrides builds this provider and the official provider's stand-in
+// and returns a CLI configuration that installs both from the build.
+func devOverrides(t *testing.T, host string) string {
+	t.Helper()
+	ours, official := t.TempDir(), t.TempDir()
+	for dir, pkg := range map[string]string{ours: "../..", official: "./testdata/official-provider"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, out)
+		}
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	writeFile(t, rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		host+"/credsmith/planetscale", ours, host+"/planetscale/planetscale", official))
+	return rc
+}
+
+// terraformIn returns a function that runs the terraform binary in dir with
+// the CLI configuration rc and the mock's credentials in the environment,
+// failing the test on a non-zero exit.
+func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(tf, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			"PLANETSCALE_SERVER_URL="+mock.URL,
+			"PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID,
+			"PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+}
