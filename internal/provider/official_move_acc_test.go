@@ -74,6 +74,17 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 
 	run := terraformIn(t, tf, work, devOverrides(t, host), mock)
 	mock.ResetRequests()
+	// What the guide says the plan shows.
+	plan := run("plan", "-no-color")
+	for _, want := range []string{
+		"planetscale_vitess_branch_password.app has moved to planetscale_branch_password.app",
+		"planetscale_postgres_redacted_branch_role.ops has moved to planetscale_postgres_role.ops",
+		"0 to add, 0 to change, 0 to destroy",
+	} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, plan)
+		}
+	}
 	out := run("apply", "-auto-approve", "-no-color")
 	if !strings.Contains(out, "0 added, 0 changed, 0 destroyed") {
 		t.Errorf("the moved apply changed something:\n%s", out)

@@ -25,13 +25,18 @@ func TestAccExamplesValidate(t *testing.T) {
 		}
 	}
 	source := providerSource(t)
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-planetscale"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	// The migration guide's example also names the official provider; its
+	// test stand-in (schemas only) takes its place.
+	bin, official := t.TempDir(), t.TempDir()
+	for dir, pkg := range map[string]string{bin: ".", official: "./internal/provider/testdata/official-provider"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, out)
+		}
 	}
 	rc := filepath.Join(t.TempDir(), "terraformrc")
-	override := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", source, bin)
+	override := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		source, bin, "planetscale/planetscale", official)
 	if err := os.WriteFile(rc, []byte(override), 0o600); err != nil {
 		t.Fatal(err)
 	}
