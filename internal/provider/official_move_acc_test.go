@@ -129,6 +129,13 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 
 	// The next plan is empty: exit code 0 with -detailed-exitcode.
 	run("plan", "-detailed-exitcode", "-no-color")
+
+	// A configuration that differs from the credential plans a replacement
+	// as usual.
+	writeFile(t, filepath.Join(work, "main.tf"), []byte(strings.Replace(string(guide), `role         = "readwriter"`, `role         = "reader"`, 1)))
+	if plan := run("plan", "-no-color"); !strings.Contains(plan, "planetscale_branch_password.app must be replaced") {
+		t.Errorf("a different role after the move does not plan a replacement:\n%s", plan)
+	}
 }
 
 func writeFile(t *testing.T, path string, content []byte) {
