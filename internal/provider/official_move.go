@@ -45,13 +45,19 @@ func fromOfficialProvider(req resource.MoveStateRequest, typeNames ...string) bo
 	return false
 }
 
+// officialCredential is what identifies a credential in the official
+// provider's state.
+type officialCredential struct {
+	ID           string `json:"id"`
+	Organization string `json:"organization"`
+	Database     string `json:"database"`
+	Branch       string `json:"branch"`
+	Name         string `json:"name"`
+}
+
 // officialPassword is what we read of a planetscale_vitess_branch_password.
 type officialPassword struct {
-	ID                    string   `json:"id"`
-	Organization          string   `json:"organization"`
-	Database              string   `json:"database"`
-	Branch                string   `json:"branch"`
-	Name                  string   `json:"name"`
+	officialCredential
 	Role                  string   `json:"role"`
 	TTL                   *float64 `json:"ttl"`
 	TTLSeconds            *float64 `json:"ttl_seconds"`
@@ -71,11 +77,7 @@ type officialPassword struct {
 // officialRole is what we read of a planetscale_postgres_branch_role or a
 // planetscale_postgres_redacted_branch_role (which has no password).
 type officialRole struct {
-	ID                  string   `json:"id"`
-	Organization        string   `json:"organization"`
-	Database            string   `json:"database"`
-	Branch              string   `json:"branch"`
-	Name                string   `json:"name"`
+	officialCredential
 	TTL                 *float64 `json:"ttl"`
 	InheritedRoles      []string `json:"inherited_roles"`
 	WithReplication     bool     `json:"with_replication"`
@@ -93,15 +95,16 @@ type officialRole struct {
 	} `json:"query_safety_settings"`
 }
 
-// decodeOfficial reads the source state and checks it names a credential.
-func decodeOfficial(req resource.MoveStateRequest, out any, id, org, db, branch *string, diags *diag.Diagnostics) bool {
+// decodeOfficial reads the source state into out and checks that its
+// credential part names a credential.
+func decodeOfficial(req resource.MoveStateRequest, out any, credential *officialCredential, diags *diag.Diagnostics) bool {
 	if err := json.Unmarshal(req.SourceRawState.JSON, out); err != nil {
 		diags.AddError("Unable to Move "+req.SourceTypeName,
 			fmt.Sprintf("The state of the official provider's %s could not be read: %v. Import the credential instead (organization/database/branch/id).", req.SourceTypeName, err))
 		return false
 	}
 	var missing []string
-	for name, v := range map[string]string{"id": *id, "organization": *org, "database": *db, "branch": *branch} {
+	for name, v := range map[string]string{"id": credential.ID, "organization": credential.Organization, "database": credential.Database, "branch": credential.Branch} {
 		if v == "" {
 			missing = append(missing, name)
 		}
@@ -143,7 +146,7 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 		return
 	}
 	var src officialPassword
-	if !decodeOfficial(req, &src, &src.ID, &src.Organization, &src.Database, &src.Branch, &resp.Diagnostics) {
+	if !decodeOfficial(req, &src, &src.officialCredential, &resp.Diagnostics) {
 		return
 	}
 	m := branchPasswordModel{
@@ -187,7 +190,7 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 		return
 	}
 	var src officialRole
-	if !decodeOfficial(req, &src, &src.ID, &src.Organization, &src.Database, &src.Branch, &resp.Diagnostics) {
+	if !decodeOfficial(req, &src, &src.officialCredential, &resp.Diagnostics) {
 		return
 	}
 	m := postgresRoleModel{
