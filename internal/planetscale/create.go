@@ -149,6 +149,9 @@ func (c *Client) createNoOrphan(ctx context.Context, kind string, b Branch, name
 	if origin == NameGiven {
 		refs, err := list(ctx)
 		if err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("%w: %w", ErrNotSent, err) // the create itself was never sent
+			}
 			return fmt.Errorf("listing the %ss named %q on %s before creating one, to tell it apart from them if the answer is lost: %w", kind, name, b, err)
 		}
 		for _, r := range refs {
