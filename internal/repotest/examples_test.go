@@ -17,13 +17,7 @@ func TestAccExamplesValidate(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run acceptance tests")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	tf := terraformBinary(t)
 	source := providerSource(t)
 	// The migration guide's example also names the official provider; its
 	// test stand-in (schemas only) takes its place.
@@ -83,4 +77,18 @@ func TestAccExamplesValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// terraformBinary is the terraform (or tofu) the tests run: the one named by
+// TF_ACC_TERRAFORM_PATH, else the one on PATH; never a download.
+func terraformBinary(t *testing.T) string {
+	t.Helper()
+	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
+		return tf
+	}
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
+	}
+	return tf
 }

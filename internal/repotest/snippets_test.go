@@ -23,13 +23,7 @@ func TestAccGuideSnippetsParse(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run acceptance tests")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	tf := terraformBinary(t)
 	templates, _ := filepath.Glob("templates/*/*.tmpl")
 	found := 0
 	for _, tmpl := range templates {
