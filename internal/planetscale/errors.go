@@ -1,6 +1,7 @@
 package planetscale
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -54,13 +55,27 @@ func newAPIError(method, path string, resp *http.Response, raw []byte) *APIError
 }
 
 // secretFields matches JSON members that carry credentials, even in a body
-// too broken to parse.
-var secretFields = regexp.MustCompile(`"(plain_text|password|token|access_token|service_token)"\s*:\s*"(\\.|[^"\\])*("|$)`)
+// too broken to parse: the key and every quoted string chained after it with
+// colons (as in `"plain_text":"plain_text":"pscale_pw_…"`).
+var secretFields = regexp.MustCompile(`"(plain_text|password|token|access_token|service_token)"\s*:\s*(?:"(?:\\.|[^"\\])*(?:"|$)\s*:?\s*)+`)
+
+// secretKeys finds what is left of a credential member after redaction.
+var secretKeys = regexp.MustCompile(`"(?:plain_text|password|token|access_token|service_token)"\s*:\s*`)
+
+// redactedValue is what secretFields leaves in place of a value.
+const redactedValue = `"[redacted]"`
 
 // excerpt returns a short, single-line, printable start of a body that is
 // not what the API documents, with credential values redacted.
 func excerpt(raw []byte) string {
-	raw = secretFields.ReplaceAll(raw, []byte(`"$1":"[redacted]"`))
+	raw = secretFields.ReplaceAll(raw, []byte(`"$1":`+redactedValue))
+	// A body shaped so that a credential member survives redaction (some
+	// shape the pattern does not foresee) is withheld whole.
+	for _, loc := range secretKeys.FindAllIndex(raw, -1) {
+		if !bytes.HasPrefix(raw[loc[1]:], []byte(redactedValue)) {
+			return "[withheld: the body holds a credential field]"
+		}
+	}
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '

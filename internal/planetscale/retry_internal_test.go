@@ -68,3 +68,21 @@ func TestExcerptCutsOnCharacterBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// A credential member the redaction cannot rewrite (a value that is not a
+// string) withholds the whole excerpt; a chained one is redacted.
+func TestExcerptNeverQuotesACredentialMember(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		`{"password": ["pscale_pw_x"], "id": "a"}`:   "withheld",
+		`{"plain_text": {"v": "pscale_pw_x"}}`:       "withheld",
+		`"plain_text":"plain_text":"pscale_pw_x"`:    `"plain_text":"[redacted]"`,
+		`{"id": "a", "token": "t0k", "name": "app"}`: `"token":"[redacted]"`,
+	}
+	for body, want := range cases {
+		got := excerpt([]byte(body))
+		if strings.Contains(got, "pscale_pw_x") || strings.Contains(got, "t0k") || !strings.Contains(got, want) {
+			t.Errorf("excerpt(%s) = %s, want it to contain %s and no secret", body, got, want)
+		}
+	}
+}
