@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*branchPasswordResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*branchPasswordResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*branchPasswordResource)(nil)
+	_ resource.ResourceWithIdentity       = (*branchPasswordResource)(nil)
 )
 
 var passwordRoles = []string{"reader", "writer", "admin", "readwriter"}
@@ -183,6 +184,10 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
+func (r *branchPasswordResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = credentialIdentitySchema("branch password")
+}
+
 func (r *branchPasswordResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	validateRenewBefore(ctx, req.Config, &resp.Diagnostics)
 }
@@ -284,6 +289,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
 func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -330,6 +336,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
 
 func (r *branchPasswordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -350,6 +357,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	rename, renew := !plan.Name.Equal(state.Name), plan.ExpiresAt.IsUnknown()
 	if !rename && !renew {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
@@ -372,6 +380,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	plan.PlainText = state.PlainText
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, updated)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
 func (r *branchPasswordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -179,6 +179,7 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 		m.ConnectionString = types.StringValue(connectionURL("mysql", src.Username, *src.PlainText, src.AccessHostURL, src.Database, "sslaccept=strict"))
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
 }
 
 func (r *postgresRoleResource) MoveState(context.Context) []resource.StateMover {
@@ -231,6 +232,7 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 				"Or replace the role (terraform apply -replace=...).", req.SourceTypeName, src.ID))
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
 }
 
 // timeoutsNull is an unset timeouts block.

@@ -36,6 +36,7 @@ var (
 	_ resource.ResourceWithImportState    = (*postgresRoleResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*postgresRoleResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*postgresRoleResource)(nil)
+	_ resource.ResourceWithIdentity       = (*postgresRoleResource)(nil)
 )
 
 // inheritableRoles are the API document's values plus pscale_managed, which
@@ -172,6 +173,10 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Attributes: attrs,
 		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
+}
+
+func (r *postgresRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = credentialIdentitySchema("Postgres role")
 }
 
 func (r *postgresRoleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -334,6 +339,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 			// Keep the role (and its password) in state so Terraform taints
 			// it instead of losing track of a live credential.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 			resp.Diagnostics.AddError("Postgres Role Not Ready",
 				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
 					plan.object(), r.call("create", &plan, timeout).detail(err)))
@@ -342,6 +348,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
 // waitRoleReady polls a new role until the API reports it ready, with a
@@ -409,6 +416,7 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &state, ro)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
 
 func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -429,6 +437,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	if !patch && !reset && !renew {
 		// Only successor, renew_before or timeouts changed: state only.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
@@ -450,6 +459,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 			ctx = r.data.maskSecrets(ctx, *updated.Password)
 			resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		}
 	}
 	if err == nil && renew {
@@ -468,6 +478,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
 func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

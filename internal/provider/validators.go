@@ -111,20 +111,40 @@ func parseImportID(id string) (org, db, branch, objectID string, err error) {
 	return parts[0], parts[1], parts[2], parts[3], nil
 }
 
-// importByID is the ImportState shared by both resources.
+// importByID is the ImportState shared by both resources: by the
+// "organization/database/branch/id" string, or by an import block's
+// identity (Terraform 1.12+).
 func importByID(ctx context.Context, kind, secretAttr string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	org, db, branch, id, err := parseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind, err))
-		return
+	var ident credentialIdentity
+	if req.ID == "" && req.Identity != nil {
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		org, db, branch, id, err := parseImportID(req.ID)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind, err))
+			return
+		}
+		ident = credentialIdentity{Organization: types.StringValue(org), Database: types.StringValue(db), Branch: types.StringValue(branch), ID: types.StringValue(id)}
 	}
-	for attr, v := range map[string]string{"organization": org, "database": db, "branch": branch, "id": id} {
+	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "id": ident.ID} {
+		if err := checkPathSegment(v.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind, err))
+			continue
+		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ident.Organization, ident.Database, ident.Branch, ident.ID)...)
 	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind)),
 		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
-			"To get a secret into state, replace the resource (terraform apply -replace=...).", secretAttr, req.ID))
+			"To get a secret into state, replace the resource (terraform apply -replace=...).", secretAttr,
+			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
 }
 
 func titleCase(s string) string {
