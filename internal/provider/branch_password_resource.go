@@ -321,7 +321,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		err = r.data.passwordLists.branchAnswers(ctx, state.branch())
 		if err == nil {
 			tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			resp.State.RemoveResource(ctx)
+			removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 			return
 		}
 	}
@@ -331,7 +331,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	if p.DeletedAt != nil {
 		tflog.Warn(ctx, "branch password was deleted; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)

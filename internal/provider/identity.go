@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,4 +41,12 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, org, db,
 		return nil
 	}
 	return identity.Set(ctx, credentialIdentity{Organization: org, Database: db, Branch: branch, ID: id})
+}
+
+// removeFromState drops a credential that is gone. The framework wants an
+// identity after every Read, a removal included, and a Terraform before 1.12
+// never stored one to carry over: the last known one is given.
+func removeFromState(ctx context.Context, resp *resource.ReadResponse, org, db, branch, id types.String) {
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, org, db, branch, id)...)
+	resp.State.RemoveResource(ctx)
 }

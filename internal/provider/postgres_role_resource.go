@@ -401,13 +401,13 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	if planetscale.IsNotFound(err) {
 		if err = r.data.roleLists.branchAnswers(ctx, state.branch()); err == nil {
 			tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			resp.State.RemoveResource(ctx)
+			removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 			return
 		}
 	}
 	if err == nil && roleGone(ro) {
 		tflog.Warn(ctx, "Postgres role was deleted or dropped; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 		return
 	}
 	if err != nil {
