@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // Moving from the official provider (registry.terraform.io/planetscale/planetscale)
@@ -45,66 +47,32 @@ func fromOfficialProvider(req resource.MoveStateRequest, typeNames ...string) bo
 	return false
 }
 
-// officialCredential is what identifies a credential in the official
-// provider's state.
+// officialCredential is what the official provider's state holds beyond
+// the API object it stores: where the credential lives, and the arguments.
+// The rest of that state is the API's own password or role, read with the
+// client's types and mapped with the resources' own applyPassword and
+// applyRole, as an API answer would be.
 type officialCredential struct {
-	ID           string `json:"id"`
-	Organization string `json:"organization"`
-	Database     string `json:"database"`
-	Branch       string `json:"branch"`
-	Name         string `json:"name"`
+	ID           string   `json:"id"`
+	Organization string   `json:"organization"`
+	Database     string   `json:"database"`
+	Branch       string   `json:"branch"`
+	TTL          *float64 `json:"ttl"`
+	Successor    *string  `json:"successor"`
 }
 
-// officialPassword is what we read of a planetscale_vitess_branch_password.
-type officialPassword struct {
-	officialCredential
-	Role                  string   `json:"role"`
-	TTL                   *float64 `json:"ttl"`
-	TTLSeconds            *float64 `json:"ttl_seconds"`
-	CIDRs                 []string `json:"cidrs"`
-	Replica               bool     `json:"replica"`
-	DirectVtgate          bool     `json:"direct_vtgate"`
-	Username              string   `json:"username"`
-	PlainText             *string  `json:"plain_text"`
-	AccessHostURL         string   `json:"access_host_url"`
-	AccessHostRegionalURL string   `json:"access_host_regional_url"`
-	CreatedAt             string   `json:"created_at"`
-	ExpiresAt             *string  `json:"expires_at"`
-	Expired               bool     `json:"expired"`
-	Renewable             bool     `json:"renewable"`
-}
-
-// officialRole is what we read of a planetscale_postgres_branch_role or a
-// planetscale_postgres_redacted_branch_role (which has no password).
-type officialRole struct {
-	officialCredential
-	TTL                 *float64 `json:"ttl"`
-	InheritedRoles      []string `json:"inherited_roles"`
-	WithReplication     bool     `json:"with_replication"`
-	Successor           *string  `json:"successor"`
-	Username            string   `json:"username"`
-	Password            *string  `json:"password"`
-	AccessHostURL       string   `json:"access_host_url"`
-	DatabaseName        string   `json:"database_name"`
-	CreatedAt           string   `json:"created_at"`
-	ExpiresAt           *string  `json:"expires_at"`
-	Expired             bool     `json:"expired"`
-	QuerySafetySettings struct {
-		RequireWhereOnDelete string `json:"require_where_on_delete"`
-		RequireWhereOnUpdate string `json:"require_where_on_update"`
-	} `json:"query_safety_settings"`
-}
-
-// decodeOfficial reads the source state into out and checks that its
-// credential part names a credential.
-func decodeOfficial(req resource.MoveStateRequest, out any, credential *officialCredential, diags *diag.Diagnostics) bool {
-	if err := json.Unmarshal(req.SourceRawState.JSON, out); err != nil {
-		diags.AddError("Unable to Move "+req.SourceTypeName,
-			fmt.Sprintf("The state of the official provider's %s could not be read: %v. Import the credential instead (organization/database/branch/id).", req.SourceTypeName, err))
-		return false
+// decodeOfficial reads the source state into cred and the API object api,
+// and checks that it names a credential.
+func decodeOfficial(req resource.MoveStateRequest, cred *officialCredential, api any, diags *diag.Diagnostics) bool {
+	for _, out := range []any{cred, api} {
+		if err := json.Unmarshal(req.SourceRawState.JSON, out); err != nil {
+			diags.AddError("Unable to Move "+req.SourceTypeName,
+				fmt.Sprintf("The state of the official provider's %s could not be read: %v. Import the credential instead (organization/database/branch/id).", req.SourceTypeName, err))
+			return false
+		}
 	}
 	var missing []string
-	for name, v := range map[string]string{"id": credential.ID, "organization": credential.Organization, "database": credential.Database, "branch": credential.Branch} {
+	for name, v := range map[string]string{"id": cred.ID, "organization": cred.Organization, "database": cred.Database, "branch": cred.Branch} {
 		if v == "" {
 			missing = append(missing, name)
 		}
@@ -128,15 +96,6 @@ func wholeSeconds(v *float64) types.Int64 {
 	return types.Int64Value(int64(*v))
 }
 
-func stringSetOrNull(ctx context.Context, values []string, diags *diag.Diagnostics) types.Set {
-	if len(values) == 0 {
-		return types.SetNull(types.StringType)
-	}
-	set, d := types.SetValueFrom(ctx, types.StringType, values)
-	diags.Append(d...)
-	return set
-}
-
 func (r *branchPasswordResource) MoveState(context.Context) []resource.StateMover {
 	return []resource.StateMover{{StateMover: moveOfficialPassword}}
 }
@@ -145,38 +104,21 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 	if !fromOfficialProvider(req, "planetscale_vitess_branch_password") {
 		return
 	}
-	var src officialPassword
-	if !decodeOfficial(req, &src, &src.officialCredential, &resp.Diagnostics) {
+	var cred officialCredential
+	var p planetscale.Password
+	if !decodeOfficial(req, &cred, &p, &resp.Diagnostics) {
 		return
 	}
 	m := branchPasswordModel{
-		ID:                    types.StringValue(src.ID),
-		Organization:          types.StringValue(src.Organization),
-		Database:              types.StringValue(src.Database),
-		Branch:                types.StringValue(src.Branch),
-		Name:                  stringOrNull(src.Name),
-		Role:                  stringOrNull(src.Role),
-		TTL:                   wholeSeconds(src.TTL),
-		CIDRs:                 stringSetOrNull(ctx, src.CIDRs, &resp.Diagnostics),
-		Replica:               types.BoolValue(src.Replica),
-		DirectVtgate:          types.BoolValue(src.DirectVtgate),
-		Username:              types.StringValue(src.Username),
-		PlainText:             types.StringPointerValue(src.PlainText),
-		ConnectionString:      types.StringNull(),
-		AccessHostURL:         types.StringValue(src.AccessHostURL),
-		AccessHostRegionalURL: stringOrNull(src.AccessHostRegionalURL),
-		CreatedAt:             types.StringValue(src.CreatedAt),
-		ExpiresAt:             stringPtrValue(src.ExpiresAt),
-		Expired:               types.BoolValue(isExpired(src.Expired, src.ExpiresAt)),
-		Renewable:             types.BoolValue(src.Renewable),
-		RenewBefore:           types.StringNull(),
-		Timeouts:              timeoutsNull(),
+		Organization: types.StringValue(cred.Organization),
+		Database:     types.StringValue(cred.Database),
+		Branch:       types.StringValue(cred.Branch),
+		Timeouts:     timeoutsNull(),
 	}
-	if m.TTL.IsNull() {
-		m.TTL = wholeSeconds(src.TTLSeconds)
-	}
-	if !m.PlainText.IsNull() {
-		m.ConnectionString = types.StringValue(connectionURL("mysql", src.Username, *src.PlainText, src.AccessHostURL, src.Database, "sslaccept=strict"))
+	resp.Diagnostics.Append(applyPassword(ctx, &m, &p)...)
+	// The argument ttl, else the API's ttl_seconds; 0 means none.
+	if m.TTL = wholeSeconds(cred.TTL); m.TTL.IsNull() && p.TTLSeconds != nil && *p.TTLSeconds > 0 {
+		m.TTL = types.Int64Value(*p.TTLSeconds)
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
@@ -190,46 +132,27 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 	if !fromOfficialProvider(req, "planetscale_postgres_branch_role", "planetscale_postgres_redacted_branch_role") {
 		return
 	}
-	var src officialRole
-	if !decodeOfficial(req, &src, &src.officialCredential, &resp.Diagnostics) {
+	var cred officialCredential
+	var ro planetscale.Role
+	if !decodeOfficial(req, &cred, &ro, &resp.Diagnostics) {
 		return
 	}
+	// applyRole recovers the TTL from the timestamps when ttl is unset.
 	m := postgresRoleModel{
-		ID:                   types.StringValue(src.ID),
-		Organization:         types.StringValue(src.Organization),
-		Database:             types.StringValue(src.Database),
-		Branch:               types.StringValue(src.Branch),
-		Name:                 stringOrNull(src.Name),
-		TTL:                  wholeSeconds(src.TTL),
-		InheritedRoles:       stringSetOrNull(ctx, src.InheritedRoles, &resp.Diagnostics),
-		WithReplication:      types.BoolValue(src.WithReplication),
-		RequireWhereOnDelete: stringOrNull(src.QuerySafetySettings.RequireWhereOnDelete),
-		RequireWhereOnUpdate: stringOrNull(src.QuerySafetySettings.RequireWhereOnUpdate),
-		Successor:            types.StringPointerValue(src.Successor),
-		Username:             types.StringValue(src.Username),
-		Password:             types.StringPointerValue(src.Password),
-		ConnectionString:     types.StringNull(),
-		AccessHostURL:        types.StringValue(src.AccessHostURL),
-		DatabaseName:         types.StringValue(src.DatabaseName),
-		CreatedAt:            types.StringValue(src.CreatedAt),
-		ExpiresAt:            stringPtrValue(src.ExpiresAt),
-		Expired:              types.BoolValue(isExpired(src.Expired, src.ExpiresAt)),
-		RenewBefore:          types.StringNull(),
-		RotationTrigger:      types.StringNull(),
-		Timeouts:             timeoutsNull(),
+		Organization: types.StringValue(cred.Organization),
+		Database:     types.StringValue(cred.Database),
+		Branch:       types.StringValue(cred.Branch),
+		TTL:          wholeSeconds(cred.TTL),
+		Successor:    types.StringPointerValue(cred.Successor),
+		Timeouts:     timeoutsNull(),
 	}
-	if m.TTL.IsNull() {
-		m.TTL = types.Int64PointerValue(ttlFromTimes(src.CreatedAt, src.ExpiresAt))
-	}
-	if src.Password != nil {
-		m.ConnectionString = types.StringValue(connectionURL("postgresql", src.Username, *src.Password,
-			withDefaultPort(src.AccessHostURL, "5432"), src.DatabaseName, "sslmode=verify-full"))
-	} else {
+	resp.Diagnostics.Append(applyRole(ctx, &m, &ro)...)
+	if ro.Password == nil {
 		resp.Diagnostics.AddWarning("Postgres Role Moved Without A Password",
 			fmt.Sprintf("The official provider's %s never stores a role's password, so the moved role %s has none in state "+
 				"(password and connection_string are null); the role itself and whatever uses it keep working. To get a password into state, "+
 				"set password_rotation_trigger to any value and apply: the API gives the role a new password in place, and the old one stops working. "+
-				"Or replace the role (terraform apply -replace=...).", req.SourceTypeName, src.ID))
+				"Or replace the role (terraform apply -replace=...).", req.SourceTypeName, cred.ID))
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
