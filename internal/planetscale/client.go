@@ -206,6 +206,10 @@ func (b Branch) path(collection string, rest ...string) string {
 	return strings.Join(segments, "/")
 }
 
+// MaxPageSize is the largest page the list endpoints serve; every list
+// this client reads in full asks for pages of this size.
+const MaxPageSize = 100
+
 // ListOptions selects one page of a list endpoint.
 type ListOptions struct {
 	Page    int
@@ -240,10 +244,14 @@ type Page[T any] struct {
 	Data        []T    `json:"data"`
 }
 
-// listAll follows next_page until the last page.
+// listAll follows next_page until the last page, in pages of MaxPageSize
+// unless opts asks for another size.
 func listAll[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error)) ([]T, error) {
 	if opts.Page == 0 {
 		opts.Page = 1
+	}
+	if opts.PerPage == 0 {
+		opts.PerPage = MaxPageSize
 	}
 	var all []T
 	for {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -253,6 +254,34 @@ func TestPagination(t *testing.T) {
 	named, err := c.ListAllPasswords(ctx, vitess, planetscale.ListOptions{Query: all[3].Name})
 	if err != nil || len(named) != 1 || named[0].ID != all[3].ID {
 		t.Fatalf("query by name = %+v, %v", named, err)
+	}
+}
+
+// Full lists ask for the largest page, so a branch of 250 credentials costs
+// three requests, not ten at the API's default of 25.
+func TestListAllUsesTheLargestPage(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c := newClient(t, url)
+	ctx := context.Background()
+	for i := 0; i < 250; i++ {
+		if _, err := c.CreatePassword(ctx, vitess, planetscale.CreatePasswordRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mock.ResetRequests()
+	all, err := c.ListAllPasswords(ctx, vitess, planetscale.ListOptions{})
+	if err != nil || len(all) != 250 {
+		t.Fatalf("all passwords = %d, %v", len(all), err)
+	}
+	lists := mock.Requests(mockapi.RouteListPasswords)
+	if len(lists) != 3 {
+		t.Fatalf("%d list requests, want 3", len(lists))
+	}
+	for _, r := range lists {
+		if got := r.Query.Get("per_page"); got != strconv.Itoa(planetscale.MaxPageSize) {
+			t.Errorf("per_page = %q, want %d", got, planetscale.MaxPageSize)
+		}
 	}
 }
 

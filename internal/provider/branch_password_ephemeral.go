@@ -101,7 +101,7 @@ func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRe
 }
 
 func (e *branchPasswordEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = ephemeralProviderData(req, &resp.Diagnostics)
+	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -193,7 +193,7 @@ func (r *branchPasswordResource) ValidateConfig(ctx context.Context, req resourc
 }
 
 func (r *branchPasswordResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFromProviderData(req, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (m *branchPasswordModel) branch() planetscale.Branch {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -176,16 +175,17 @@ func (d *providerData) maskSecrets(ctx context.Context, secrets ...string) conte
 	return ctx
 }
 
-// clientFromProviderData is shared by the resources' Configure methods.
-func clientFromProviderData(req resource.ConfigureRequest, diags *diag.Diagnostics) *providerData {
-	if req.ProviderData == nil {
-		// The provider is not configured yet (plan with unknown values).
+// providerDataFrom is the Configure of every resource, ephemeral resource
+// and data source: ProviderData is nil until the provider is configured
+// (a plan with unknown provider values); they are configured again later.
+func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
+	if configured == nil {
 		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := configured.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", configured))
 		return nil
 	}
 	return data

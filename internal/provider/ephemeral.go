@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -91,18 +90,6 @@ func ephemeralBranchAttributes(engine string) map[string]schema.Attribute {
 
 func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: sensitive}
-}
-
-func ephemeralProviderData(req ephemeral.ConfigureRequest, diags *diag.Diagnostics) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-	}
-	return data
 }
 
 // onOpenCredential runs call on the credential an ephemeral resource opened,

@@ -38,3 +38,5 @@ func createPasswordRequest(role string, ttl *int64) planetscale.CreatePasswordRe
 func errorLike(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -118,7 +118,7 @@ func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequ
 }
 
 func (e *postgresRoleEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = ephemeralProviderData(req, &resp.Diagnostics)
+	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -184,7 +184,7 @@ func (r *postgresRoleResource) ValidateConfig(ctx context.Context, req resource.
 }
 
 func (r *postgresRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = clientFromProviderData(req, &resp.Diagnostics)
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (m *postgresRoleModel) branch() planetscale.Branch {

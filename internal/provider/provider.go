@@ -84,13 +84,13 @@ func newProviderData(client *planetscale.Client, credentials string, tokens ...s
 		names:       &declaredNames{count: map[declaredName]int{}},
 		passwordLists: newBranchLists(
 			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
-				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: listPageSize})
+				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
 			},
 			func(p *planetscale.Password) string { return p.ID },
 		),
 		roleLists: newBranchLists(
 			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Role], error) {
-				return client.ListRoles(ctx, b, planetscale.ListOptions{Page: page, PerPage: listPageSize})
+				return client.ListRoles(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
 			},
 			func(ro *planetscale.Role) string { return ro.ID },
 		),
@@ -333,5 +333,10 @@ func (p *planetscaleProvider) EphemeralResources(_ context.Context) []func() eph
 }
 
 func (p *planetscaleProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewBranchPasswordDataSource,
+		NewBranchPasswordsDataSource,
+		NewPostgresRoleDataSource,
+		NewPostgresRolesDataSource,
+	}
 }

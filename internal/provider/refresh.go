@@ -8,9 +8,6 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// listPageSize is the largest page the API serves.
-const listPageSize = 100
-
 // listTTL bounds how long one list serves reads. A provider process lives
 // for one Terraform walk; this only guards a walk that runs for long.
 const listTTL = 2 * time.Minute

@@ -25,8 +25,8 @@ func (f *fakeBranch) fetch(_ context.Context, _ planetscale.Branch, page int) (*
 	if f.fail {
 		return nil, errors.New("boom")
 	}
-	out := &planetscale.Page[planetscale.Password]{CurrentPage: page, TotalCount: f.n, TotalPages: (f.n + listPageSize - 1) / listPageSize}
-	for i := (page - 1) * listPageSize; i < min(page*listPageSize, f.n); i++ {
+	out := &planetscale.Page[planetscale.Password]{CurrentPage: page, TotalCount: f.n, TotalPages: (f.n + planetscale.MaxPageSize - 1) / planetscale.MaxPageSize}
+	for i := (page - 1) * planetscale.MaxPageSize; i < min(page*planetscale.MaxPageSize, f.n); i++ {
 		out.Data = append(out.Data, planetscale.Password{ID: fmt.Sprint("id-", i)})
 	}
 	return out, nil

@@ -1,0 +1,294 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// newUnpacedAPIClient is newAPIClient without the client's pacing, for
+// tests that make many credentials outside Terraform.
+func newUnpacedAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
+	t.Helper()
+	c, err := planetscale.New(planetscale.Config{
+		BaseURL:           mock.URL,
+		ServiceTokenID:    mockapi.DefaultServiceTokenID,
+		ServiceToken:      mockapi.DefaultServiceToken,
+		RequestsPerMinute: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// listRequestsAskedForFullPages checks that every list request the mock saw
+// on route asked for the API's largest page.
+func listRequestsAskedForFullPages(mock *acctest.Mock, route string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		lists := mock.Requests(route)
+		if len(lists) < want {
+			return fmt.Errorf("mock saw %d %s requests, want at least %d", len(lists), route, want)
+		}
+		for _, r := range lists {
+			if got := r.Query.Get("per_page"); got != fmt.Sprint(planetscale.MaxPageSize) {
+				return fmt.Errorf("%s asked for per_page=%q, want %d", route, got, planetscale.MaxPageSize)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccBranchPasswordDataSources(t *testing.T) {
+	mock := acctest.NewMock(t)
+	api := newUnpacedAPIClient(t, mock)
+	ctx := context.Background()
+	made := func(b planetscale.Branch, req planetscale.CreatePasswordRequest) *planetscale.Password {
+		p, err := api.CreatePassword(ctx, b, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	app := made(vitessMain, planetscale.CreatePasswordRequest{Name: "app", Role: "reader", TTL: ptr(int64(3600)), CIDRs: []string{"10.0.0.0/8"}})
+	app2 := made(vitessMain, planetscale.CreatePasswordRequest{Name: "app", Role: "writer"})
+	made(vitessMain, planetscale.CreatePasswordRequest{Name: "app-old"}) // q=app matches it; the name filter must not
+	gone := made(vitessMain, planetscale.CreatePasswordRequest{Name: "gone"})
+	if err := api.DeletePassword(ctx, vitessMain, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	// More than two of the API's largest pages on dev.
+	dev := vitessMain
+	dev.Branch = "dev"
+	for i := range 2*planetscale.MaxPageSize + 5 {
+		made(dev, planetscale.CreatePasswordRequest{Name: fmt.Sprintf("svc-%03d", i)})
+	}
+	mock.ResetRequests()
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: mock.Config(`
+data "planetscale_branch_password" "app" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  id           = %q
+}
+
+data "planetscale_branch_passwords" "main" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+}
+
+data "planetscale_branch_passwords" "app" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "app"
+}
+
+data "planetscale_branch_passwords" "none" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "nobody"
+}
+
+data "planetscale_branch_passwords" "dev" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "dev"
+}
+`, app.ID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("role"), knownvalue.StringExact("reader")),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("cidrs"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("10.0.0.0/8")})),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("expires_at"), knownvalue.StringExact(*app.ExpiresAt)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("renewable"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("access_host_url"), knownvalue.StringExact(app.AccessHostURL)),
+				// All but the deleted one, oldest first.
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.main", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID), "name": knownvalue.StringExact("app")}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID), "role": knownvalue.StringExact("writer"), "cidrs": knownvalue.Null(), "ttl": knownvalue.Null()}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("app-old")}),
+				})),
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.app", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID)}),
+				})),
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.none", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(2*planetscale.MaxPageSize+5)),
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords").AtSliceIndex(2*planetscale.MaxPageSize+4).AtMapKey("name"),
+					knownvalue.StringExact(fmt.Sprintf("svc-%03d", 2*planetscale.MaxPageSize+4))),
+			},
+			Check: listRequestsAskedForFullPages(mock, mockapi.RouteListPasswords, 3),
+		}},
+	})
+}
+
+func TestAccPostgresRoleDataSources(t *testing.T) {
+	mock := acctest.NewMock(t)
+	api := newUnpacedAPIClient(t, mock)
+	ctx := context.Background()
+	made := func(b planetscale.Branch, req planetscale.CreateRoleRequest) *planetscale.Role {
+		ro, err := api.CreateRole(ctx, b, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ro
+	}
+	app := made(postgresMain, planetscale.CreateRoleRequest{Name: "app", TTL: ptr(int64(7200)), InheritedRoles: []string{"pg_read_all_data"}, RequireWhereOnDelete: "warn"})
+	made(postgresMain, planetscale.CreateRoleRequest{Name: "reporting"})
+	dropped := made(postgresMain, planetscale.CreateRoleRequest{Name: "app"})
+	mock.DropRole(dropped.ID)
+	dev := postgresMain
+	dev.Branch = "dev"
+	for i := range planetscale.MaxPageSize + 1 {
+		made(dev, planetscale.CreateRoleRequest{Name: fmt.Sprintf("svc-%03d", i)})
+	}
+	mock.ResetRequests()
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: mock.Config(`
+data "planetscale_postgres_role" "app" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  id           = %q
+}
+
+data "planetscale_postgres_roles" "main" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+}
+
+data "planetscale_postgres_roles" "app" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  name         = "app"
+}
+
+data "planetscale_postgres_roles" "dev" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "dev"
+}
+`, app.ID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("ttl"), knownvalue.Int64Exact(7200)),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("inherited_roles"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("pg_read_all_data")})),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("warn")),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("database_name"), knownvalue.StringExact(app.DatabaseName)),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("disabled_at"), knownvalue.Null()),
+				// The dropped role is left out.
+				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.main", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("reporting"), "ttl": knownvalue.Null(), "inherited_roles": knownvalue.Null()}),
+				})),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.app", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+				})),
+				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.dev", tfjsonpath.New("roles"), knownvalue.ListSizeExact(planetscale.MaxPageSize+1)),
+			},
+			Check: listRequestsAskedForFullPages(mock, mockapi.RouteListRoles, 2),
+		}},
+	})
+}
+
+// A credential or branch that cannot be read is an error that names it and
+// says which it is; an empty branch is an empty list.
+func TestAccDataSourceErrors(t *testing.T) {
+	mock := acctest.NewMock(t)
+	api := newUnpacedAPIClient(t, mock)
+	role, err := api.CreateRole(context.Background(), postgresMain, planetscale.CreateRoleRequest{Name: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock.DropRole(role.ID)
+	mock.AddDatabase("acme", "hidden-db", mockapi.Vitess, "main")
+	mock.HideDatabase("acme", "hidden-db", true)
+
+	one := func(kind, db, branch, id string) string {
+		return mock.Config(`
+data %q "test" {
+  organization = "acme"
+  database     = %q
+  branch       = %q
+  id           = %q
+}
+`, kind, db, branch, id)
+	}
+	list := func(kind, db, branch string) string {
+		return mock.Config(`
+data %q "test" {
+  organization = "acme"
+  database     = %q
+  branch       = %q
+}
+`, kind, db, branch)
+	}
+	steps := []resource.TestStep{
+		{
+			Config:      one("planetscale_branch_password", "app-db", "main", "nosuchid"),
+			ExpectError: errorLike(`branch password acme/app-db/main/nosuchid: PlanetScale has no branch password with ID "nosuchid" on this branch`),
+		},
+		{
+			Config:      one("planetscale_postgres_role", "pg-db", "main", role.ID),
+			ExpectError: errorLike(`it was dropped at .* so there is nothing to read`),
+		},
+		{
+			Config:      one("planetscale_branch_password", "app-db", "nosuchbranch", "abc"),
+			ExpectError: errorLike(`HTTP 404 .* Either there is no branch "nosuchbranch" in database "app-db"`),
+		},
+		{
+			Config:      list("planetscale_postgres_roles", "pg-db", "nosuchbranch"),
+			ExpectError: errorLike(`Postgres roles on acme/pg-db/nosuchbranch: PlanetScale answered HTTP 404`),
+		},
+		{
+			// A Vitess database read as Postgres.
+			Config:      list("planetscale_postgres_roles", "app-db", "main"),
+			ExpectError: errorLike(`not a Postgres database \(planetscale_branch_password's data sources read the other kind\)`),
+		},
+		{
+			Config:      list("planetscale_branch_passwords", "hidden-db", "main"),
+			ExpectError: errorLike(`or the service token .* cannot see it`),
+		},
+		{
+			// An empty branch is no error.
+			Config: list("planetscale_branch_passwords", "app-db", "dev"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.test", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(0)),
+			},
+		},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+	})
+}
