@@ -4,6 +4,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -56,6 +58,35 @@ func PreCheck(t *testing.T) {
 	// Terraform would otherwise ask checkpoint-api.hashicorp.com for news.
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	}
+}
+
+// SkipBelow skips a test that runs terraform itself (not through
+// resource.Test, whose TerraformVersionChecks do this) when the terraform
+// or tofu it runs is older than minimum. A "-dev" build counts as the
+// release it names.
+func SkipBelow(t *testing.T, minimum, feature string) {
+	t.Helper()
+	PreCheck(t)
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	cmd := exec.Command(tf, "version", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var reported struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &reported); err != nil {
+		t.Fatalf("%s version -json printed %q: %v", tf, out, err)
+	}
+	have, err := version.NewVersion(reported.Version)
+	if err != nil {
+		t.Fatalf("%s reports version %q: %v", tf, reported.Version, err)
+	}
+	if have.Core().LessThan(version.Must(version.NewVersion(minimum))) {
+		t.Skipf("%s needs Terraform %s or later; this is %s", feature, minimum, have)
 	}
 }
 

@@ -26,7 +26,7 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run acceptance tests")
 	}
-	acctest.PreCheck(t)
+	acctest.SkipBelow(t, "1.8.0", "a moved block between resource types of two providers")
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	host := os.Getenv("TF_ACC_PROVIDER_HOST")
 	if host == "" {

@@ -1,13 +1,17 @@
 package repotest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // TestAccExamplesValidate runs `terraform validate` on every example
@@ -18,6 +22,7 @@ func TestAccExamplesValidate(t *testing.T) {
 		t.Skip("set TF_ACC=1 to run acceptance tests")
 	}
 	tf := terraformBinary(t)
+	tfVersion := binaryVersion(t, tf)
 	source := providerSource(t)
 	// The migration guide's example also names the official provider; its
 	// test stand-in (schemas only) takes its place.
@@ -51,15 +56,20 @@ func TestAccExamplesValidate(t *testing.T) {
 			work := t.TempDir()
 			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
 			hasTerraformBlock := false
+			var config strings.Builder
 			for _, f := range files {
 				b, err := os.ReadFile(f)
 				if err != nil {
 					t.Fatal(err)
 				}
+				config.Write(b)
 				hasTerraformBlock = hasTerraformBlock || strings.Contains(string(b), "required_providers")
 				if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if need := minimumVersion(config.String()); tfVersion.LessThan(need) {
+				t.Skipf("%s needs Terraform %s or later; this is %s", dir, need, tfVersion)
 			}
 			// Resource examples are fragments shown on registry pages; give
 			// them the provider requirement a real module has.
@@ -77,6 +87,44 @@ func TestAccExamplesValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// binaryVersion is the release a terraform or tofu binary reports, without
+// a "-dev" suffix: a build from source names the release it was built from.
+func binaryVersion(t *testing.T, tf string) *version.Version {
+	t.Helper()
+	cmd := exec.Command(tf, "version", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json printed %q: %v", tf, out, err)
+	}
+	parsed, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatalf("%s reports version %q: %v", tf, v.Version, err)
+	}
+	return parsed.Core()
+}
+
+var requiredVersion = regexp.MustCompile(`required_version\s*=\s*">=\s*([0-9.]+)"`)
+
+// minimumVersion is the oldest Terraform an example can work with: what its
+// required_version says, and 1.10 for a fragment with an ephemeral block.
+func minimumVersion(config string) *version.Version {
+	need := version.Must(version.NewVersion("0.0.0"))
+	if m := requiredVersion.FindStringSubmatch(config); m != nil {
+		need = version.Must(version.NewVersion(m[1]))
+	}
+	if ephemeral := version.Must(version.NewVersion("1.10.0")); strings.Contains(config, "\nephemeral \"") && need.LessThan(ephemeral) {
+		need = ephemeral
+	}
+	return need
 }
 
 // terraformBinary is the terraform (or tofu) the tests run: the one named by
