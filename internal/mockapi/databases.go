@@ -126,6 +126,25 @@ func (s *Server) pgAlterRole(ro *role, clause string) error {
 	return nil
 }
 
+// pgReassignOwned gives successor the objects ro owns in PostgreSQL, when
+// the mock is backed by one.
+func (s *Server) pgReassignOwned(ro, successor *role) error {
+	if s.dbs == nil || s.dbs.Postgres == nil {
+		return nil
+	}
+	ctx, cancel := dbContext()
+	defer cancel()
+	conn, err := s.dbs.Postgres.Conn(ctx)
+	if err != nil {
+		return backendErr("connecting", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "REASSIGN OWNED BY "+pgIdent(ro.loginName())+" TO "+pgIdent(successor.loginName())); err != nil {
+		return backendErr("reassigning owned objects", err)
+	}
+	return nil
+}
+
 // pgDropRole drops the role, handing what it owns to successor first. It
 // reports ownsObjects when the role still owns objects and there is no
 // successor.

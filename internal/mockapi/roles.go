@@ -57,6 +57,8 @@ type Role struct {
 	// Dropped is set by DropRole: the API still answers for the role, but
 	// it no longer exists in the database.
 	Dropped bool
+	// OwnsObjects is set by SetRoleOwnsObjects and moved by a reassign.
+	OwnsObjects bool
 }
 
 func (r *role) snapshot() Role {
@@ -65,7 +67,7 @@ func (r *role) snapshot() Role {
 		Organization: r.org, Database: r.db, Branch: r.branch, TTL: r.ttl,
 		InheritedRoles: slices.Clone(r.inheritedRoles), WithReplication: r.withReplication,
 		RequireWhereOnDelete: r.whereOnDelete, RequireWhereOnUpdate: r.whereOnUpdate,
-		ExpiresAt: r.expiresAt, Dropped: r.droppedAt != nil,
+		ExpiresAt: r.expiresAt, Dropped: r.droppedAt != nil, OwnsObjects: r.ownsObjects,
 	}
 }
 
@@ -329,6 +331,37 @@ func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request, _ *database,
 		return
 	}
 	delete(s.roles, ro.id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// reassignRole hands the objects a role owns to a successor on the same
+// branch; the role itself stays. The API answers 204 with no body.
+func (s *Server) reassignRole(w http.ResponseWriter, r *http.Request, _ *database, branchID string) {
+	ro := s.findRole(w, r, branchID)
+	if ro == nil {
+		return
+	}
+	var in struct {
+		Successor *string `json:"successor"`
+	}
+	if !decodeStrict(w, r, &in) {
+		return
+	}
+	if in.Successor == nil || *in.Successor == "" {
+		unprocessable(w, "Successor can't be blank")
+		return
+	}
+	heir := s.findSuccessor(branchID, *in.Successor, ro.id)
+	if heir == nil {
+		unprocessable(w, "Successor role %q was not found on this branch", *in.Successor)
+		return
+	}
+	if err := s.pgReassignOwned(ro, heir); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
+		return
+	}
+	heir.ownsObjects = heir.ownsObjects || ro.ownsObjects
+	ro.ownsObjects = false
 	w.WriteHeader(http.StatusNoContent)
 }
 

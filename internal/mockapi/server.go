@@ -180,6 +180,7 @@ func (s *Server) routes() {
 	handle("DELETE /roles/{id}", RouteDeleteRole, s.deleteRole)
 	handle("POST /roles/{id}/renew", RouteRenewRole, s.renewRole)
 	handle("POST /roles/{id}/reset", RouteResetRole, s.resetRole)
+	handle("POST /roles/{id}/reassign", RouteReassignRole, s.reassignRole)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "Not Found")
@@ -201,6 +202,7 @@ const (
 	RouteDeleteRole     = "delete_role"
 	RouteRenewRole      = "renew_role"
 	RouteResetRole      = "reset_role"
+	RouteReassignRole   = "reassign_role_objects"
 )
 
 // ServeHTTP implements http.Handler.

@@ -415,6 +415,38 @@ func TestRoleStillReferenced(t *testing.T) {
 	}
 }
 
+// A reassign hands a role's objects to its successor and keeps the role,
+// which can then be deleted without one.
+func TestReassignRoleObjects(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, owner := ts.call(t, http.MethodPost, roleBase, nil)
+	_, heir := ts.call(t, http.MethodPost, roleBase, nil)
+	id, heirID := owner["id"].(string), heir["id"].(string)
+	ts.SetRoleOwnsObjects(id, true)
+
+	for _, bad := range []map[string]any{nil, {"successor": ""}, {"successor": "nobody"}, {"successor": id}, {"heir": heirID}} {
+		if status, _ := ts.call(t, http.MethodPost, roleBase+"/"+id+"/reassign", bad); status != http.StatusUnprocessableEntity {
+			t.Errorf("reassign %v = %d, want 422", bad, status)
+		}
+	}
+	if status, _ := ts.call(t, http.MethodPost, roleBase+"/nosuchrole/reassign", map[string]any{"successor": heirID}); status != http.StatusNotFound {
+		t.Errorf("reassign of a missing role = %d, want 404", status)
+	}
+	if status, _ := ts.call(t, http.MethodPost, roleBase+"/"+id+"/reassign", map[string]any{"successor": heir["username"]}); status != http.StatusNoContent {
+		t.Fatalf("reassign = %d, want 204", status)
+	}
+	if ro, _ := ts.Role(id); ro.OwnsObjects {
+		t.Error("the role still owns objects after the reassign")
+	}
+	if ro, _ := ts.Role(heirID); !ro.OwnsObjects {
+		t.Error("the successor does not own the objects after the reassign")
+	}
+	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id, nil); status != http.StatusNoContent {
+		t.Errorf("delete after reassign = %d, want 204", status)
+	}
+}
+
 func (ts *testServer) branchOf(t *testing.T, roleID string) string {
 	t.Helper()
 	ts.mu.Lock()

@@ -244,24 +244,41 @@ type Page[T any] struct {
 	Data        []T    `json:"data"`
 }
 
-// listAll follows next_page until the last page, in pages of MaxPageSize
-// unless opts asks for another size.
+// listAll follows next_page until the last page.
 func listAll[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error)) ([]T, error) {
+	var all []T
+	err := listEach(ctx, opts, fetch, func(item *T) bool {
+		all = append(all, *item)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// listEach gives yield each item of each page in turn, in pages of
+// MaxPageSize unless opts asks for another size, until the last page or
+// until yield returns false; no page is fetched after that.
+func listEach[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error), yield func(*T) bool) error {
 	if opts.Page == 0 {
 		opts.Page = 1
 	}
 	if opts.PerPage == 0 {
 		opts.PerPage = MaxPageSize
 	}
-	var all []T
 	for {
 		page, err := fetch(ctx, opts)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		all = append(all, page.Data...)
+		for i := range page.Data {
+			if !yield(&page.Data[i]) {
+				return nil
+			}
+		}
 		if page.NextPage == nil || *page.NextPage <= opts.Page {
-			return all, nil
+			return nil
 		}
 		opts.Page = *page.NextPage
 	}

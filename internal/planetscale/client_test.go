@@ -285,6 +285,67 @@ func TestListAllUsesTheLargestPage(t *testing.T) {
 	}
 }
 
+// EachPassword reads no page past the one where the caller stopped.
+func TestEachPasswordStopsReadingWhenAsked(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c := newClient(t, url)
+	ctx := context.Background()
+	for i := 0; i < 7; i++ {
+		if _, err := c.CreatePassword(ctx, vitess, planetscale.CreatePasswordRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mock.ResetRequests()
+	var seen []string
+	err := c.EachPassword(ctx, vitess, planetscale.ListOptions{PerPage: 3}, func(p *planetscale.Password) bool {
+		seen = append(seen, p.ID)
+		return len(seen) < 4
+	})
+	if err != nil || len(seen) != 4 {
+		t.Fatalf("seen %d, %v; want 4", len(seen), err)
+	}
+	if n := mock.RequestCount(mockapi.RouteListPasswords); n != 2 {
+		t.Errorf("%d list requests for 4 passwords in pages of 3, want 2", n)
+	}
+	var roles int
+	if err := c.EachRole(ctx, postgres, planetscale.ListOptions{}, func(*planetscale.Role) bool { roles++; return true }); err != nil || roles != 0 {
+		t.Errorf("roles on an empty branch = %d, %v", roles, err)
+	}
+}
+
+// ReassignRole sends the successor in the body and hands the objects over.
+func TestReassignRole(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c := newClient(t, url)
+	ctx := context.Background()
+	owner, err := c.CreateRole(ctx, postgres, planetscale.CreateRoleRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heir, err := c.CreateRole(ctx, postgres, planetscale.CreateRoleRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock.SetRoleOwnsObjects(owner.ID, true)
+	if err := c.ReassignRole(ctx, postgres, owner.ID, heir.Username); err != nil {
+		t.Fatal(err)
+	}
+	reqs := mock.Requests(mockapi.RouteReassignRole)
+	if len(reqs) != 1 || !cmp.Equal(reqs[0].Body, map[string]any{"successor": heir.Username}) {
+		t.Errorf("reassign requests = %+v", reqs)
+	}
+	if ro, _ := mock.Role(heir.ID); !ro.OwnsObjects {
+		t.Error("the successor does not own the objects")
+	}
+	err = c.ReassignRole(ctx, postgres, owner.ID, "nobody")
+	var apiErr *planetscale.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("reassign to a missing successor = %v, want a 422 APIError", err)
+	}
+}
+
 func TestRoleMethods(t *testing.T) {
 	t.Parallel()
 	mock, url := newMock(t)

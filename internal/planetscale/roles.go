@@ -103,6 +103,14 @@ func (c *Client) ListAllRoles(ctx context.Context, b Branch, opts ListOptions) (
 	})
 }
 
+// EachRole gives yield a branch's roles one by one, reading pages only as
+// far as yield asks (it returns false to stop).
+func (c *Client) EachRole(ctx context.Context, b Branch, opts ListOptions, yield func(*Role) bool) error {
+	return listEach(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Role], error) {
+		return c.ListRoles(ctx, b, o)
+	}, yield)
+}
+
 // UpdateRole changes a role's name or query-safety settings.
 func (c *Client) UpdateRole(ctx context.Context, b Branch, id string, req UpdateRoleRequest) (*Role, error) {
 	var out Role
@@ -122,6 +130,15 @@ func (c *Client) DeleteRole(ctx context.Context, b Branch, id, successor string)
 		query = url.Values{"successor": {successor}}
 	}
 	return c.do(ctx, retryTransient, http.MethodDelete, b.path("roles", id), query, nil, nil)
+}
+
+// ReassignRole hands the objects a role owns to successor (a role ID or
+// username on the same branch); the role itself stays. The API answers 204.
+func (c *Client) ReassignRole(ctx context.Context, b Branch, id, successor string) error {
+	body := struct {
+		Successor string `json:"successor"`
+	}{successor}
+	return c.do(ctx, retryTransient, http.MethodPost, b.path("roles", id, "reassign"), nil, body, nil)
 }
 
 // RenewRole extends a role's expiry.
