@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,6 +40,7 @@ const (
 var (
 	_ provider.Provider                       = (*planetscaleProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*planetscaleProvider)(nil)
+	_ provider.ProviderWithListResources      = (*planetscaleProvider)(nil)
 )
 
 type planetscaleProvider struct {
@@ -277,6 +279,8 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // checkServerURL accepts absolute https URLs, and http only to loopback
@@ -329,6 +333,13 @@ func (p *planetscaleProvider) EphemeralResources(_ context.Context) []func() eph
 	return []func() ephemeral.EphemeralResource{
 		NewBranchPasswordEphemeral,
 		NewPostgresRoleEphemeral,
+	}
+}
+
+func (p *planetscaleProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewBranchPasswordListResource,
+		NewPostgresRoleListResource,
 	}
 }
 

@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The list resources of `terraform query` (Terraform 1.14+): list
+// "planetscale_branch_password" and list "planetscale_postgres_role" find a
+// branch's credentials, with their identities and, when asked, the
+// resource objects that -generate-config-out writes as configuration. No
+// secret: the API has none to give after a create.
+
+var (
+	_ list.ListResourceWithConfigure = (*credentialListResource[planetscale.Password])(nil)
+	_ list.ListResourceWithConfigure = (*credentialListResource[planetscale.Role])(nil)
+)
+
+// credentialListResource lists one kind of credential; T is the client's
+// type for it.
+type credentialListResource[T any] struct {
+	data *providerData
+	kind credentialKind
+	// each reads the branch's credentials until yield returns false.
+	each func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
+	// describe gives what a result shows: the credential's ID and name, and
+	// whether the API marks it gone.
+	describe func(*T) (id, name, username string, gone bool)
+	// object is the managed resource's state for the credential, as an
+	// import would record it.
+	object func(ctx context.Context, where credentialLocation, item *T) (any, diag.Diagnostics)
+}
+
+// NewBranchPasswordListResource is the list "planetscale_branch_password" constructor.
+func NewBranchPasswordListResource() list.ListResource {
+	return &credentialListResource[planetscale.Password]{
+		kind: passwordKind,
+		each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Password) bool) error {
+			return c.EachPassword(ctx, b, opts, yield)
+		},
+		describe: func(p *planetscale.Password) (string, string, string, bool) {
+			return p.ID, p.Name, p.Username, p.DeletedAt != nil
+		},
+		object: func(ctx context.Context, where credentialLocation, p *planetscale.Password) (any, diag.Diagnostics) {
+			m := branchPasswordModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
+			return &m, applyPassword(ctx, &m, p)
+		},
+	}
+}
+
+// NewPostgresRoleListResource is the list "planetscale_postgres_role" constructor.
+func NewPostgresRoleListResource() list.ListResource {
+	return &credentialListResource[planetscale.Role]{
+		kind: roleKind,
+		each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Role) bool) error {
+			return c.EachRole(ctx, b, opts, yield)
+		},
+		describe: func(ro *planetscale.Role) (string, string, string, bool) {
+			return ro.ID, ro.Name, ro.Username, roleGoneError(ro) != nil
+		},
+		object: func(ctx context.Context, where credentialLocation, ro *planetscale.Role) (any, diag.Diagnostics) {
+			m := postgresRoleModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
+			return &m, applyRole(ctx, &m, ro)
+		},
+	}
+}
+
+// nullTimeouts is an absent timeouts block.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
+
+// credentialListConfig is the body of a list block's config.
+type credentialListConfig struct {
+	credentialLocation
+	Name types.String `tfsdk:"name"`
+}
+
+func (l *credentialListResource[T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = l.kind.resource
+}
+
+func (l *credentialListResource[T]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := map[string]schema.Attribute{}
+	for name, a := range locationAttributes(l.kind) {
+		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: a.GetMarkdownDescription()}
+	}
+	filter := nameFilterAttribute(l.kind)
+	attrs["name"] = schema.StringAttribute{Optional: true, Validators: filter.Validators, MarkdownDescription: filter.MarkdownDescription}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Finds the %ss on a branch, for `terraform query` (Terraform 1.14+): each result carries the %s's identity, "+
+			"and with `include_resource = true` its attributes, so that `terraform query -generate-config-out=FILE` writes the configuration "+
+			"and import blocks that adopt them. ", l.kind.noun, l.kind.noun) + noSecretNote,
+		Attributes: attrs,
+	}
+}
+
+func (l *credentialListResource[T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *credentialListResource[T]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	if !requireClient(l.data, &diags) {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	var config credentialListConfig
+	if diags.Append(req.Config.Get(ctx, &config)...); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithTimeout(l.data.maskSecrets(ctx), defaultReadTimeout)
+		defer cancel()
+		b, name := config.branch(), config.Name.ValueString()
+		var pushed int64
+		// The API's q matches part of a name; the exact match is made here.
+		err := l.each(ctx, l.data.client, b, planetscale.ListOptions{Query: name}, func(item *T) bool {
+			id, itemName, username, gone := l.describe(item)
+			if gone || (!config.Name.IsNull() && itemName != name) {
+				return true
+			}
+			result := req.NewListResult(ctx)
+			result.DisplayName = fmt.Sprintf("%s (%s)", itemName, username)
+			result.Diagnostics.Append(result.Identity.Set(ctx, credentialIdentity{
+				Organization: config.Organization, Database: config.Database, Branch: config.Branch, ID: types.StringValue(id),
+			})...)
+			if req.IncludeResource {
+				object, diags := l.object(ctx, config.credentialLocation, item)
+				result.Diagnostics.Append(diags...)
+				result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
+			}
+			pushed++
+			// Stop reading pages once Terraform has all it asked for.
+			return push(result) && (req.Limit <= 0 || pushed < req.Limit)
+		})
+		if err != nil {
+			var diags diag.Diagnostics
+			diags.AddError(fmt.Sprintf("Error Listing %ss", titleCase(l.kind.noun)), l.data.listError(l.kind, b, err))
+			push(list.ListResult{Diagnostics: diags})
+		}
+	}
+}
