@@ -150,7 +150,7 @@ func (d *branchPasswordDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading Branch Password",
-			d.data.lookupError(ctx, passwordKind, b, id, err, d.data.passwordLists.branchAnswers))
+			d.data.lookupError(ctx, passwordKind, b, id, err, d.data.branchAnswers(passwordKind)))
 		return
 	}
 	metadata, diags := newPasswordMetadata(ctx, p)

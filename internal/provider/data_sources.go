@@ -87,6 +87,14 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 	return apiCall{op: "read", object: object, data: d, access: "read_branch", timeout: defaultReadTimeout}.detail(err)
 }
 
+// branchAnswers is the check lookupError makes for a kind's branch.
+func (d *providerData) branchAnswers(kind credentialKind) func(context.Context, planetscale.Branch) error {
+	if kind == roleKind {
+		return d.roleLists.branchAnswers
+	}
+	return d.passwordLists.branchAnswers
+}
+
 // listError explains why a branch's credentials could not be listed.
 func (d *providerData) listError(kind credentialKind, b planetscale.Branch, err error) string {
 	notFound := fmt.Sprintf("Either there is no branch %q in database %q of organization %q, or %q is not a %s database "+

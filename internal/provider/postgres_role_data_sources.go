@@ -159,7 +159,7 @@ func (d *postgresRoleDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading Postgres Role",
-			d.data.lookupError(ctx, roleKind, b, id, err, d.data.roleLists.branchAnswers))
+			d.data.lookupError(ctx, roleKind, b, id, err, d.data.branchAnswers(roleKind)))
 		return
 	}
 	metadata, diags := newRoleMetadata(ctx, ro)

@@ -504,7 +504,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && state.Successor.IsNull():
 		resp.Diagnostics.AddError("Error Deleting Postgres Role", apiStatus(state.object(), apiErr)+
 			fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
-				"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the API's reassign endpoint).", state.Username.ValueString()))
+				"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later).", state.Username.ValueString()))
 	default:
 		resp.Diagnostics.AddError("Error Deleting Postgres Role", r.call("delete", &state, timeout).detail(err))
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -41,6 +42,7 @@ var (
 	_ provider.Provider                       = (*planetscaleProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*planetscaleProvider)(nil)
 	_ provider.ProviderWithListResources      = (*planetscaleProvider)(nil)
+	_ provider.ProviderWithActions            = (*planetscaleProvider)(nil)
 )
 
 type planetscaleProvider struct {
@@ -333,6 +335,14 @@ func (p *planetscaleProvider) EphemeralResources(_ context.Context) []func() eph
 	return []func() ephemeral.EphemeralResource{
 		NewBranchPasswordEphemeral,
 		NewPostgresRoleEphemeral,
+	}
+}
+
+func (p *planetscaleProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewBranchPasswordRenewAction,
+		NewPostgresRoleRenewAction,
+		NewPostgresRoleReassignAction,
 	}
 }
 

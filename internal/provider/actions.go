@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The actions (Terraform 1.14+): renew a password or a role, and reassign a
+// role's objects, as a step of a pipeline (terraform apply
+// -invoke=action.TYPE.NAME) or after a resource changes (lifecycle
+// action_trigger). There is deliberately no rotation action: an action
+// cannot return the new secret, so applications would lose theirs.
+
+var (
+	_ action.ActionWithConfigure      = (*renewAction)(nil)
+	_ action.ActionWithValidateConfig = (*renewAction)(nil)
+	_ action.ActionWithConfigure      = (*reassignAction)(nil)
+	_ action.ActionWithValidateConfig = (*reassignAction)(nil)
+)
+
+// credentialTarget names the credential an action works on: its identity's
+// four attributes, or the import ID that joins them.
+type credentialTarget struct {
+	Organization types.String `tfsdk:"organization"`
+	Database     types.String `tfsdk:"database"`
+	Branch       types.String `tfsdk:"branch"`
+	ID           types.String `tfsdk:"id"`
+	ImportID     types.String `tfsdk:"import_id"`
+}
+
+func targetAttributes(kind credentialKind) map[string]schema.Attribute {
+	attr := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{
+			Optional:            true,
+			Validators:          []validator.String{pathSegment{}},
+			MarkdownDescription: what + " With `database`, `branch` and `id`, names the " + kind.noun + " as its resource identity does; or use `import_id`.",
+		}
+	}
+	return map[string]schema.Attribute{
+		"organization": attr("Name of the PlanetScale organization."),
+		"database":     attr("Name of the " + kind.engine + " database."),
+		"branch":       attr("Name of the database branch."),
+		"id":           attr("ID of the " + kind.noun + ", such as `" + kind.resource + ".app.id`."),
+		"import_id": schema.StringAttribute{
+			Optional: true,
+			Validators: []validator.String{stringvalidator.ConflictsWith(
+				path.MatchRoot("organization"), path.MatchRoot("database"), path.MatchRoot("branch"), path.MatchRoot("id"))},
+			MarkdownDescription: "The " + kind.noun + " as `organization/database/branch/id`, the form `terraform import` takes; instead of the four attributes.",
+		},
+	}
+}
+
+// validate reports, at plan time, a target that names no credential or
+// names it half. Unknown values are checked when the action runs.
+func (t credentialTarget) validate(kind credentialKind, diags *diag.Diagnostics) {
+	if !t.ImportID.IsNull() {
+		if !t.ImportID.IsUnknown() {
+			if _, _, _, _, err := parseImportID(t.ImportID.ValueString()); err != nil {
+				diags.AddAttributeError(path.Root("import_id"), "Invalid Import ID",
+					fmt.Sprintf("import_id names a %s as organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind.noun, err))
+			}
+		}
+		return
+	}
+	var missing []string
+	for name, v := range map[string]types.String{"organization": t.Organization, "database": t.Database, "branch": t.Branch, "id": t.ID} {
+		if v.IsNull() {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		diags.AddError("Incomplete "+titleCase(kind.noun),
+			fmt.Sprintf("Name the %s with all of organization, database, branch and id (missing: %s), or with import_id = \"organization/database/branch/id\".", kind.noun, strings.Join(missing, ", ")))
+	}
+}
+
+// resolve is the branch and ID the target names; validate has run.
+func (t credentialTarget) resolve() (planetscale.Branch, string) {
+	if !t.ImportID.IsNull() {
+		org, db, branch, id, _ := parseImportID(t.ImportID.ValueString())
+		return planetscale.Branch{Organization: org, Database: db, Branch: branch}, id
+	}
+	return branchOf(t.Organization, t.Database, t.Branch), t.ID.ValueString()
+}
+
+// renewAction is planetscale_branch_password_renew and
+// planetscale_postgres_role_renew.
+type renewAction struct {
+	data *providerData
+	kind credentialKind
+	// renew checks that the credential can be renewed and renews it,
+	// returning its new expiry.
+	renew func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (expiresAt string, err error)
+}
+
+// errNotRenewable is a credential the API cannot renew.
+type errNotRenewable struct{ why string }
+
+func (e errNotRenewable) Error() string { return e.why }
+
+// NewBranchPasswordRenewAction is the planetscale_branch_password_renew constructor.
+func NewBranchPasswordRenewAction() action.Action {
+	return &renewAction{kind: passwordKind, renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (string, error) {
+		p, err := c.GetPassword(ctx, b, id)
+		switch {
+		case err != nil:
+			return "", err
+		case p.DeletedAt != nil:
+			return "", deletedError{"deleted", *p.DeletedAt}
+		case p.ExpiresAt == nil:
+			return "", errNotRenewable{"it has no ttl, so it never expires and there is nothing to renew"}
+		case isExpired(p.Expired, p.ExpiresAt):
+			return "", errNotRenewable{"it expired at " + *p.ExpiresAt + " and an expired password cannot be renewed; replace it (terraform apply -replace=ADDRESS)"}
+		case !p.Renewable:
+			return "", errNotRenewable{"PlanetScale marks it as not renewable; replace it (terraform apply -replace=ADDRESS)"}
+		}
+		renewed, err := c.RenewPassword(ctx, b, id)
+		if err != nil {
+			return "", err
+		}
+		return stringPtrValue(renewed.ExpiresAt).ValueString(), nil
+	}}
+}
+
+// NewPostgresRoleRenewAction is the planetscale_postgres_role_renew constructor.
+func NewPostgresRoleRenewAction() action.Action {
+	return &renewAction{kind: roleKind, renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (string, error) {
+		ro, err := c.GetRole(ctx, b, id)
+		switch {
+		case err != nil:
+			return "", err
+		case roleGoneError(ro) != nil:
+			return "", roleGoneError(ro)
+		case ro.ExpiresAt == nil:
+			return "", errNotRenewable{"it has no ttl, so it never expires and there is nothing to renew"}
+		case isExpired(ro.Expired, ro.ExpiresAt):
+			return "", errNotRenewable{"it expired at " + *ro.ExpiresAt + " and an expired role cannot be renewed; replace it (terraform apply -replace=ADDRESS)"}
+		}
+		renewed, err := c.RenewRole(ctx, b, id)
+		if err != nil {
+			return "", err
+		}
+		return stringPtrValue(renewed.ExpiresAt).ValueString(), nil
+	}}
+}
+
+func (a *renewAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = a.kind.resource + "_renew"
+}
+
+func (a *renewAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Renews a %s now, extending its expiry by its TTL; its secret stays the same (Terraform 1.14+). "+
+			"Run it with `terraform apply -invoke=action.%s_renew.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`. "+
+			"A %s without a TTL, or one that has expired, cannot be renewed: the action fails and says so. "+
+			"After a renewal, the next refresh of the managed resource records the new `expires_at`.", a.kind.noun, a.kind.resource, a.kind.noun),
+		Attributes: targetAttributes(a.kind),
+	}
+}
+
+func (a *renewAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (a *renewAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var target credentialTarget
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &target)...); resp.Diagnostics.HasError() {
+		return
+	}
+	target.validate(a.kind, &resp.Diagnostics)
+}
+
+func (a *renewAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	if !requireClient(a.data, &resp.Diagnostics) {
+		return
+	}
+	var target credentialTarget
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &target)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if target.validate(a.kind, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	b, id := target.resolve()
+	object := a.kind.noun + " " + b.String() + "/" + id
+	ctx, cancel := context.WithTimeout(a.data.maskSecrets(ctx), defaultUpdateTimeout)
+	defer cancel()
+
+	resp.SendProgress(action.InvokeProgressEvent{Message: "Renewing " + object})
+	expiresAt, err := a.renew(ctx, a.data.client, b, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Renewing "+titleCase(a.kind.noun), a.data.actionError(ctx, "renew", a.kind, b, id, err))
+		return
+	}
+	// Lists read before the renewal show the old expiry.
+	a.data.passwordLists.forget(b)
+	a.data.roleLists.forget(b)
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Renewed %s: it now expires at %s", object, expiresAt)})
+}
+
+// reassignAction is planetscale_postgres_role_reassign.
+type reassignAction struct {
+	data *providerData
+}
+
+// NewPostgresRoleReassignAction is the planetscale_postgres_role_reassign constructor.
+func NewPostgresRoleReassignAction() action.Action {
+	return &reassignAction{}
+}
+
+type reassignConfig struct {
+	credentialTarget
+	Successor types.String `tfsdk:"successor"`
+}
+
+func (a *reassignAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_postgres_role_reassign"
+}
+
+func (a *reassignAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	attrs := targetAttributes(roleKind)
+	attrs["successor"] = schema.StringAttribute{
+		Required:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: "The role that takes over the objects: its ID or its username, on the same branch.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Hands every object a Postgres role owns (tables, sequences, schemas, ...) to another role on the same branch, " +
+			"so that the role can later be destroyed without a `successor` (Terraform 1.14+). The role itself and its password stay. " +
+			"Run it with `terraform apply -invoke=action.planetscale_postgres_role_reassign.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`.",
+		Attributes: attrs,
+	}
+}
+
+func (a *reassignAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (a *reassignAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var config reassignConfig
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
+		return
+	}
+	config.validate(roleKind, &resp.Diagnostics)
+}
+
+func (a *reassignAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	if !requireClient(a.data, &resp.Diagnostics) {
+		return
+	}
+	var config reassignConfig
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if config.validate(roleKind, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	b, id := config.resolve()
+	successor := config.Successor.ValueString()
+	object := roleKind.noun + " " + b.String() + "/" + id
+	ctx, cancel := context.WithTimeout(a.data.maskSecrets(ctx), defaultUpdateTimeout)
+	defer cancel()
+
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Reassigning the objects %s owns to %s", object, successor)})
+	if err := a.data.client.ReassignRole(ctx, b, id, successor); err != nil {
+		resp.Diagnostics.AddError("Error Reassigning Postgres Role Objects", a.data.actionError(ctx, "reassign", roleKind, b, id, err))
+		return
+	}
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Reassigned the objects %s owned to %s", object, successor)})
+}
+
+// actionError explains a failed action: the credential, the API's status
+// and message, and what to do.
+func (d *providerData) actionError(ctx context.Context, op string, kind credentialKind, b planetscale.Branch, id string, err error) string {
+	object := kind.noun + " " + b.String() + "/" + id
+	var notRenewable errNotRenewable
+	var deleted deletedError
+	var apiErr *planetscale.APIError
+	switch {
+	case errors.As(err, &notRenewable):
+		return fmt.Sprintf("%s cannot be renewed: %v.", object, err)
+	case planetscale.IsNotFound(err), errors.As(err, &deleted):
+		return d.lookupError(ctx, kind, b, id, err, d.branchAnswers(kind))
+	case op == "reassign" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
+		return apiStatus(object, apiErr) + "\n\nCheck successor: it must be the ID or username of another role on the same branch."
+	}
+	return apiCall{op: op, object: object, data: d, access: "connect_branch", timeout: defaultUpdateTimeout}.detail(err)
+}
