@@ -13,9 +13,8 @@ import (
 )
 
 // Format the examples and generate the registry docs from templates/ and
-// examples/. tfplugindocs uses the terraform found on PATH.
-//go:generate terraform fmt -recursive ./examples/
-//go:generate go tool tfplugindocs generate --provider-name planetscale --rendered-provider-name PlanetScale
+// examples/, with the newest Terraform (see the script).
+//go:generate bash internal/tools/generate-docs.sh
 
 // registryAddress is the provider's one registry address; README, examples
 // and tests take it from here (internal/repotest checks that they agree).

@@ -47,7 +47,7 @@ func targetAttributes(kind credentialKind) map[string]schema.Attribute {
 		return schema.StringAttribute{
 			Optional:            true,
 			Validators:          []validator.String{pathSegment{}},
-			MarkdownDescription: what + " With `database`, `branch` and `id`, names the " + kind.noun + " as its resource identity does; or use `import_id`.",
+			MarkdownDescription: what + " Set `organization`, `database`, `branch` and `id` (the resource identity), or `import_id`.",
 		}
 	}
 	return map[string]schema.Attribute{

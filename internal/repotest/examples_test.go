@@ -42,7 +42,7 @@ func TestAccExamplesValidate(t *testing.T) {
 
 	var dirs []string
 	err := filepath.WalkDir("examples", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") && !slices.Contains(dirs, filepath.Dir(p)) {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfquery.hcl")) && !slices.Contains(dirs, filepath.Dir(p)) {
 			dirs = append(dirs, filepath.Dir(p))
 		}
 		return err
@@ -55,6 +55,8 @@ func TestAccExamplesValidate(t *testing.T) {
 			t.Parallel()
 			work := t.TempDir()
 			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			queries, _ := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+			files = append(files, queries...)
 			hasTerraformBlock := false
 			var config strings.Builder
 			for _, f := range files {
@@ -79,7 +81,11 @@ func TestAccExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cmd := exec.Command(tf, "validate", "-no-color")
+			args := []string{"validate", "-no-color"}
+			if len(queries) > 0 {
+				args = append(args, "-query")
+			}
+			cmd := exec.Command(tf, args...)
 			cmd.Dir = work
 			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
 			if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "Success!") {
@@ -115,14 +121,22 @@ func binaryVersion(t *testing.T, tf string) *version.Version {
 var requiredVersion = regexp.MustCompile(`required_version\s*=\s*">=\s*([0-9.]+)"`)
 
 // minimumVersion is the oldest Terraform an example can work with: what its
-// required_version says, and 1.10 for a fragment with an ephemeral block.
+// required_version says, 1.10 for a fragment with an ephemeral block, and
+// 1.14 for one with a list or action block.
 func minimumVersion(config string) *version.Version {
 	need := version.Must(version.NewVersion("0.0.0"))
-	if m := requiredVersion.FindStringSubmatch(config); m != nil {
-		need = version.Must(version.NewVersion(m[1]))
+	raise := func(v string) {
+		if min := version.Must(version.NewVersion(v)); need.LessThan(min) {
+			need = min
+		}
 	}
-	if ephemeral := version.Must(version.NewVersion("1.10.0")); strings.Contains(config, "\nephemeral \"") && need.LessThan(ephemeral) {
-		need = ephemeral
+	if m := requiredVersion.FindStringSubmatch(config); m != nil {
+		raise(m[1])
+	}
+	for block, release := range map[string]string{"ephemeral": "1.10.0", "list": "1.14.0", "action": "1.14.0"} {
+		if regexp.MustCompile(`(?m)^` + block + ` "`).MatchString(config) {
+			raise(release)
+		}
 	}
 	return need
 }

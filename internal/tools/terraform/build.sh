@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Prints the path of a Terraform binary of the given version, built from
+# Prints the path of a Terraform binary of the given version (or "oldest",
+# "newest": the releases the tests and docs use), built from
 # github.com/hashicorp/terraform on the Go module proxy the first time and
 # cached outside the repository: no Terraform can be downloaded here.
 #
-#   bash internal/tools/terraform/build.sh 1.5.7    # about 4 minutes on 2 cores
-#   bash internal/tools/terraform/build.sh 1.16.4   # about 5 minutes
+#   bash internal/tools/terraform/build.sh oldest   # 1.5.7: about 4 minutes on 2 cores
+#   bash internal/tools/terraform/build.sh newest   # 1.16.4: about 5 minutes
 #
 # Releases before 1.15 build with `go install`. Later releases replace the
 # remote-state backends (and internal/legacy, which only those use) with
@@ -15,15 +16,24 @@
 # patch is these few edits, made here and never committed as Terraform code.
 # Such a build reports itself as "<version>-dev".
 set -euo pipefail
-version=${1:?usage: build.sh VERSION (for example 1.5.7 or 1.16.4)}
+version=${1:?usage: build.sh VERSION|oldest|newest}
+case "$version" in
+  # The last MPL-licensed release, still pinned in many pipelines.
+  oldest) version=1.5.7 ;;
+  # The newest release; it also exports the schemas of list resources and
+  # actions for the docs.
+  newest) version=1.16.4 ;;
+esac
 version=${version#v}
 cache=${PLANETSCALE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-planetscale}
-bin="$cache/terraform-v$version"
+# A directory per version holding a binary named terraform, so that it can
+# be put first on PATH for tools that look for "terraform" (tfplugindocs).
+bin="$cache/terraform-v$version/terraform"
 if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-mkdir -p "$cache"
+mkdir -p "$cache/terraform-v$version"
 module=github.com/hashicorp/terraform
 echo "terraform: building terraform v$version from its Go module (once; cached in $cache)" >&2
 
