@@ -295,7 +295,7 @@ func (d *providerData) actionError(ctx context.Context, op string, kind credenti
 	case errors.As(err, &notRenewable):
 		return fmt.Sprintf("%s cannot be renewed: %v.", object, err)
 	case planetscale.IsNotFound(err), errors.As(err, &deleted):
-		return d.lookupError(ctx, kind, b, id, err, d.branchAnswers(kind))
+		return d.lookupError(ctx, kind, b, id, err)
 	case op == "reassign" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
 		return apiStatus(object, apiErr) + "\n\nCheck successor: it must be the ID or username of another role on the same branch."
 	}

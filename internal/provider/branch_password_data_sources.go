@@ -16,18 +16,6 @@ import (
 // the API gives a password's secret in the answer to its create and never
 // again.
 
-var (
-	_ datasource.DataSourceWithConfigure = (*branchPasswordDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*branchPasswordsDataSource)(nil)
-)
-
-var passwordKind = credentialKind{
-	noun:     "branch password",
-	engine:   "Vitess (MySQL)",
-	resource: "planetscale_branch_password",
-	other:    "planetscale_postgres_role",
-}
-
 // passwordMetadata is what the API tells about a password after its create.
 type passwordMetadata struct {
 	ID                    types.String `tfsdk:"id"`
@@ -92,139 +80,34 @@ func newPasswordMetadata(ctx context.Context, p *planetscale.Password) (password
 	return m, diags
 }
 
-// branchPasswordDataSource is planetscale_branch_password.
-type branchPasswordDataSource struct {
-	data *providerData
-}
-
-// NewBranchPasswordDataSource is the planetscale_branch_password data source constructor.
-func NewBranchPasswordDataSource() datasource.DataSource {
-	return &branchPasswordDataSource{}
-}
-
 type branchPasswordDataModel struct {
 	credentialLocation
 	passwordMetadata
 }
 
-func (d *branchPasswordDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_branch_password"
+type branchPasswordsDataModel struct {
+	credentialListConfig
+	Items []passwordMetadata `tfsdk:"passwords"`
 }
 
-func (d *branchPasswordDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := passwordMetadataAttributes()
-	for name, attr := range locationAttributes(passwordKind) {
-		attrs[name] = attr
-	}
-	attrs["id"] = schema.StringAttribute{
-		Required:            true,
-		Validators:          locationValidators,
-		MarkdownDescription: "ID of the password in PlanetScale, such as `planetscale_branch_password.app.id`.",
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one password of a PlanetScale Vitess (MySQL) database branch by its ID. " + noSecretNote,
-		Attributes:          attrs,
-	}
+// passwordDataSources are how the kind's data sources show it.
+var passwordDataSources = credentialMetadata[planetscale.Password, passwordMetadata]{
+	api:        passwordAPI,
+	attributes: passwordMetadataAttributes,
+	metadata:   newPasswordMetadata,
+	one:        func(where credentialLocation, m passwordMetadata) any { return &branchPasswordDataModel{where, m} },
+	all: func(config credentialListConfig, items []passwordMetadata) any {
+		return &branchPasswordsDataModel{config, items}
+	},
+	listAttribute: "passwords",
 }
 
-func (d *branchPasswordDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *branchPasswordDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var m branchPasswordDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
-	defer cancel()
-
-	b, id := m.branch(), m.ID.ValueString()
-	p, err := d.data.client.GetPassword(ctx, b, id)
-	if err == nil && p.DeletedAt != nil {
-		err = deletedError{"deleted", *p.DeletedAt}
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Branch Password",
-			d.data.lookupError(ctx, passwordKind, b, id, err, d.data.branchAnswers(passwordKind)))
-		return
-	}
-	metadata, diags := newPasswordMetadata(ctx, p)
-	resp.Diagnostics.Append(diags...)
-	m.passwordMetadata = metadata
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// branchPasswordsDataSource is planetscale_branch_passwords.
-type branchPasswordsDataSource struct {
-	data *providerData
+// NewBranchPasswordDataSource is the planetscale_branch_password data source constructor.
+func NewBranchPasswordDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
 }
 
 // NewBranchPasswordsDataSource is the planetscale_branch_passwords data source constructor.
 func NewBranchPasswordsDataSource() datasource.DataSource {
-	return &branchPasswordsDataSource{}
-}
-
-type branchPasswordsDataModel struct {
-	credentialLocation
-	Name      types.String       `tfsdk:"name"`
-	Passwords []passwordMetadata `tfsdk:"passwords"`
-}
-
-func (d *branchPasswordsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_branch_passwords"
-}
-
-func (d *branchPasswordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := locationAttributes(passwordKind)
-	attrs["name"] = nameFilterAttribute(passwordKind)
-	attrs["passwords"] = schema.ListNestedAttribute{
-		Computed:            true,
-		MarkdownDescription: "The branch's passwords, oldest first; empty when it has none (or none of that name).",
-		NestedObject:        schema.NestedAttributeObject{Attributes: passwordMetadataAttributes()},
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the passwords of a PlanetScale Vitess (MySQL) database branch, optionally only those of one name. " + noSecretNote,
-		Attributes:          attrs,
-	}
-}
-
-func (d *branchPasswordsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *branchPasswordsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var m branchPasswordsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
-	defer cancel()
-
-	// The API's q matches part of a name; the exact match is made here.
-	name := m.Name.ValueString()
-	all, err := d.data.client.ListAllPasswords(ctx, m.branch(), planetscale.ListOptions{Query: name})
-	if err != nil {
-		resp.Diagnostics.AddError("Error Listing Branch Passwords", d.data.listError(passwordKind, m.branch(), err))
-		return
-	}
-	m.Passwords = []passwordMetadata{}
-	for i := range all {
-		p := &all[i]
-		if p.DeletedAt != nil || (!m.Name.IsNull() && p.Name != name) {
-			continue
-		}
-		metadata, diags := newPasswordMetadata(ctx, p)
-		resp.Diagnostics.Append(diags...)
-		m.Passwords = append(m.Passwords, metadata)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return &credentialsDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
 }

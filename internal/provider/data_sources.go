@@ -6,29 +6,33 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// What the four data sources share: where a credential lives, the name
-// filter of the lists, and their error messages.
+// The data sources of both kinds: one credential by ID
+// (planetscale_branch_password, planetscale_postgres_role) and all of a
+// branch's (planetscale_branch_passwords, planetscale_postgres_roles). What
+// differs by kind, the metadata shown, is in each kind's
+// *_data_sources.go.
 
-// credentialKind describes one kind of credential for schemas and messages.
-type credentialKind struct {
-	noun     string // "branch password"
-	engine   string // "Vitess (MySQL)"
-	resource string // its managed resource, "planetscale_branch_password"
-	other    string // the other kind's resource, for a 404 on the wrong engine
-}
+var (
+	_ datasource.DataSourceWithConfigure = (*credentialDataSource[planetscale.Password, passwordMetadata])(nil)
+	_ datasource.DataSourceWithConfigure = (*credentialsDataSource[planetscale.Password, passwordMetadata])(nil)
+)
 
 // noSecretNote ends every data source's description.
 const noSecretNote = "It exposes no secret: PlanetScale returns a credential's secret only in the answer that creates it " +
 	"(or resets a role's password), never in a later read. Use the managed or ephemeral resource to get one."
 
-// credentialLocation is the branch a data source reads.
+// credentialLocation is the branch a data source or list reads.
 type credentialLocation struct {
 	Organization types.String `tfsdk:"organization"`
 	Database     types.String `tfsdk:"database"`
@@ -37,6 +41,21 @@ type credentialLocation struct {
 
 func (l credentialLocation) branch() planetscale.Branch {
 	return branchOf(l.Organization, l.Database, l.Branch)
+}
+
+// credentialListConfig is what a list of a branch's credentials is asked
+// for: the branch and an optional exact name.
+type credentialListConfig struct {
+	credentialLocation
+	Name types.String `tfsdk:"name"`
+}
+
+// nameFilter is the exact name asked for, or nil for all.
+func (c credentialListConfig) nameFilter() *string {
+	if c.Name.IsNull() {
+		return nil
+	}
+	return c.Name.ValueStringPointer()
 }
 
 var locationValidators = []validator.String{pathSegment{}}
@@ -60,6 +79,148 @@ func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
 	}
 }
 
+// credentialMetadata is how a kind's data sources show a credential: the
+// attributes, and the mapping from the client's type T to the model M.
+type credentialMetadata[T, M any] struct {
+	api        credentialAPI[T]
+	attributes func() map[string]schema.Attribute
+	metadata   func(context.Context, *T) (M, diag.Diagnostics)
+	// one is the state of the data source for one credential; all the
+	// state of the branch's list, whose attribute is listAttribute.
+	one           func(credentialLocation, M) any
+	all           func(credentialListConfig, []M) any
+	listAttribute string
+}
+
+// credentialDataSource reads one credential by ID.
+type credentialDataSource[T, M any] struct {
+	credentialMetadata[T, M]
+	data *providerData
+}
+
+func (d *credentialDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = d.api.kind.resource
+}
+
+func (d *credentialDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	kind := d.api.kind
+	attrs := d.attributes()
+	for name, attr := range locationAttributes(kind) {
+		attrs[name] = attr
+	}
+	attrs["id"] = schema.StringAttribute{
+		Required:            true,
+		Validators:          locationValidators,
+		MarkdownDescription: fmt.Sprintf("ID of the %s in PlanetScale, such as `%s.app.id`.", kind.noun, kind.resource),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Reads one %s of a PlanetScale %s database branch by its ID. ", kind.noun, kind.engine) + noSecretNote,
+		Attributes:          attrs,
+	}
+}
+
+func (d *credentialDataSource[T, M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *credentialDataSource[T, M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.data, &resp.Diagnostics) {
+		return
+	}
+	where := configLocation(ctx, req.Config, &resp.Diagnostics)
+	var id types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
+	defer cancel()
+
+	b := where.branch()
+	item, err := d.api.get(ctx, d.data.client, b, id.ValueString())
+	if err == nil {
+		_, _, _, err = d.api.about(item)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading "+titleCase(d.api.kind.noun),
+			d.data.lookupError(ctx, d.api.kind, b, id.ValueString(), err))
+		return
+	}
+	metadata, diags := d.metadata(ctx, item)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, d.one(where, metadata))...)
+}
+
+// credentialsDataSource lists a branch's credentials.
+type credentialsDataSource[T, M any] struct {
+	credentialMetadata[T, M]
+	data *providerData
+}
+
+func (d *credentialsDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = d.api.kind.resource + "s"
+}
+
+func (d *credentialsDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	kind := d.api.kind
+	attrs := locationAttributes(kind)
+	attrs["name"] = nameFilterAttribute(kind)
+	attrs[d.listAttribute] = schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: fmt.Sprintf("The branch's %ss, oldest first, without deleted (or dropped) ones; "+
+			"empty when it has none (or none of that name).", kind.noun),
+		NestedObject: schema.NestedAttributeObject{Attributes: d.attributes()},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Lists the %ss of a PlanetScale %s database branch, optionally only those of one name. ", kind.noun, kind.engine) +
+			noSecretNote,
+		Attributes: attrs,
+	}
+}
+
+func (d *credentialsDataSource[T, M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.data, &resp.Diagnostics) {
+		return
+	}
+	config := credentialListConfig{credentialLocation: configLocation(ctx, req.Config, &resp.Diagnostics)}
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &config.Name)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
+	defer cancel()
+
+	items := []M{}
+	name := config.nameFilter()
+	err := d.api.each(ctx, d.data.client, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+		if d.api.matches(item, name) {
+			metadata, diags := d.metadata(ctx, item)
+			resp.Diagnostics.Append(diags...)
+			items = append(items, metadata)
+		}
+		return true
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Error Listing "+titleCase(d.api.kind.noun)+"s", d.data.listError(d.api.kind, config.branch(), err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, d.all(config, items))...)
+}
+
+// configLocation reads organization, database and branch from a
+// configuration.
+func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) credentialLocation {
+	var where credentialLocation
+	diags.Append(config.GetAttribute(ctx, path.Root("organization"), &where.Organization)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("database"), &where.Database)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("branch"), &where.Branch)...)
+	return where
+}
+
 // deletedError is a credential the API still answers for but marks gone.
 type deletedError struct{ what, at string }
 
@@ -68,9 +229,7 @@ func (e deletedError) Error() string { return fmt.Sprintf("it was %s at %s", e.w
 // lookupError explains why one credential could not be read by ID. A 404
 // is told apart: a credential that is not on a branch that answers, or a
 // branch that does not answer at all (missing, or invisible to the token).
-func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b planetscale.Branch, id string, err error,
-	branchAnswers func(context.Context, planetscale.Branch) error,
-) string {
+func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b planetscale.Branch, id string, err error) string {
 	object := kind.noun + " " + b.String() + "/" + id
 	var deleted deletedError
 	switch {
@@ -78,7 +237,7 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 		return fmt.Sprintf("%s: %v, so there is nothing to read. Use the ID of a %s that exists; "+
 			"the %ss data source lists those on the branch.", object, err, kind.noun, kind.resource)
 	case planetscale.IsNotFound(err):
-		if branchErr := branchAnswers(ctx, b); branchErr != nil {
+		if branchErr := d.branchAnswers(ctx, kind, b); branchErr != nil {
 			return d.listError(kind, b, branchErr)
 		}
 		return fmt.Sprintf("%s: PlanetScale has no %s with ID %q on this branch (the credential answered 404 Not Found; the branch answers). "+
@@ -87,12 +246,12 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 	return apiCall{op: "read", object: object, data: d, access: "read_branch", timeout: defaultReadTimeout}.detail(err)
 }
 
-// branchAnswers is the check lookupError makes for a kind's branch.
-func (d *providerData) branchAnswers(kind credentialKind) func(context.Context, planetscale.Branch) error {
+// branchAnswers reports whether a kind's list answers on the branch.
+func (d *providerData) branchAnswers(ctx context.Context, kind credentialKind, b planetscale.Branch) error {
 	if kind == roleKind {
-		return d.roleLists.branchAnswers
+		return d.roleLists.branchAnswers(ctx, b)
 	}
-	return d.passwordLists.branchAnswers
+	return d.passwordLists.branchAnswers(ctx, b)
 }
 
 // listError explains why a branch's credentials could not be listed.

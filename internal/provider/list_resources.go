@@ -30,12 +30,7 @@ var (
 // type for it.
 type credentialListResource[T any] struct {
 	data *providerData
-	kind credentialKind
-	// each reads the branch's credentials until yield returns false.
-	each func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
-	// describe gives what a result shows: the credential's ID and name, and
-	// whether the API marks it gone.
-	describe func(*T) (id, name, username string, gone bool)
+	api  credentialAPI[T]
 	// object is the managed resource's state for the credential, as an
 	// import would record it.
 	object func(ctx context.Context, where credentialLocation, item *T) (any, diag.Diagnostics)
@@ -44,13 +39,7 @@ type credentialListResource[T any] struct {
 // NewBranchPasswordListResource is the list "planetscale_branch_password" constructor.
 func NewBranchPasswordListResource() list.ListResource {
 	return &credentialListResource[planetscale.Password]{
-		kind: passwordKind,
-		each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Password) bool) error {
-			return c.EachPassword(ctx, b, opts, yield)
-		},
-		describe: func(p *planetscale.Password) (string, string, string, bool) {
-			return p.ID, p.Name, p.Username, p.DeletedAt != nil
-		},
+		api: passwordAPI,
 		object: func(ctx context.Context, where credentialLocation, p *planetscale.Password) (any, diag.Diagnostics) {
 			m := branchPasswordModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
 			return &m, applyPassword(ctx, &m, p)
@@ -61,13 +50,7 @@ func NewBranchPasswordListResource() list.ListResource {
 // NewPostgresRoleListResource is the list "planetscale_postgres_role" constructor.
 func NewPostgresRoleListResource() list.ListResource {
 	return &credentialListResource[planetscale.Role]{
-		kind: roleKind,
-		each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Role) bool) error {
-			return c.EachRole(ctx, b, opts, yield)
-		},
-		describe: func(ro *planetscale.Role) (string, string, string, bool) {
-			return ro.ID, ro.Name, ro.Username, roleGoneError(ro) != nil
-		},
+		api: roleAPI,
 		object: func(ctx context.Context, where credentialLocation, ro *planetscale.Role) (any, diag.Diagnostics) {
 			m := postgresRoleModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
 			return &m, applyRole(ctx, &m, ro)
@@ -82,27 +65,21 @@ func nullTimeouts() timeouts.Value {
 	})}
 }
 
-// credentialListConfig is the body of a list block's config.
-type credentialListConfig struct {
-	credentialLocation
-	Name types.String `tfsdk:"name"`
-}
-
 func (l *credentialListResource[T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = l.kind.resource
+	resp.TypeName = l.api.kind.resource
 }
 
 func (l *credentialListResource[T]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	attrs := map[string]schema.Attribute{}
-	for name, a := range locationAttributes(l.kind) {
+	for name, a := range locationAttributes(l.api.kind) {
 		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: a.GetMarkdownDescription()}
 	}
-	filter := nameFilterAttribute(l.kind)
+	filter := nameFilterAttribute(l.api.kind)
 	attrs["name"] = schema.StringAttribute{Optional: true, Validators: filter.Validators, MarkdownDescription: filter.MarkdownDescription}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Finds the %ss on a branch, for `terraform query` (Terraform 1.14+): each result carries the %s's identity, "+
 			"and with `include_resource = true` its attributes, so that `terraform query -generate-config-out=FILE` writes the configuration "+
-			"and import blocks that adopt them. ", l.kind.noun, l.kind.noun) + noSecretNote,
+			"and import blocks that adopt them. ", l.api.kind.noun, l.api.kind.noun) + noSecretNote,
 		Attributes: attrs,
 	}
 }
@@ -125,14 +102,13 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(l.data.maskSecrets(ctx), defaultReadTimeout)
 		defer cancel()
-		b, name := config.branch(), config.Name.ValueString()
+		b, name := config.branch(), config.nameFilter()
 		var pushed int64
-		// The API's q matches part of a name; the exact match is made here.
-		err := l.each(ctx, l.data.client, b, planetscale.ListOptions{Query: name}, func(item *T) bool {
-			id, itemName, username, gone := l.describe(item)
-			if gone || (!config.Name.IsNull() && itemName != name) {
+		err := l.api.each(ctx, l.data.client, b, planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+			if !l.api.matches(item, name) {
 				return true
 			}
+			id, itemName, username, _ := l.api.about(item)
 			result := req.NewListResult(ctx)
 			result.DisplayName = fmt.Sprintf("%s (%s)", itemName, username)
 			result.Diagnostics.Append(result.Identity.Set(ctx, credentialIdentity{
@@ -149,7 +125,7 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 		})
 		if err != nil {
 			var diags diag.Diagnostics
-			diags.AddError(fmt.Sprintf("Error Listing %ss", titleCase(l.kind.noun)), l.data.listError(l.kind, b, err))
+			diags.AddError(fmt.Sprintf("Error Listing %ss", titleCase(l.api.kind.noun)), l.data.listError(l.api.kind, b, err))
 			push(list.ListResult{Diagnostics: diags})
 		}
 	}

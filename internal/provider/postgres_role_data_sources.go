@@ -16,18 +16,6 @@ import (
 // the API gives a role's password in the answers to its create and reset,
 // never in a read.
 
-var (
-	_ datasource.DataSourceWithConfigure = (*postgresRoleDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*postgresRolesDataSource)(nil)
-)
-
-var roleKind = credentialKind{
-	noun:     "Postgres role",
-	engine:   "Postgres",
-	resource: "planetscale_postgres_role",
-	other:    "planetscale_branch_password",
-}
-
 // roleMetadata is what the API tells about a role after its create.
 type roleMetadata struct {
 	ID                   types.String `tfsdk:"id"`
@@ -89,152 +77,34 @@ func newRoleMetadata(ctx context.Context, ro *planetscale.Role) (roleMetadata, d
 	return m, diags
 }
 
-// roleGoneError is non-nil for a role the API answers for but that no
-// longer exists as a database role.
-func roleGoneError(ro *planetscale.Role) error {
-	switch {
-	case ro.DeletedAt != nil:
-		return deletedError{"deleted", *ro.DeletedAt}
-	case ro.DroppedAt != nil:
-		return deletedError{"dropped", *ro.DroppedAt}
-	}
-	return nil
-}
-
-// postgresRoleDataSource is planetscale_postgres_role.
-type postgresRoleDataSource struct {
-	data *providerData
-}
-
-// NewPostgresRoleDataSource is the planetscale_postgres_role data source constructor.
-func NewPostgresRoleDataSource() datasource.DataSource {
-	return &postgresRoleDataSource{}
-}
-
 type postgresRoleDataModel struct {
 	credentialLocation
 	roleMetadata
 }
 
-func (d *postgresRoleDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_postgres_role"
+type postgresRolesDataModel struct {
+	credentialListConfig
+	Items []roleMetadata `tfsdk:"roles"`
 }
 
-func (d *postgresRoleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := roleMetadataAttributes()
-	for name, attr := range locationAttributes(roleKind) {
-		attrs[name] = attr
-	}
-	attrs["id"] = schema.StringAttribute{
-		Required:            true,
-		Validators:          locationValidators,
-		MarkdownDescription: "ID of the role in PlanetScale, such as `planetscale_postgres_role.app.id`.",
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one role of a PlanetScale Postgres database branch by its ID. " + noSecretNote,
-		Attributes:          attrs,
-	}
+// roleDataSources are how the kind's data sources show it.
+var roleDataSources = credentialMetadata[planetscale.Role, roleMetadata]{
+	api:        roleAPI,
+	attributes: roleMetadataAttributes,
+	metadata:   newRoleMetadata,
+	one:        func(where credentialLocation, m roleMetadata) any { return &postgresRoleDataModel{where, m} },
+	all: func(config credentialListConfig, items []roleMetadata) any {
+		return &postgresRolesDataModel{config, items}
+	},
+	listAttribute: "roles",
 }
 
-func (d *postgresRoleDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *postgresRoleDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var m postgresRoleDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
-	defer cancel()
-
-	b, id := m.branch(), m.ID.ValueString()
-	ro, err := d.data.client.GetRole(ctx, b, id)
-	if err == nil {
-		err = roleGoneError(ro)
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Postgres Role",
-			d.data.lookupError(ctx, roleKind, b, id, err, d.data.branchAnswers(roleKind)))
-		return
-	}
-	metadata, diags := newRoleMetadata(ctx, ro)
-	resp.Diagnostics.Append(diags...)
-	m.roleMetadata = metadata
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// postgresRolesDataSource is planetscale_postgres_roles.
-type postgresRolesDataSource struct {
-	data *providerData
+// NewPostgresRoleDataSource is the planetscale_postgres_role data source constructor.
+func NewPostgresRoleDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
 }
 
 // NewPostgresRolesDataSource is the planetscale_postgres_roles data source constructor.
 func NewPostgresRolesDataSource() datasource.DataSource {
-	return &postgresRolesDataSource{}
-}
-
-type postgresRolesDataModel struct {
-	credentialLocation
-	Name  types.String   `tfsdk:"name"`
-	Roles []roleMetadata `tfsdk:"roles"`
-}
-
-func (d *postgresRolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_postgres_roles"
-}
-
-func (d *postgresRolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := locationAttributes(roleKind)
-	attrs["name"] = nameFilterAttribute(roleKind)
-	attrs["roles"] = schema.ListNestedAttribute{
-		Computed:            true,
-		MarkdownDescription: "The branch's roles, oldest first, without dropped ones; empty when it has none (or none of that name).",
-		NestedObject:        schema.NestedAttributeObject{Attributes: roleMetadataAttributes()},
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the roles of a PlanetScale Postgres database branch, optionally only those of one name. " + noSecretNote,
-		Attributes:          attrs,
-	}
-}
-
-func (d *postgresRolesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *postgresRolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var m postgresRolesDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(d.data.maskSecrets(ctx), defaultReadTimeout)
-	defer cancel()
-
-	// The API's q matches part of a name or username; the exact match on
-	// the name is made here.
-	name := m.Name.ValueString()
-	all, err := d.data.client.ListAllRoles(ctx, m.branch(), planetscale.ListOptions{Query: name})
-	if err != nil {
-		resp.Diagnostics.AddError("Error Listing Postgres Roles", d.data.listError(roleKind, m.branch(), err))
-		return
-	}
-	m.Roles = []roleMetadata{}
-	for i := range all {
-		ro := &all[i]
-		if roleGoneError(ro) != nil || (!m.Name.IsNull() && ro.Name != name) {
-			continue
-		}
-		metadata, diags := newRoleMetadata(ctx, ro)
-		resp.Diagnostics.Append(diags...)
-		m.Roles = append(m.Roles, metadata)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return &credentialsDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
 }
