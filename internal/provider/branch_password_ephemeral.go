@@ -32,24 +32,6 @@ func NewBranchPasswordEphemeral() ephemeral.EphemeralResource {
 	return &branchPasswordEphemeral{}
 }
 
-type branchPasswordEphemeralModel struct {
-	Organization     types.String `tfsdk:"organization"`
-	Database         types.String `tfsdk:"database"`
-	Branch           types.String `tfsdk:"branch"`
-	Name             types.String `tfsdk:"name"`
-	Role             types.String `tfsdk:"role"`
-	TTL              types.Int64  `tfsdk:"ttl"`
-	CIDRs            types.Set    `tfsdk:"cidrs"`
-	Replica          types.Bool   `tfsdk:"replica"`
-	DirectVtgate     types.Bool   `tfsdk:"direct_vtgate"`
-	ID               types.String `tfsdk:"id"`
-	Username         types.String `tfsdk:"username"`
-	PlainText        types.String `tfsdk:"plain_text"`
-	ConnectionString types.String `tfsdk:"connection_string"`
-	AccessHostURL    types.String `tfsdk:"access_host_url"`
-	ExpiresAt        types.String `tfsdk:"expires_at"`
-}
-
 func (e *branchPasswordEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_branch_password"
 }
@@ -108,24 +90,20 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 	if !requireClient(e.data, &resp.Diagnostics) {
 		return
 	}
-	var cfg branchPasswordEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// The model is the managed resource's credential without what only
+	// state keeps; the mapping is the same.
+	var m passwordCredential
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.TTL.IsNull() {
-		cfg.TTL = types.Int64Value(defaultEphemeralTTL)
-	}
-	// The managed resource's mapping serves here too.
-	m := branchPasswordModel{
-		Organization: cfg.Organization, Database: cfg.Database, Branch: cfg.Branch,
-		Name: cfg.Name, Role: cfg.Role, TTL: cfg.TTL, CIDRs: cfg.CIDRs,
-		Replica: cfg.Replica, DirectVtgate: cfg.DirectVtgate,
+	if m.TTL.IsNull() {
+		m.TTL = types.Int64Value(defaultEphemeralTTL)
 	}
 	if m.Name.IsNull() {
 		m.Name = types.StringUnknown()
 	}
-	body, diags := passwordCreateRequest(ctx, &m)
+	body, diags := m.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -134,26 +112,21 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Branch Password",
-			newAPICall("create", m.object(), m.branch(), 0, e.data, "Vitess (MySQL)", "planetscale_postgres_role").detail(err))
+			newAPICall("create", m.object(), m.branch(), 0, e.data, passwordKind).detail(err))
 		return
 	}
 	ctx = e.data.maskSecrets(ctx, *created.PlainText)
-	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: cfg.TTL.ValueInt64()}
-	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, "branch password", e.remove)
-	resp.Diagnostics.Append(applyPassword(ctx, &m, created)...)
-
-	cfg.ID, cfg.Name, cfg.Role, cfg.TTL = m.ID, m.Name, m.Role, m.TTL
-	cfg.Replica, cfg.DirectVtgate = m.Replica, m.DirectVtgate
-	cfg.Username, cfg.PlainText, cfg.ConnectionString = m.Username, m.PlainText, m.ConnectionString
-	cfg.AccessHostURL, cfg.ExpiresAt = m.AccessHostURL, m.ExpiresAt
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &cfg)...)
+	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: m.TTL.ValueInt64()}
+	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, passwordKind, e.remove)
+	resp.Diagnostics.Append(m.apply(ctx, created)...)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
 	resp.RenewAt = renewAt(open.TTL)
 	tflog.Debug(ctx, "opened ephemeral branch password", map[string]any{"id": created.ID, "branch": m.branch().String()})
 }
 
 func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "update", "Error Renewing Ephemeral Branch Password",
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, passwordKind, "renew", "Error Renewing Ephemeral Branch Password",
 		func(ctx context.Context, open openCredential) error {
 			_, err := e.data.client.RenewPassword(ctx, open.branch(), open.ID)
 			if err == nil {
@@ -164,7 +137,7 @@ func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.Renew
 }
 
 func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "branch password", "delete", "Error Deleting Ephemeral Branch Password", e.remove)
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, passwordKind, "delete", "Error Deleting Ephemeral Branch Password", e.remove)
 }
 
 func (e *branchPasswordEphemeral) remove(ctx context.Context, open openCredential) error {

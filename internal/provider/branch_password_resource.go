@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"sort"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -43,30 +40,6 @@ type branchPasswordResource struct {
 // NewBranchPasswordResource is the planetscale_branch_password constructor.
 func NewBranchPasswordResource() resource.Resource {
 	return &branchPasswordResource{}
-}
-
-type branchPasswordModel struct {
-	ID                    types.String   `tfsdk:"id"`
-	Organization          types.String   `tfsdk:"organization"`
-	Database              types.String   `tfsdk:"database"`
-	Branch                types.String   `tfsdk:"branch"`
-	Name                  types.String   `tfsdk:"name"`
-	Role                  types.String   `tfsdk:"role"`
-	TTL                   types.Int64    `tfsdk:"ttl"`
-	CIDRs                 types.Set      `tfsdk:"cidrs"`
-	Replica               types.Bool     `tfsdk:"replica"`
-	DirectVtgate          types.Bool     `tfsdk:"direct_vtgate"`
-	Username              types.String   `tfsdk:"username"`
-	PlainText             types.String   `tfsdk:"plain_text"`
-	ConnectionString      types.String   `tfsdk:"connection_string"`
-	AccessHostURL         types.String   `tfsdk:"access_host_url"`
-	AccessHostRegionalURL types.String   `tfsdk:"access_host_regional_url"`
-	CreatedAt             types.String   `tfsdk:"created_at"`
-	ExpiresAt             types.String   `tfsdk:"expires_at"`
-	Expired               types.Bool     `tfsdk:"expired"`
-	Renewable             types.Bool     `tfsdk:"renewable"`
-	RenewBefore           types.String   `tfsdk:"renew_before"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *branchPasswordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -196,71 +169,9 @@ func (r *branchPasswordResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (m *branchPasswordModel) branch() planetscale.Branch {
-	return branchOf(m.Organization, m.Database, m.Branch)
-}
-
-func (m *branchPasswordModel) object() string { return objectName("branch password", m.branch(), m.ID) }
-
-// passwordCreateRequest maps the planned model to the API's create body.
-func passwordCreateRequest(ctx context.Context, m *branchPasswordModel) (planetscale.CreatePasswordRequest, diag.Diagnostics) {
-	req := planetscale.CreatePasswordRequest{
-		Name:         m.Name.ValueString(),
-		Role:         m.Role.ValueString(),
-		TTL:          m.TTL.ValueInt64Pointer(),
-		Replica:      m.Replica.ValueBoolPointer(),
-		DirectVtgate: m.DirectVtgate.ValueBoolPointer(),
-	}
-	if m.Name.IsUnknown() {
-		req.Name = generatedName()
-	}
-	var diags diag.Diagnostics
-	if !m.CIDRs.IsNull() && !m.CIDRs.IsUnknown() {
-		diags = m.CIDRs.ElementsAs(ctx, &req.CIDRs, false)
-		sort.Strings(req.CIDRs)
-	}
-	return req, diags
-}
-
-// applyPassword copies an API password into the model. The plaintext is
-// taken only when the API sent it (create); otherwise the state's is kept.
-func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.Password) diag.Diagnostics {
-	m.ID = types.StringValue(p.ID)
-	m.Name = types.StringValue(p.Name)
-	m.Role = types.StringValue(p.Role)
-	m.TTL = types.Int64PointerValue(p.TTLSeconds)
-	m.Replica = types.BoolValue(p.Replica)
-	m.DirectVtgate = types.BoolValue(p.DirectVtgate)
-	m.Username = types.StringValue(p.Username)
-	m.AccessHostURL = types.StringValue(p.AccessHostURL)
-	m.AccessHostRegionalURL = stringOrNull(p.AccessHostRegionalURL)
-	m.CreatedAt = types.StringValue(p.CreatedAt)
-	m.ExpiresAt = stringPtrValue(p.ExpiresAt)
-	m.Expired = types.BoolValue(isExpired(p.Expired, p.ExpiresAt))
-	m.Renewable = types.BoolValue(p.Renewable)
-	if p.PlainText != nil {
-		m.PlainText = types.StringValue(*p.PlainText)
-	}
-	if m.PlainText.IsUnknown() {
-		m.PlainText = types.StringNull()
-	}
-	m.ConnectionString = types.StringNull()
-	if !m.PlainText.IsNull() {
-		m.ConnectionString = types.StringValue(connectionURL("mysql", p.Username, m.PlainText.ValueString(),
-			p.AccessHostURL, m.Database.ValueString(), "sslaccept=strict"))
-	}
-
-	var diags diag.Diagnostics
-	m.CIDRs = types.SetNull(types.StringType)
-	if len(p.CIDRs) > 0 {
-		m.CIDRs, diags = types.SetValueFrom(ctx, types.StringType, p.CIDRs)
-	}
-	return diags
-}
-
 // call describes an operation on this credential for error messages.
 func (r *branchPasswordResource) call(op string, m *branchPasswordModel, timeout time.Duration) apiCall {
-	return newAPICall(op, m.object(), m.branch(), timeout, r.data, "Vitess (MySQL)", "planetscale_postgres_role")
+	return newAPICall(op, m.object(), m.branch(), timeout, r.data, passwordKind)
 }
 
 func (r *branchPasswordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -271,7 +182,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	body, diags := passwordCreateRequest(ctx, &plan)
+	body, diags := plan.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -63,18 +63,18 @@ type apiCall struct {
 // newAPICall describes an operation on a credential of either kind: the
 // access each operation needs and what a 404 means are the same for both,
 // but for the engine named in a create's 404.
-func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, data *providerData, engine, otherResource string) apiCall {
+func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, data *providerData, kind credentialKind) apiCall {
 	c := apiCall{op: op, object: object, timeout: timeout, data: data}
 	switch op {
 	case "create":
 		c.access = "connect_branch (connect_production_branch for a production branch)"
 		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a %s database "+
 			"(use %s for the other kind). Check the three names and that the token can see the database.",
-			b.Branch, b.Database, b.Organization, b.Database, engine, otherResource)
+			b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other)
 	case "read":
 		c.access = "read_branch"
 		c.notFound = unseenBranch(b, data)
-	case "update":
+	case "update", "renew":
 		c.access = "connect_branch"
 		c.notFound = "The credential, its branch or its database was not found, or the token cannot see them. " +
 			"Run terraform plan: a credential that is gone is then planned for creation."

@@ -96,7 +96,7 @@ func ephemeralComputed(description string, sensitive bool) schema.StringAttribut
 // for Renew and Close: it loads what Open remembered and reports a failure
 // as summary, naming the credential, the API status and message.
 func onOpenCredential(ctx context.Context, data *providerData, store privateStore, diags *diag.Diagnostics,
-	kind, op, summary string, call func(context.Context, openCredential) error,
+	kind credentialKind, op, summary string, call func(context.Context, openCredential) error,
 ) {
 	if !requireClient(data, diags) {
 		return
@@ -108,10 +108,10 @@ func onOpenCredential(ctx context.Context, data *providerData, store privateStor
 	}
 	ctx = data.maskSecrets(ctx)
 	if err := call(ctx, open); err != nil {
-		diags.AddError(summary, newAPICall(op, open.object(kind), open.branch(), 0, data, "", "").detail(err))
+		diags.AddError(summary, newAPICall(op, open.object(kind.noun), open.branch(), 0, data, kind).detail(err))
 		return
 	}
-	tflog.Debug(ctx, "ephemeral credential "+op+"d", map[string]any{"kind": kind, "id": open.ID})
+	tflog.Debug(ctx, "ephemeral credential "+op+"d", map[string]any{"kind": kind.noun, "id": open.ID})
 }
 
 // openCleanupTimeout bounds the delete of a credential whose Open failed.
@@ -120,7 +120,7 @@ const openCleanupTimeout = time.Minute
 // deleteAfterFailedOpen deletes what an Open made before it failed, when
 // diags holds an error: Terraform calls Close only after an Open that
 // succeeded, so nothing else ever would. The outcome joins the diagnostics.
-func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.Diagnostics, open openCredential, kind string,
+func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.Diagnostics, open openCredential, kind credentialKind,
 	remove func(context.Context, openCredential) error,
 ) {
 	if !diags.HasError() {
@@ -128,13 +128,13 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), openCleanupTimeout)
 	defer cancel()
-	object := open.object(kind)
+	object := open.object(kind.noun)
 	if err := remove(ctx, open); err != nil && !planetscale.IsNotFound(err) {
-		diags.AddError(fmt.Sprintf("Ephemeral %s Left Behind", titleCase(kind)),
+		diags.AddError(fmt.Sprintf("Ephemeral %s Left Behind", titleCase(kind.noun)),
 			fmt.Sprintf("%s was created, then opening it failed (see the other error), and deleting it failed too: %s\n\n"+
-				"Delete it in the PlanetScale console.", object, newAPICall("delete", object, open.branch(), openCleanupTimeout, data, "", "").detail(err)))
+				"Delete it in the PlanetScale console.", object, newAPICall("delete", object, open.branch(), openCleanupTimeout, data, kind).detail(err)))
 		return
 	}
-	diags.AddWarning(fmt.Sprintf("Ephemeral %s Deleted After Failed Open", titleCase(kind)),
+	diags.AddWarning(fmt.Sprintf("Ephemeral %s Deleted After Failed Open", titleCase(kind.noun)),
 		fmt.Sprintf("%s was created, then opening it failed (see the error); it has been deleted, so nothing is left behind.", object))
 }

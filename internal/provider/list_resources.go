@@ -41,7 +41,7 @@ func NewBranchPasswordListResource() list.ListResource {
 	return &credentialListResource[planetscale.Password]{
 		api: passwordAPI,
 		object: func(ctx context.Context, where credentialLocation, p *planetscale.Password) (any, diag.Diagnostics) {
-			m := branchPasswordModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
+			m := newBranchPasswordModel(where)
 			return &m, applyPassword(ctx, &m, p)
 		},
 	}
@@ -52,7 +52,7 @@ func NewPostgresRoleListResource() list.ListResource {
 	return &credentialListResource[planetscale.Role]{
 		api: roleAPI,
 		object: func(ctx context.Context, where credentialLocation, ro *planetscale.Role) (any, diag.Diagnostics) {
-			m := postgresRoleModel{Organization: where.Organization, Database: where.Database, Branch: where.Branch, Timeouts: nullTimeouts()}
+			m := newPostgresRoleModel(where)
 			return &m, applyRole(ctx, &m, ro)
 		},
 	}

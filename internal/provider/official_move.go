@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -61,6 +59,14 @@ type officialCredential struct {
 	Successor    *string  `json:"successor"`
 }
 
+func (c officialCredential) location() credentialLocation {
+	return credentialLocation{
+		Organization: types.StringValue(c.Organization),
+		Database:     types.StringValue(c.Database),
+		Branch:       types.StringValue(c.Branch),
+	}
+}
+
 // decodeOfficial reads the source state into cred and the API object api,
 // and checks that it names a credential.
 func decodeOfficial(req resource.MoveStateRequest, cred *officialCredential, api any, diags *diag.Diagnostics) bool {
@@ -109,12 +115,7 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 	if !decodeOfficial(req, &cred, &p, &resp.Diagnostics) {
 		return
 	}
-	m := branchPasswordModel{
-		Organization: types.StringValue(cred.Organization),
-		Database:     types.StringValue(cred.Database),
-		Branch:       types.StringValue(cred.Branch),
-		Timeouts:     timeoutsNull(),
-	}
+	m := newBranchPasswordModel(cred.location())
 	resp.Diagnostics.Append(applyPassword(ctx, &m, &p)...)
 	// The argument ttl, else the API's ttl_seconds; 0 means none.
 	if m.TTL = wholeSeconds(cred.TTL); m.TTL.IsNull() && p.TTLSeconds != nil && *p.TTLSeconds > 0 {
@@ -138,14 +139,8 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 		return
 	}
 	// applyRole recovers the TTL from the timestamps when ttl is unset.
-	m := postgresRoleModel{
-		Organization: types.StringValue(cred.Organization),
-		Database:     types.StringValue(cred.Database),
-		Branch:       types.StringValue(cred.Branch),
-		TTL:          wholeSeconds(cred.TTL),
-		Successor:    types.StringPointerValue(cred.Successor),
-		Timeouts:     timeoutsNull(),
-	}
+	m := newPostgresRoleModel(cred.location())
+	m.TTL, m.Successor = wholeSeconds(cred.TTL), types.StringPointerValue(cred.Successor)
 	resp.Diagnostics.Append(applyRole(ctx, &m, &ro)...)
 	if ro.Password == nil {
 		resp.Diagnostics.AddWarning("Postgres Role Moved Without A Password",
@@ -156,11 +151,4 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
-}
-
-// timeoutsNull is an unset timeouts block.
-func timeoutsNull() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
 }

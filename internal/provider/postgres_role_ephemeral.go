@@ -35,26 +35,6 @@ func NewPostgresRoleEphemeral() ephemeral.EphemeralResource {
 	return &postgresRoleEphemeral{pollInterval: 500 * time.Millisecond}
 }
 
-type postgresRoleEphemeralModel struct {
-	Organization         types.String `tfsdk:"organization"`
-	Database             types.String `tfsdk:"database"`
-	Branch               types.String `tfsdk:"branch"`
-	Name                 types.String `tfsdk:"name"`
-	TTL                  types.Int64  `tfsdk:"ttl"`
-	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
-	WithReplication      types.Bool   `tfsdk:"with_replication"`
-	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
-	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
-	Successor            types.String `tfsdk:"successor"`
-	ID                   types.String `tfsdk:"id"`
-	Username             types.String `tfsdk:"username"`
-	Password             types.String `tfsdk:"password"`
-	ConnectionString     types.String `tfsdk:"connection_string"`
-	AccessHostURL        types.String `tfsdk:"access_host_url"`
-	DatabaseName         types.String `tfsdk:"database_name"`
-	ExpiresAt            types.String `tfsdk:"expires_at"`
-}
-
 func (e *postgresRoleEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_postgres_role"
 }
@@ -125,23 +105,20 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	if !requireClient(e.data, &resp.Diagnostics) {
 		return
 	}
-	var cfg postgresRoleEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// The model is the managed resource's credential without what only
+	// state keeps; the mapping is the same.
+	var m roleCredential
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.TTL.IsNull() {
-		cfg.TTL = types.Int64Value(defaultEphemeralTTL)
-	}
-	m := postgresRoleModel{
-		Organization: cfg.Organization, Database: cfg.Database, Branch: cfg.Branch,
-		Name: cfg.Name, TTL: cfg.TTL, InheritedRoles: cfg.InheritedRoles, WithReplication: cfg.WithReplication,
-		RequireWhereOnDelete: cfg.RequireWhereOnDelete, RequireWhereOnUpdate: cfg.RequireWhereOnUpdate,
+	if m.TTL.IsNull() {
+		m.TTL = types.Int64Value(defaultEphemeralTTL)
 	}
 	if m.Name.IsNull() {
 		m.Name = types.StringUnknown()
 	}
-	body, diags := roleCreateRequest(ctx, &m)
+	body, diags := m.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -150,37 +127,32 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	created, err := e.data.client.CreateRoleNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
 	if err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Postgres Role",
-			newAPICall("create", m.object(), m.branch(), 0, e.data, "Postgres", "planetscale_branch_password").detail(err))
+			newAPICall("create", m.object(), m.branch(), 0, e.data, roleKind).detail(err))
 		return
 	}
 	ctx = e.data.maskSecrets(ctx, *created.Password)
 	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(),
-		ID: created.ID, TTL: cfg.TTL.ValueInt64(), Successor: cfg.Successor.ValueString()}
+		ID: created.ID, TTL: m.TTL.ValueInt64(), Successor: m.Successor.ValueString()}
 	// Terraform never calls Close after a failed Open: delete it here.
-	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, "Postgres role", e.remove)
+	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, roleKind, e.remove)
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
-	resp.Diagnostics.Append(applyRole(ctx, &m, created)...)
+	resp.Diagnostics.Append(m.apply(ctx, created)...)
 	if !created.Ready {
 		ready, err := waitRoleReady(ctx, e.data.client, m.branch(), created.ID, e.pollInterval)
 		if err != nil {
 			resp.Diagnostics.AddError("Ephemeral Postgres Role Not Ready",
-				newAPICall("create", m.object(), m.branch(), roleReadyTimeout, e.data, "Postgres", "planetscale_branch_password").detail(err))
+				newAPICall("create", m.object(), m.branch(), roleReadyTimeout, e.data, roleKind).detail(err))
 			return
 		}
-		resp.Diagnostics.Append(applyRole(ctx, &m, ready)...)
+		resp.Diagnostics.Append(m.apply(ctx, ready)...)
 	}
-
-	cfg.ID, cfg.Name, cfg.TTL, cfg.WithReplication = m.ID, m.Name, m.TTL, m.WithReplication
-	cfg.RequireWhereOnDelete, cfg.RequireWhereOnUpdate = m.RequireWhereOnDelete, m.RequireWhereOnUpdate
-	cfg.Username, cfg.Password, cfg.ConnectionString = m.Username, m.Password, m.ConnectionString
-	cfg.AccessHostURL, cfg.DatabaseName, cfg.ExpiresAt = m.AccessHostURL, m.DatabaseName, m.ExpiresAt
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	resp.RenewAt = renewAt(open.TTL)
 	tflog.Debug(ctx, "opened ephemeral Postgres role", map[string]any{"id": created.ID, "branch": m.branch().String()})
 }
 
 func (e *postgresRoleEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "Postgres role", "update", "Error Renewing Ephemeral Postgres Role",
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, roleKind, "renew", "Error Renewing Ephemeral Postgres Role",
 		func(ctx context.Context, open openCredential) error {
 			_, err := e.data.client.RenewRole(ctx, open.branch(), open.ID)
 			if err == nil {
@@ -193,7 +165,7 @@ func (e *postgresRoleEphemeral) Renew(ctx context.Context, req ephemeral.RenewRe
 // Close deletes the role, handing objects a run created to successor; if
 // the role still owns objects without one, the error says to set it.
 func (e *postgresRoleEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, "Postgres role", "delete",
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, roleKind, "delete",
 		"Error Deleting Ephemeral Postgres Role (if it still owns objects, set successor)",
 		e.remove)
 }

@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -62,31 +59,6 @@ type postgresRoleResource struct {
 // NewPostgresRoleResource is the planetscale_postgres_role constructor.
 func NewPostgresRoleResource() resource.Resource {
 	return &postgresRoleResource{pollInterval: 500 * time.Millisecond}
-}
-
-type postgresRoleModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	Organization         types.String   `tfsdk:"organization"`
-	Database             types.String   `tfsdk:"database"`
-	Branch               types.String   `tfsdk:"branch"`
-	Name                 types.String   `tfsdk:"name"`
-	TTL                  types.Int64    `tfsdk:"ttl"`
-	InheritedRoles       types.Set      `tfsdk:"inherited_roles"`
-	WithReplication      types.Bool     `tfsdk:"with_replication"`
-	RequireWhereOnDelete types.String   `tfsdk:"require_where_on_delete"`
-	RequireWhereOnUpdate types.String   `tfsdk:"require_where_on_update"`
-	Successor            types.String   `tfsdk:"successor"`
-	Username             types.String   `tfsdk:"username"`
-	Password             types.String   `tfsdk:"password"`
-	ConnectionString     types.String   `tfsdk:"connection_string"`
-	AccessHostURL        types.String   `tfsdk:"access_host_url"`
-	DatabaseName         types.String   `tfsdk:"database_name"`
-	CreatedAt            types.String   `tfsdk:"created_at"`
-	ExpiresAt            types.String   `tfsdk:"expires_at"`
-	Expired              types.Bool     `tfsdk:"expired"`
-	RenewBefore          types.String   `tfsdk:"renew_before"`
-	RotationTrigger      types.String   `tfsdk:"password_rotation_trigger"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *postgresRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -187,36 +159,6 @@ func (r *postgresRoleResource) Configure(_ context.Context, req resource.Configu
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (m *postgresRoleModel) branch() planetscale.Branch {
-	return branchOf(m.Organization, m.Database, m.Branch)
-}
-
-func (m *postgresRoleModel) object() string { return objectName("Postgres role", m.branch(), m.ID) }
-
-// roleCreateRequest maps the planned model to the API's create body.
-func roleCreateRequest(ctx context.Context, m *postgresRoleModel) (planetscale.CreateRoleRequest, diag.Diagnostics) {
-	req := planetscale.CreateRoleRequest{
-		TTL:             m.TTL.ValueInt64Pointer(),
-		WithReplication: m.WithReplication.ValueBoolPointer(),
-	}
-	req.Name = m.Name.ValueString()
-	if m.Name.IsUnknown() {
-		req.Name = generatedName()
-	}
-	if !m.RequireWhereOnDelete.IsUnknown() {
-		req.RequireWhereOnDelete = m.RequireWhereOnDelete.ValueString()
-	}
-	if !m.RequireWhereOnUpdate.IsUnknown() {
-		req.RequireWhereOnUpdate = m.RequireWhereOnUpdate.ValueString()
-	}
-	var diags diag.Diagnostics
-	if !m.InheritedRoles.IsNull() && !m.InheritedRoles.IsUnknown() {
-		diags = m.InheritedRoles.ElementsAs(ctx, &req.InheritedRoles, false)
-		sort.Strings(req.InheritedRoles)
-	}
-	return req, diags
-}
-
 // roleUpdateRequest holds only what changed between state and plan; ok is
 // false when nothing the API stores changed (a new successor, say).
 func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRoleRequest, ok bool) {
@@ -231,45 +173,6 @@ func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRo
 	req.RequireWhereOnDelete = changed(plan.RequireWhereOnDelete, state.RequireWhereOnDelete)
 	req.RequireWhereOnUpdate = changed(plan.RequireWhereOnUpdate, state.RequireWhereOnUpdate)
 	return req, ok
-}
-
-// applyRole copies an API role into the model. The password is taken only
-// when the API sent it (create); otherwise the state's is kept. The API's
-// ttl is the time left, not the TTL asked for, so it is never copied; only
-// an imported role (no ttl in state) gets one, from its expiry.
-func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) diag.Diagnostics {
-	m.ID = types.StringValue(ro.ID)
-	m.Name = types.StringValue(ro.Name)
-	m.WithReplication = types.BoolValue(ro.WithReplication)
-	m.RequireWhereOnDelete = types.StringValue(ro.QuerySafetySettings.RequireWhereOnDelete)
-	m.RequireWhereOnUpdate = types.StringValue(ro.QuerySafetySettings.RequireWhereOnUpdate)
-	m.Username = types.StringValue(ro.Username)
-	m.AccessHostURL = types.StringValue(ro.AccessHostURL)
-	m.DatabaseName = types.StringValue(ro.DatabaseName)
-	m.CreatedAt = types.StringValue(ro.CreatedAt)
-	m.ExpiresAt = stringPtrValue(ro.ExpiresAt)
-	m.Expired = types.BoolValue(isExpired(ro.Expired, ro.ExpiresAt))
-	if m.TTL.IsNull() || m.TTL.IsUnknown() {
-		m.TTL = types.Int64PointerValue(ttlFromTimes(ro.CreatedAt, ro.ExpiresAt))
-	}
-	if ro.Password != nil {
-		m.Password = types.StringValue(*ro.Password)
-	}
-	if m.Password.IsUnknown() {
-		m.Password = types.StringNull()
-	}
-	m.ConnectionString = types.StringNull()
-	if !m.Password.IsNull() {
-		m.ConnectionString = types.StringValue(connectionURL("postgresql", ro.Username, m.Password.ValueString(),
-			withDefaultPort(ro.AccessHostURL, "5432"), ro.DatabaseName, "sslmode=verify-full"))
-	}
-
-	var diags diag.Diagnostics
-	m.InheritedRoles = types.SetNull(types.StringType)
-	if len(ro.InheritedRoles) > 0 {
-		m.InheritedRoles, diags = types.SetValueFrom(ctx, types.StringType, ro.InheritedRoles)
-	}
-	return diags
 }
 
 // withDefaultPort adds Postgres's port to a host that names none.
@@ -304,7 +207,7 @@ func roleGone(ro *planetscale.Role) bool {
 
 // call describes an operation on this credential for error messages.
 func (r *postgresRoleResource) call(op string, m *postgresRoleModel, timeout time.Duration) apiCall {
-	return newAPICall(op, m.object(), m.branch(), timeout, r.data, "Postgres", "planetscale_branch_password")
+	return newAPICall(op, m.object(), m.branch(), timeout, r.data, roleKind)
 }
 
 func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -315,7 +218,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	body, diags := roleCreateRequest(ctx, &plan)
+	body, diags := plan.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

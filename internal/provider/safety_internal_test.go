@@ -42,17 +42,26 @@ func schemaOf(ctx context.Context, r resource.Resource) (tfsdk.Plan, tfsdk.State
 	return tfsdk.Plan{Schema: resp.Schema, Raw: null}, tfsdk.State{Schema: resp.Schema, Raw: null}
 }
 
+// location is a branch of organization acme.
+func location(database, branch string) credentialLocation {
+	return credentialLocation{Organization: types.StringValue("acme"), Database: types.StringValue(database), Branch: types.StringValue(branch)}
+}
+
 // plannedPassword is a create's plan: configured values known, computed
 // ones unknown.
 func plannedPassword(branch, name string) branchPasswordModel {
 	unknown := types.StringUnknown()
 	return branchPasswordModel{
-		ID: unknown, Organization: types.StringValue("acme"), Database: types.StringValue("app-db"), Branch: types.StringValue(branch),
-		Name: types.StringValue(name), Role: types.StringValue("reader"), TTL: types.Int64Null(), CIDRs: types.SetNull(types.StringType),
-		Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
-		Username: unknown, PlainText: unknown, ConnectionString: unknown, AccessHostURL: unknown, AccessHostRegionalURL: unknown,
-		CreatedAt: unknown, ExpiresAt: unknown, Expired: types.BoolUnknown(), Renewable: types.BoolUnknown(),
-		RenewBefore: types.StringNull(), Timeouts: timeoutsNull(),
+		passwordCredential: passwordCredential{
+			passwordArguments: passwordArguments{
+				credentialLocation: location("app-db", branch),
+				Name:               types.StringValue(name), Role: types.StringValue("reader"), TTL: types.Int64Null(), CIDRs: types.SetNull(types.StringType),
+				Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
+			},
+			passwordResults: passwordResults{ID: unknown, Username: unknown, PlainText: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
+		},
+		AccessHostRegionalURL: unknown, CreatedAt: unknown, Expired: types.BoolUnknown(), Renewable: types.BoolUnknown(),
+		RenewBefore: types.StringNull(), Timeouts: nullTimeouts(),
 	}
 }
 
@@ -114,11 +123,15 @@ func TestCreateStoppedBeforeSendingMakesNothing(t *testing.T) {
 	plan, state := schemaOf(ctx, r)
 	unknown := types.StringUnknown()
 	model := postgresRoleModel{
-		ID: unknown, Organization: types.StringValue("acme"), Database: types.StringValue("pg-db"), Branch: types.StringValue("main"),
-		Name: types.StringValue("app"), TTL: types.Int64Null(), InheritedRoles: types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
-		RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown, Successor: types.StringNull(), Username: unknown, Password: unknown,
-		ConnectionString: unknown, AccessHostURL: unknown, DatabaseName: unknown, CreatedAt: unknown, ExpiresAt: unknown, Expired: types.BoolUnknown(),
-		RenewBefore: types.StringNull(), RotationTrigger: types.StringNull(), Timeouts: timeoutsNull(),
+		roleCredential: roleCredential{
+			roleArguments: roleArguments{
+				credentialLocation: location("pg-db", "main"),
+				Name:               types.StringValue("app"), TTL: types.Int64Null(), InheritedRoles: types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
+				RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown, Successor: types.StringNull(),
+			},
+			roleResults: roleResults{ID: unknown, Username: unknown, Password: unknown, ConnectionString: unknown, AccessHostURL: unknown, DatabaseName: unknown, ExpiresAt: unknown},
+		},
+		CreatedAt: unknown, Expired: types.BoolUnknown(), RenewBefore: types.StringNull(), RotationTrigger: types.StringNull(), Timeouts: nullTimeouts(),
 	}
 	if diags := plan.Set(ctx, &model); diags.HasError() {
 		t.Fatal(diags)

@@ -140,7 +140,7 @@ func BenchmarkApplyPassword(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		m := branchPasswordModel{Database: types.StringValue("app-db")}
+		m := newBranchPasswordModel(location("app-db", "main"))
 		if diags := applyPassword(ctx, &m, p); diags.HasError() {
 			b.Fatal(diags)
 		}
