@@ -314,6 +314,41 @@ func TestEachPasswordStopsReadingWhenAsked(t *testing.T) {
 	}
 }
 
+// WaitRoleReady polls until the role is ready, and gives up with ctx.
+func TestWaitRoleReady(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c := newClient(t, url)
+	ctx := context.Background()
+	mock.SetRolesPendingGets(2)
+	created, err := c.CreateRole(ctx, postgres, planetscale.CreateRoleRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.Ready {
+		t.Fatal("the mock made a ready role; the test needs a pending one")
+	}
+	ready, err := c.WaitRoleReady(ctx, postgres, created.ID, time.Millisecond)
+	if err != nil || !ready.Ready {
+		t.Fatalf("WaitRoleReady = %+v, %v", ready, err)
+	}
+	// The mock's role is ready once it has been read twice.
+	if n := mock.RequestCount(mockapi.RouteGetRole); n != 2 {
+		t.Errorf("%d GETs for a role ready on the second, want 2", n)
+	}
+
+	mock.SetRolesPendingGets(1000)
+	pending, err := c.CreateRole(ctx, postgres, planetscale.CreateRoleRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.WaitRoleReady(short, postgres, pending.ID, time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitRoleReady past its deadline = %v, want DeadlineExceeded", err)
+	}
+}
+
 // ReassignRole sends the successor in the body and hands the objects over.
 func TestReassignRole(t *testing.T) {
 	t.Parallel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // Role is a Postgres role as the API returns it. Password is set only in the
@@ -149,6 +150,32 @@ func (c *Client) RenewRole(ctx context.Context, b Branch, id string) (*Role, err
 	}
 	out.Password = nil
 	return &out, nil
+}
+
+// RoleReadyTimeout bounds how long WaitRoleReady waits.
+const RoleReadyTimeout = 2 * time.Minute
+
+// WaitRoleReady polls a new role until the API reports it ready, first
+// after interval and then at a growing interval (at most 10 seconds),
+// bounded by RoleReadyTimeout and ctx.
+func (c *Client) WaitRoleReady(ctx context.Context, b Branch, id string, interval time.Duration) (*Role, error) {
+	ctx, cancel := context.WithTimeout(ctx, RoleReadyTimeout)
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(interval):
+		}
+		ro, err := c.GetRole(ctx, b, id)
+		if err != nil {
+			return nil, err
+		}
+		if ro.Ready {
+			return ro, nil
+		}
+		interval = min(interval*2, 10*time.Second)
+	}
 }
 
 // ResetRole gives a role a new password, returned in the answer. Once sent,

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -282,22 +280,4 @@ func (a *reassignAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Reassigned the objects %s owned to %s", object, successor)})
-}
-
-// actionError explains a failed action: the credential, the API's status
-// and message, and what to do.
-func (d *providerData) actionError(ctx context.Context, op string, kind credentialKind, b planetscale.Branch, id string, err error) string {
-	object := kind.noun + " " + b.String() + "/" + id
-	var notRenewable errNotRenewable
-	var deleted deletedError
-	var apiErr *planetscale.APIError
-	switch {
-	case errors.As(err, &notRenewable):
-		return fmt.Sprintf("%s cannot be renewed: %v.", object, err)
-	case planetscale.IsNotFound(err), errors.As(err, &deleted):
-		return d.lookupError(ctx, kind, b, id, err)
-	case op == "reassign" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
-		return apiStatus(object, apiErr) + "\n\nCheck successor: it must be the ID or username of another role on the same branch."
-	}
-	return apiCall{op: op, object: object, data: d, access: "connect_branch", timeout: defaultUpdateTimeout}.detail(err)
 }

@@ -46,43 +46,6 @@ func (r *branchPasswordResource) Metadata(_ context.Context, req resource.Metada
 	resp.TypeName = req.ProviderTypeName + "_branch_password"
 }
 
-// branchAttributes are organization, database and branch, shared by both
-// resources: required, validated, and replacing the credential when changed.
-func branchAttributes(engine string) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
-			MarkdownDescription: what + " Changing it replaces the credential.",
-			Required:            true,
-			Validators:          []validator.String{pathSegment{}},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		}
-	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
-}
-
-// computedString is a computed attribute that keeps its state value across
-// updates, so an in-place change does not show it as "(known after apply)".
-func computedString(description string, sensitive bool) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description,
-		Computed:            true,
-		Sensitive:           sensitive,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-}
-
-func computedBool(description string) schema.BoolAttribute {
-	return schema.BoolAttribute{
-		MarkdownDescription: description,
-		Computed:            true,
-		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-	}
-}
-
 func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := branchAttributes("Vitess (MySQL)")
 	for name, attr := range map[string]schema.Attribute{

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -221,44 +220,4 @@ func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	return where
 }
 
-// deletedError is a credential the API still answers for but marks gone.
-type deletedError struct{ what, at string }
-
 func (e deletedError) Error() string { return fmt.Sprintf("it was %s at %s", e.what, e.at) }
-
-// lookupError explains why one credential could not be read by ID. A 404
-// is told apart: a credential that is not on a branch that answers, or a
-// branch that does not answer at all (missing, or invisible to the token).
-func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b planetscale.Branch, id string, err error) string {
-	object := kind.noun + " " + b.String() + "/" + id
-	var deleted deletedError
-	switch {
-	case errors.As(err, &deleted):
-		return fmt.Sprintf("%s: %v, so there is nothing to read. Use the ID of a %s that exists; "+
-			"the %ss data source lists those on the branch.", object, err, kind.noun, kind.resource)
-	case planetscale.IsNotFound(err):
-		if branchErr := d.branchAnswers(ctx, kind, b); branchErr != nil {
-			return d.listError(kind, b, branchErr)
-		}
-		return fmt.Sprintf("%s: PlanetScale has no %s with ID %q on this branch (the credential answered 404 Not Found; the branch answers). "+
-			"Check the ID; the %ss data source lists the branch's %ss.", object, kind.noun, id, kind.resource, kind.noun)
-	}
-	return apiCall{op: "read", object: object, data: d, access: "read_branch", timeout: defaultReadTimeout}.detail(err)
-}
-
-// branchAnswers reports whether a kind's list answers on the branch.
-func (d *providerData) branchAnswers(ctx context.Context, kind credentialKind, b planetscale.Branch) error {
-	if kind == roleKind {
-		return d.roleLists.branchAnswers(ctx, b)
-	}
-	return d.passwordLists.branchAnswers(ctx, b)
-}
-
-// listError explains why a branch's credentials could not be listed.
-func (d *providerData) listError(kind credentialKind, b planetscale.Branch, err error) string {
-	notFound := fmt.Sprintf("Either there is no branch %q in database %q of organization %q, or %q is not a %s database "+
-		"(%s's data sources read the other kind), or the %s cannot see it. Check the three names and the token's access.",
-		b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other, d.credentials)
-	return apiCall{op: "read", object: kind.noun + "s on " + b.String(), data: d, access: "read_branch",
-		timeout: defaultReadTimeout, notFound: notFound}.detail(err)
-}

@@ -7,46 +7,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// Default operation timeouts; each can be raised in a timeouts block. A
-// create allows for rate-limit waits, retries and a role becoming ready.
-const (
-	defaultCreateTimeout = 10 * time.Minute
-	defaultReadTimeout   = 5 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 10 * time.Minute
-)
-
-func timeoutsBlock(ctx context.Context) schema.Block {
-	b := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}).(schema.SingleNestedBlock)
-	b.MarkdownDescription = fmt.Sprintf("How long each operation may take, retries and waits included, as a duration such as `\"30s\"` or `\"15m\"`. "+
-		"Defaults: create %s, read %s, update %s, delete %s.", defaultCreateTimeout, defaultReadTimeout, defaultUpdateTimeout, defaultDeleteTimeout)
-	return b
-}
-
-// secretFieldKeys are log field names whose values are always masked.
-var secretFieldKeys = []string{"plain_text", "password", "connection_string", "service_token", "access_token", "authorization", "Authorization"}
-
-func branchOf(org, db, branch types.String) planetscale.Branch {
-	return planetscale.Branch{Organization: org.ValueString(), Database: db.ValueString(), Branch: branch.ValueString()}
-}
-
-// objectName names a credential in messages: "branch password
-// acme/app-db/main/abc", or "... on acme/app-db/main" before it has an ID.
-func objectName(kind string, b planetscale.Branch, id types.String) string {
-	if id.IsNull() || id.IsUnknown() {
-		return kind + " on " + b.String()
-	}
-	return kind + " " + b.String() + "/" + id.ValueString()
-}
+// Error messages: each names the credential, the API's status and
+// message, and says what to do.
 
 // apiCall describes one operation on one object, for error messages.
 type apiCall struct {
@@ -157,48 +122,60 @@ func apiStatus(object string, apiErr *planetscale.APIError) string {
 	return line + ": " + msg
 }
 
-// maskSecrets returns a context whose log lines hide every secret field, the
-// provider's tokens and the given secret values. tflog masks belong to a
-// context, so every CRUD method calls this on its own.
-func (d *providerData) maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	var values []string
-	for _, s := range append(secrets, d.tokens...) {
-		if s != "" {
-			values = append(values, s)
+// deletedError is a credential the API still answers for but marks gone.
+type deletedError struct{ what, at string }
+
+// lookupError explains why one credential could not be read by ID. A 404
+// is told apart: a credential that is not on a branch that answers, or a
+// branch that does not answer at all (missing, or invisible to the token).
+func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b planetscale.Branch, id string, err error) string {
+	object := kind.noun + " " + b.String() + "/" + id
+	var deleted deletedError
+	switch {
+	case errors.As(err, &deleted):
+		return fmt.Sprintf("%s: %v, so there is nothing to read. Use the ID of a %s that exists; "+
+			"the %ss data source lists those on the branch.", object, err, kind.noun, kind.resource)
+	case planetscale.IsNotFound(err):
+		if branchErr := d.branchAnswers(ctx, kind, b); branchErr != nil {
+			return d.listError(kind, b, branchErr)
 		}
+		return fmt.Sprintf("%s: PlanetScale has no %s with ID %q on this branch (the credential answered 404 Not Found; the branch answers). "+
+			"Check the ID; the %ss data source lists the branch's %ss.", object, kind.noun, id, kind.resource, kind.noun)
 	}
-	if len(values) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, values...)
-		ctx = tflog.MaskMessageStrings(ctx, values...)
-	}
-	return ctx
+	return apiCall{op: "read", object: object, data: d, access: "read_branch", timeout: defaultReadTimeout}.detail(err)
 }
 
-// providerDataFrom is the Configure of every resource, ephemeral resource
-// and data source: ProviderData is nil until the provider is configured
-// (a plan with unknown provider values); they are configured again later.
-func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
-	if configured == nil {
-		return nil
+// branchAnswers reports whether a kind's list answers on the branch.
+func (d *providerData) branchAnswers(ctx context.Context, kind credentialKind, b planetscale.Branch) error {
+	if kind == roleKind {
+		return d.roleLists.branchAnswers(ctx, b)
 	}
-	data, ok := configured.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", configured))
-		return nil
-	}
-	return data
+	return d.passwordLists.branchAnswers(ctx, b)
 }
 
-// requireClient reports an error when a CRUD method runs before the provider
-// was configured, which happens only if its configuration stayed unknown.
-func requireClient(data *providerData, diags *diag.Diagnostics) bool {
-	if data == nil {
-		diags.AddError("Provider Not Configured",
-			"The planetscale provider has no credentials yet: its configuration depends on values not known until apply. "+
-				"Set the provider's credentials from values known at plan time, or apply the resources they depend on first with -target.")
-		return false
+// listError explains why a branch's credentials could not be listed.
+func (d *providerData) listError(kind credentialKind, b planetscale.Branch, err error) string {
+	notFound := fmt.Sprintf("Either there is no branch %q in database %q of organization %q, or %q is not a %s database "+
+		"(%s's data sources read the other kind), or the %s cannot see it. Check the three names and the token's access.",
+		b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other, d.credentials)
+	return apiCall{op: "read", object: kind.noun + "s on " + b.String(), data: d, access: "read_branch",
+		timeout: defaultReadTimeout, notFound: notFound}.detail(err)
+}
+
+// actionError explains a failed action: the credential, the API's status
+// and message, and what to do.
+func (d *providerData) actionError(ctx context.Context, op string, kind credentialKind, b planetscale.Branch, id string, err error) string {
+	object := kind.noun + " " + b.String() + "/" + id
+	var notRenewable errNotRenewable
+	var deleted deletedError
+	var apiErr *planetscale.APIError
+	switch {
+	case errors.As(err, &notRenewable):
+		return fmt.Sprintf("%s cannot be renewed: %v.", object, err)
+	case planetscale.IsNotFound(err), errors.As(err, &deleted):
+		return d.lookupError(ctx, kind, b, id, err)
+	case op == "reassign" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
+		return apiStatus(object, apiErr) + "\n\nCheck successor: it must be the ID or username of another role on the same branch."
 	}
-	return true
+	return apiCall{op: op, object: object, data: d, access: "connect_branch", timeout: defaultUpdateTimeout}.detail(err)
 }

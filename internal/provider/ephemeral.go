@@ -75,23 +75,6 @@ func renewAt(ttl int64) time.Time {
 	return time.Now().Add(time.Duration(ttl) * time.Second / 2)
 }
 
-// ephemeralBranchAttributes are organization, database and branch for an
-// ephemeral credential.
-func ephemeralBranchAttributes(engine string) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
-	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
-}
-
-func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: sensitive}
-}
-
 // onOpenCredential runs call on the credential an ephemeral resource opened,
 // for Renew and Close: it loads what Open remembered and reports a failure
 // as summary, naming the credential, the API status and message.
@@ -137,4 +120,21 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 	}
 	diags.AddWarning(fmt.Sprintf("Ephemeral %s Deleted After Failed Open", titleCase(kind.noun)),
 		fmt.Sprintf("%s was created, then opening it failed (see the error); it has been deleted, so nothing is left behind.", object))
+}
+
+// ephemeralBranchAttributes are organization, database and branch for an
+// ephemeral credential.
+func ephemeralBranchAttributes(engine string) map[string]schema.Attribute {
+	attr := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
+	}
+	return map[string]schema.Attribute{
+		"organization": attr("Name of the PlanetScale organization."),
+		"database":     attr("Name of the " + engine + " database."),
+		"branch":       attr("Name of the database branch."),
+	}
+}
+
+func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: sensitive}
 }

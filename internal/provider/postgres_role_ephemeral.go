@@ -138,10 +138,10 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
 	resp.Diagnostics.Append(m.apply(ctx, created)...)
 	if !created.Ready {
-		ready, err := waitRoleReady(ctx, e.data.client, m.branch(), created.ID, e.pollInterval)
+		ready, err := e.data.client.WaitRoleReady(ctx, m.branch(), created.ID, e.pollInterval)
 		if err != nil {
 			resp.Diagnostics.AddError("Ephemeral Postgres Role Not Ready",
-				newAPICall("create", m.object(), m.branch(), roleReadyTimeout, e.data, roleKind).detail(err))
+				newAPICall("create", m.object(), m.branch(), planetscale.RoleReadyTimeout, e.data, roleKind).detail(err))
 			return
 		}
 		resp.Diagnostics.Append(m.apply(ctx, ready)...)

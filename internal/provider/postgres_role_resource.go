@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -46,9 +45,6 @@ var inheritableRoles = []string{
 }
 
 var querySafetyValues = []string{"off", "warn", "on"}
-
-// roleReadyTimeout bounds how long Create waits for a new role to be ready.
-const roleReadyTimeout = 2 * time.Minute
 
 type postgresRoleResource struct {
 	data *providerData
@@ -175,28 +171,6 @@ func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRo
 	return req, ok
 }
 
-// withDefaultPort adds Postgres's port to a host that names none.
-func withDefaultPort(host, port string) string {
-	if _, _, err := net.SplitHostPort(host); err == nil {
-		return host
-	}
-	return net.JoinHostPort(host, port)
-}
-
-// ttlFromTimes recovers the TTL a role was created with.
-func ttlFromTimes(createdAt string, expiresAt *string) *int64 {
-	if expiresAt == nil {
-		return nil
-	}
-	created, err1 := time.Parse(time.RFC3339, createdAt)
-	expires, err2 := time.Parse(time.RFC3339, *expiresAt)
-	if err1 != nil || err2 != nil || !expires.After(created) {
-		return nil
-	}
-	ttl := int64(expires.Sub(created).Round(time.Second) / time.Second)
-	return &ttl
-}
-
 // roleGone reports a role that the API still answers for but that no longer
 // exists as a database role. A disabled role (disabled_at) is not gone: it
 // still exists and may be enabled again, so it stays in state with its
@@ -237,7 +211,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(applyRole(ctx, &plan, created)...)
 
 	if !created.Ready {
-		ready, err := waitRoleReady(ctx, r.data.client, plan.branch(), created.ID, r.pollInterval)
+		ready, err := r.data.client.WaitRoleReady(ctx, plan.branch(), created.ID, r.pollInterval)
 		if err != nil {
 			// Keep the role (and its password) in state so Terraform taints
 			// it instead of losing track of a live credential.
@@ -252,28 +226,6 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
-}
-
-// waitRoleReady polls a new role until the API reports it ready, with a
-// growing interval, bounded by roleReadyTimeout and the context.
-func waitRoleReady(ctx context.Context, client *planetscale.Client, b planetscale.Branch, id string, interval time.Duration) (*planetscale.Role, error) {
-	ctx, cancel := context.WithTimeout(ctx, roleReadyTimeout)
-	defer cancel()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(interval):
-		}
-		ro, err := client.GetRole(ctx, b, id)
-		if err != nil {
-			return nil, err
-		}
-		if ro.Ready {
-			return ro, nil
-		}
-		interval = min(interval*2, 10*time.Second)
-	}
 }
 
 func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -65,42 +65,6 @@ type providerModel struct {
 	MaxRequests    types.Int64  `tfsdk:"max_requests_per_minute"`
 }
 
-// providerData is what resources receive from Configure.
-type providerData struct {
-	client *planetscale.Client
-	// credentials names where the credentials came from (attributes or
-	// environment variables), never their values, for auth error messages.
-	credentials string
-	// tokens are masked in every log line.
-	tokens []string
-	// passwordLists and roleLists serve refreshes from branch lists.
-	passwordLists *branchLists[planetscale.Password]
-	roleLists     *branchLists[planetscale.Role]
-	// names finds credential names declared twice on a branch.
-	names *declaredNames
-}
-
-func newProviderData(client *planetscale.Client, credentials string, tokens ...string) *providerData {
-	return &providerData{
-		client:      client,
-		credentials: credentials,
-		tokens:      tokens,
-		names:       &declaredNames{count: map[declaredName]int{}},
-		passwordLists: newBranchLists(
-			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
-				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
-			},
-			func(p *planetscale.Password) string { return p.ID },
-		),
-		roleLists: newBranchLists(
-			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Role], error) {
-				return client.ListRoles(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
-			},
-			func(ro *planetscale.Role) string { return ro.ID },
-		),
-	}
-}
-
 func (p *planetscaleProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "planetscale"
 	resp.Version = p.version

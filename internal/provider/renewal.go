@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -22,26 +20,6 @@ func renewBeforeAttribute(kind string) schema.StringAttribute {
 			"Without `renew_before`, the %[1]s is replaced once it has expired. Must be shorter than `ttl`, or every plan would renew it again.", kind),
 		Optional:   true,
 		Validators: []validator.String{durationString{}},
-	}
-}
-
-// durationString checks a positive Go duration such as "72h" or "90m".
-type durationString struct{}
-
-func (durationString) Description(context.Context) string {
-	return `must be a positive duration such as "72h", "90m" or "1h30m"`
-}
-
-func (v durationString) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%s is %q; it %s (units: s, m, h).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }
 
@@ -90,30 +68,4 @@ func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Will Be Replaced", titleCase(kind)),
 		fmt.Sprintf("The %s expires at %s, within renew_before (%s), but the API says it cannot be renewed: it will be replaced.",
 			object, expiresAt.ValueString(), renewBefore.ValueString()))
-}
-
-// validateRenewBefore refuses a renew_before at least as long as ttl: the
-// credential would be inside its renewal window right after every apply, so
-// every plan would renew it again (or replace it, with a new secret, when it
-// cannot be renewed).
-func validateRenewBefore(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var ttl types.Int64
-	var renewBefore types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("ttl"), &ttl)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
-	if ttl.IsNull() || ttl.IsUnknown() || renewBefore.IsNull() || renewBefore.IsUnknown() {
-		return
-	}
-	window, err := time.ParseDuration(renewBefore.ValueString())
-	if err != nil {
-		return // durationString reports it
-	}
-	life := time.Duration(ttl.ValueInt64()) * time.Second
-	if window < life {
-		return
-	}
-	diags.AddAttributeError(path.Root("renew_before"), "renew_before Not Shorter Than ttl",
-		fmt.Sprintf("renew_before is %q but ttl is %d seconds (%s): the credential would be due for renewal right after every apply, "+
-			"so every plan would renew it again. Set renew_before shorter than ttl, such as %q (a third of it), or raise ttl.",
-			renewBefore.ValueString(), ttl.ValueInt64(), life, (life/3).Round(time.Second).String()))
 }

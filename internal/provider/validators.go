@@ -4,15 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// Validators of the resources' attributes and configuration.
 
 // pathSegment checks organization, database and branch names: they become
 // URL path segments and parts of the import ID, so they cannot be empty or
@@ -97,99 +99,48 @@ func isCIDR(s string) bool {
 	return err == nil && !strings.Contains(s, "%") // zones mean nothing to the API
 }
 
-// parseImportID splits "organization/database/branch/id".
-func parseImportID(id string) (org, db, branch, objectID string, err error) {
-	parts := strings.Split(id, "/")
-	if len(parts) != 4 {
-		return "", "", "", "", fmt.Errorf("got %q, which has %d part(s)", id, len(parts))
-	}
-	for i, name := range []string{"organization", "database", "branch", "id"} {
-		if strings.TrimSpace(parts[i]) == "" {
-			return "", "", "", "", fmt.Errorf("got %q, whose %s is empty", id, name)
-		}
-	}
-	return parts[0], parts[1], parts[2], parts[3], nil
-}
+// durationString checks a positive Go duration such as "72h" or "90m".
+type durationString struct{}
 
-// importByID is the ImportState shared by both resources: by the
-// "organization/database/branch/id" string, or by an import block's
-// identity (Terraform 1.12+).
-func importByID(ctx context.Context, kind, secretAttr string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var ident credentialIdentity
-	if req.ID == "" && req.Identity != nil {
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	} else {
-		org, db, branch, id, err := parseImportID(req.ID)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind, err))
-			return
-		}
-		ident = credentialIdentity{Organization: types.StringValue(org), Database: types.StringValue(db), Branch: types.StringValue(branch), ID: types.StringValue(id)}
-	}
-	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "id": ident.ID} {
-		if err := checkPathSegment(v.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind, err))
-			continue
-		}
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
-	if resp.Diagnostics.HasError() {
+// validateRenewBefore refuses a renew_before at least as long as ttl: the
+// credential would be inside its renewal window right after every apply, so
+// every plan would renew it again (or replace it, with a new secret, when it
+// cannot be renewed).
+func validateRenewBefore(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var ttl types.Int64
+	var renewBefore types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("ttl"), &ttl)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
+	if ttl.IsNull() || ttl.IsUnknown() || renewBefore.IsNull() || renewBefore.IsUnknown() {
 		return
 	}
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ident.Organization, ident.Database, ident.Branch, ident.ID)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind)),
-		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
-			"To get a secret into state, replace the resource (terraform apply -replace=...).", secretAttr,
-			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
+	window, err := time.ParseDuration(renewBefore.ValueString())
+	if err != nil {
+		return // durationString reports it
+	}
+	life := time.Duration(ttl.ValueInt64()) * time.Second
+	if window < life {
+		return
+	}
+	diags.AddAttributeError(path.Root("renew_before"), "renew_before Not Shorter Than ttl",
+		fmt.Sprintf("renew_before is %q but ttl is %d seconds (%s): the credential would be due for renewal right after every apply, "+
+			"so every plan would renew it again. Set renew_before shorter than ttl, such as %q (a third of it), or raise ttl.",
+			renewBefore.ValueString(), ttl.ValueInt64(), life, (life/3).Round(time.Second).String()))
 }
 
-func titleCase(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		words[i] = strings.ToUpper(w[:1]) + w[1:]
-	}
-	return strings.Join(words, " ")
+func (durationString) Description(context.Context) string {
+	return `must be a positive duration such as "72h", "90m" or "1h30m"`
 }
 
-// stringOrNull maps "" to null, for API fields that may be absent.
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
+func (v durationString) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func stringPtrValue(s *string) types.String {
-	if s == nil {
-		return types.StringNull()
+func (v durationString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
 	}
-	return types.StringValue(*s)
-}
-
-// isExpired trusts the API's flag and also checks expires_at against the
-// clock, so a credential that expired since the API last computed the flag
-// is still replaced.
-func isExpired(flag bool, expiresAt *string) bool {
-	if flag || expiresAt == nil {
-		return flag
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%s is %q; it %s (units: s, m, h).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
-	t, err := time.Parse(time.RFC3339, *expiresAt)
-	return err == nil && !time.Now().Before(t)
-}
-
-// connectionURL builds a URL that MySQL and Postgres clients accept;
-// credentials are escaped, so any secret survives the round trip.
-func connectionURL(scheme, user, secret, host, database, query string) string {
-	u := url.URL{
-		Scheme:   scheme,
-		User:     url.UserPassword(user, secret),
-		Host:     host,
-		Path:     "/" + database,
-		RawQuery: query,
-	}
-	return u.String()
 }

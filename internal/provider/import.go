@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Resource identity and import, by identity or by the
+// "organization/database/branch/id" string, for both managed resources.
+
+// credentialIdentity is a credential's resource identity (Terraform 1.12+,
+// OpenTofu 1.12): what names it at the API, for import blocks with
+// identity = { ... } and for terraform query.
+type credentialIdentity struct {
+	Organization types.String `tfsdk:"organization"`
+	Database     types.String `tfsdk:"database"`
+	Branch       types.String `tfsdk:"branch"`
+	ID           types.String `tfsdk:"id"`
+}
+
+func credentialIdentitySchema(kind string) identityschema.Schema {
+	attr := func(what string) identityschema.StringAttribute {
+		return identityschema.StringAttribute{Description: what, RequiredForImport: true}
+	}
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"organization": attr("Name of the PlanetScale organization."),
+			"database":     attr("Name of the database."),
+			"branch":       attr("Name of the database branch."),
+			"id":           attr("ID of the " + kind + " in PlanetScale."),
+		},
+	}
+}
+
+// setIdentity records a credential's identity; identity is nil when the
+// Terraform running the provider predates identities.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, org, db, branch, id types.String) diag.Diagnostics {
+	if identity == nil || id.IsNull() || id.IsUnknown() {
+		return nil
+	}
+	return identity.Set(ctx, credentialIdentity{Organization: org, Database: db, Branch: branch, ID: id})
+}
+
+// removeFromState drops a credential that is gone. The framework wants an
+// identity after every Read, a removal included, and a Terraform before 1.12
+// never stored one to carry over: the last known one is given.
+func removeFromState(ctx context.Context, resp *resource.ReadResponse, org, db, branch, id types.String) {
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, org, db, branch, id)...)
+	resp.State.RemoveResource(ctx)
+}
+
+// parseImportID splits "organization/database/branch/id".
+func parseImportID(id string) (org, db, branch, objectID string, err error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 {
+		return "", "", "", "", fmt.Errorf("got %q, which has %d part(s)", id, len(parts))
+	}
+	for i, name := range []string{"organization", "database", "branch", "id"} {
+		if strings.TrimSpace(parts[i]) == "" {
+			return "", "", "", "", fmt.Errorf("got %q, whose %s is empty", id, name)
+		}
+	}
+	return parts[0], parts[1], parts[2], parts[3], nil
+}
+
+// importByID is the ImportState shared by both resources: by the
+// "organization/database/branch/id" string, or by an import block's
+// identity (Terraform 1.12+).
+func importByID(ctx context.Context, kind, secretAttr string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var ident credentialIdentity
+	if req.ID == "" && req.Identity != nil {
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		org, db, branch, id, err := parseImportID(req.ID)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind, err))
+			return
+		}
+		ident = credentialIdentity{Organization: types.StringValue(org), Database: types.StringValue(db), Branch: types.StringValue(branch), ID: types.StringValue(id)}
+	}
+	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "id": ident.ID} {
+		if err := checkPathSegment(v.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind, err))
+			continue
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ident.Organization, ident.Database, ident.Branch, ident.ID)...)
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind)),
+		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
+			"To get a secret into state, replace the resource (terraform apply -replace=...).", secretAttr,
+			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
+}
