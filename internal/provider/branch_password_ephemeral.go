@@ -37,7 +37,7 @@ func (e *branchPasswordEphemeral) Metadata(_ context.Context, req ephemeral.Meta
 }
 
 func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := ephemeralBranchAttributes("Vitess (MySQL)")
+	attrs := ephemeralBranchAttributes(passwordKind)
 	for name, attr := range map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			MarkdownDescription: "Display name of the password. When omitted, the provider generates one (`terraform-<random>`).",

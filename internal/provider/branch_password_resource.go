@@ -47,7 +47,7 @@ func (r *branchPasswordResource) Metadata(_ context.Context, req resource.Metada
 }
 
 func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := branchAttributes("Vitess (MySQL)")
+	attrs := branchAttributes(passwordKind)
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the password in PlanetScale.", false),
 		"name": schema.StringAttribute{
@@ -121,7 +121,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 }
 
 func (r *branchPasswordResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = credentialIdentitySchema("branch password")
+	resp.IdentitySchema = credentialIdentitySchema(passwordKind)
 }
 
 func (r *branchPasswordResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -279,16 +279,16 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *branchPasswordResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, "branch password", "plain_text", req, resp)
+	importByID(ctx, passwordKind, req, resp)
 }
 
 // ModifyPlan replaces an expired password, and renews (or replaces) one
 // that expires within renew_before.
 func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data != nil {
-		r.data.names.warnIfDeclaredBefore(ctx, req, resp, "branch password", "planetscale_branch_password")
+		r.data.names.warnIfDeclaredBefore(ctx, req, resp, passwordKind)
 	}
-	planExpiry(ctx, req, resp, "branch password", func() bool {
+	planExpiry(ctx, req, resp, passwordKind, func() bool {
 		var renewable types.Bool
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)
 		return renewable.ValueBool()

@@ -12,6 +12,7 @@ type credentialKind struct {
 	engine   string // "Vitess (MySQL)"
 	resource string // its managed resource, "planetscale_branch_password"
 	other    string // the other kind's resource, for a 404 on the wrong engine
+	secret   string // the attribute that holds its secret
 }
 
 var (
@@ -20,12 +21,14 @@ var (
 		engine:   "Vitess (MySQL)",
 		resource: "planetscale_branch_password",
 		other:    "planetscale_postgres_role",
+		secret:   "plain_text",
 	}
 	roleKind = credentialKind{
 		noun:     "Postgres role",
 		engine:   "Postgres",
 		resource: "planetscale_postgres_role",
 		other:    "planetscale_branch_password",
+		secret:   "password",
 	}
 )
 

@@ -124,13 +124,13 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 
 // ephemeralBranchAttributes are organization, database and branch for an
 // ephemeral credential.
-func ephemeralBranchAttributes(engine string) map[string]schema.Attribute {
+func ephemeralBranchAttributes(kind credentialKind) map[string]schema.Attribute {
 	attr := func(what string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
 	}
 	return map[string]schema.Attribute{
 		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + engine + " database."),
+		"database":     attr("Name of the " + kind.engine + " database."),
 		"branch":       attr("Name of the database branch."),
 	}
 }

@@ -26,7 +26,7 @@ type credentialIdentity struct {
 	ID           types.String `tfsdk:"id"`
 }
 
-func credentialIdentitySchema(kind string) identityschema.Schema {
+func credentialIdentitySchema(kind credentialKind) identityschema.Schema {
 	attr := func(what string) identityschema.StringAttribute {
 		return identityschema.StringAttribute{Description: what, RequiredForImport: true}
 	}
@@ -35,7 +35,7 @@ func credentialIdentitySchema(kind string) identityschema.Schema {
 			"organization": attr("Name of the PlanetScale organization."),
 			"database":     attr("Name of the database."),
 			"branch":       attr("Name of the database branch."),
-			"id":           attr("ID of the " + kind + " in PlanetScale."),
+			"id":           attr("ID of the " + kind.noun + " in PlanetScale."),
 		},
 	}
 }
@@ -74,7 +74,7 @@ func parseImportID(id string) (org, db, branch, objectID string, err error) {
 // importByID is the ImportState shared by both resources: by the
 // "organization/database/branch/id" string, or by an import block's
 // identity (Terraform 1.12+).
-func importByID(ctx context.Context, kind, secretAttr string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func importByID(ctx context.Context, kind credentialKind, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var ident credentialIdentity
 	if req.ID == "" && req.Identity != nil {
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
@@ -85,14 +85,14 @@ func importByID(ctx context.Context, kind, secretAttr string, req resource.Impor
 		org, db, branch, id, err := parseImportID(req.ID)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind, err))
+				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/id, such as acme/app-db/main/a1b2c3d4: %v.", kind.noun, err))
 			return
 		}
 		ident = credentialIdentity{Organization: types.StringValue(org), Database: types.StringValue(db), Branch: types.StringValue(branch), ID: types.StringValue(id)}
 	}
 	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "id": ident.ID} {
 		if err := checkPathSegment(v.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind, err))
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind.noun, err))
 			continue
 		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
@@ -101,8 +101,8 @@ func importByID(ctx context.Context, kind, secretAttr string, req resource.Impor
 		return
 	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ident.Organization, ident.Database, ident.Branch, ident.ID)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind)),
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind.noun)),
 		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
-			"To get a secret into state, replace the resource (terraform apply -replace=...).", secretAttr,
+			"To get a secret into state, replace the resource (terraform apply -replace=...).", kind.secret,
 			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
 }

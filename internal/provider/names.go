@@ -51,7 +51,7 @@ type declaredName struct {
 // warnIfDeclaredBefore records the name the configuration gives a credential
 // that is being planned (not destroyed) and warns when another resource of
 // this plan gave the same one on the same branch.
-func (d *declaredNames) warnIfDeclaredBefore(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind, resourceType string) {
+func (d *declaredNames) warnIfDeclaredBefore(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind) {
 	if d == nil || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -63,7 +63,7 @@ func (d *declaredNames) warnIfDeclaredBefore(ctx context.Context, req resource.M
 		}
 	}
 	b := branchOf(org, db, branch)
-	key := declaredName{kind: kind, branch: b, name: name.ValueString()}
+	key := declaredName{kind: kind.noun, branch: b, name: name.ValueString()}
 	d.mu.Lock()
 	d.count[key]++
 	seen := d.count[key]
@@ -75,5 +75,5 @@ func (d *declaredNames) warnIfDeclaredBefore(ctx context.Context, req resource.M
 		fmt.Sprintf("Another %s in this configuration also names its %s %q on %s. PlanetScale accepts that, but nobody can tell the two apart "+
 			"in the console, and if the answer to a create is lost the provider cannot prove which one that create made, so it deletes neither "+
 			"and stops with an error. Give each %s a name unique on its branch, or leave name unset to have one generated.",
-			resourceType, kind, name.ValueString(), b, kind))
+			kind.resource, kind.noun, name.ValueString(), b, kind.noun))
 }

@@ -40,7 +40,7 @@ func (e *postgresRoleEphemeral) Metadata(_ context.Context, req ephemeral.Metada
 }
 
 func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := ephemeralBranchAttributes("Postgres")
+	attrs := ephemeralBranchAttributes(roleKind)
 	querySafety := func(statement string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: "Whether " + statement + " statements need a `WHERE` clause: `off`, `warn` or `on`.",

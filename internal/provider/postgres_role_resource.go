@@ -73,7 +73,7 @@ func querySafetyAttribute(statement string) schema.StringAttribute {
 }
 
 func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := branchAttributes("Postgres")
+	attrs := branchAttributes(roleKind)
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the role in PlanetScale.", false),
 		"name": schema.StringAttribute{
@@ -144,7 +144,7 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 }
 
 func (r *postgresRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = credentialIdentitySchema("Postgres role")
+	resp.IdentitySchema = credentialIdentitySchema(roleKind)
 }
 
 func (r *postgresRoleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -366,7 +366,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, "Postgres role", "password", req, resp)
+	importByID(ctx, roleKind, req, resp)
 }
 
 // ModifyPlan replaces an expired role, renews (or replaces) one that expires
@@ -374,9 +374,9 @@ func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.Imp
 // password_rotation_trigger changes.
 func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data != nil {
-		r.data.names.warnIfDeclaredBefore(ctx, req, resp, "Postgres role", "planetscale_postgres_role")
+		r.data.names.warnIfDeclaredBefore(ctx, req, resp, roleKind)
 	}
-	planExpiry(ctx, req, resp, "Postgres role", func() bool {
+	planExpiry(ctx, req, resp, roleKind, func() bool {
 		// The API renews any role created with a TTL.
 		var ttl types.Int64
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ttl"), &ttl)...)

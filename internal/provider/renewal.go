@@ -27,7 +27,7 @@ func renewBeforeAttribute(kind string) schema.StringAttribute {
 // is replaced. With renew_before set, one expiring inside that window is
 // renewed in place (expires_at planned as unknown, so Update renews it) when
 // it is renewable, and replaced otherwise; the plan says which and why.
-func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind string, renewable func() bool) {
+func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind, renewable func() bool) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -40,12 +40,12 @@ func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	object := kind + " " + id.ValueString()
+	object := kind.noun + " " + id.ValueString()
 
 	if expired.ValueBool() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expired"), types.BoolUnknown())...)
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expired"))
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s Expired", titleCase(kind)),
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s Expired", titleCase(kind.noun)),
 			fmt.Sprintf("The %s expired at %s and will be replaced: a new credential is created and the old one deleted.", object, expiresAt.ValueString()))
 		return
 	}
@@ -59,13 +59,13 @@ func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringUnknown())...)
 	if renewable() {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s Will Be Renewed", titleCase(kind)),
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s Will Be Renewed", titleCase(kind.noun)),
 			fmt.Sprintf("The %s expires at %s, within renew_before (%s): apply renews it in place; the secret stays the same.",
 				object, expiresAt.ValueString(), renewBefore.ValueString()))
 		return
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Will Be Replaced", titleCase(kind)),
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Will Be Replaced", titleCase(kind.noun)),
 		fmt.Sprintf("The %s expires at %s, within renew_before (%s), but the API says it cannot be renewed: it will be replaced.",
 			object, expiresAt.ValueString(), renewBefore.ValueString()))
 }

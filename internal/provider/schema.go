@@ -36,7 +36,7 @@ func timeoutsBlock(ctx context.Context) schema.Block {
 
 // branchAttributes are organization, database and branch, shared by both
 // resources: required, validated, and replacing the credential when changed.
-func branchAttributes(engine string) map[string]schema.Attribute {
+func branchAttributes(kind credentialKind) map[string]schema.Attribute {
 	attr := func(what string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: what + " Changing it replaces the credential.",
@@ -47,7 +47,7 @@ func branchAttributes(engine string) map[string]schema.Attribute {
 	}
 	return map[string]schema.Attribute{
 		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + engine + " database."),
+		"database":     attr("Name of the " + kind.engine + " database."),
 		"branch":       attr("Name of the database branch."),
 	}
 }

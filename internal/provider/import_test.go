@@ -1,0 +1,58 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseImportID(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		id      string
+		want    []string
+		wantErr string
+	}{
+		{id: "acme/app-db/main/abc123", want: []string{"acme", "app-db", "main", "abc123"}},
+		{id: "acme/app-db/main", wantErr: "3 part(s)"},
+		{id: "acme/app-db/main/abc/def", wantErr: "5 part(s)"},
+		{id: "", wantErr: "1 part(s)"},
+		{id: "/app-db/main/abc", wantErr: "organization is empty"},
+		{id: "acme/app-db/ /abc", wantErr: "branch is empty"},
+		{id: "acme/app-db/main/", wantErr: "id is empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.id, func(t *testing.T) {
+			t.Parallel()
+			org, db, branch, id, err := parseImportID(tc.id)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, []string{org, db, branch, id}); diff != "" {
+				t.Error(diff)
+			}
+		})
+	}
+}
+
+func FuzzParseImportID(f *testing.F) {
+	for _, seed := range []string{"acme/app-db/main/abc", "a//b/c", "////", "", "x/y/z/w/v"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		org, db, branch, objectID, err := parseImportID(id)
+		if err != nil {
+			return
+		}
+		if org+"/"+db+"/"+branch+"/"+objectID != id {
+			t.Errorf("parts of %q do not rejoin to it", id)
+		}
+	})
+}
