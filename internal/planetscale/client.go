@@ -36,17 +36,19 @@ type Config struct {
 	UserAgent      string
 	// Timeout bounds one HTTP exchange; zero means DefaultTimeout.
 	Timeout time.Duration
-	// MaxRetries bounds how often one request is sent again; negative means
-	// never, zero means DefaultMaxRetries.
+	// MaxRetries bounds how often one request is sent again; zero means
+	// DefaultMaxRetries. NoRetries sends each request once.
 	MaxRetries int
+	NoRetries  bool
 	// RetryWaitMin and RetryWaitMax bound the wait between attempts; zero
 	// means the defaults (tests shorten them).
 	RetryWaitMin, RetryWaitMax time.Duration
 	// RequestsPerMinute paces the client's requests (retries included)
-	// below the API's rate limit; zero means DefaultRequestsPerMinute,
-	// negative means no limit. Burst is how many may go at once (zero:
-	// the default of 5).
+	// below the API's rate limit; zero means DefaultRequestsPerMinute.
+	// Unpaced sends them as fast as they come. Burst is how many may go at
+	// once (zero: the default of 5).
 	RequestsPerMinute int
+	Unpaced           bool
 	Burst             int
 	// Transport replaces the default transport, for tests.
 	Transport http.RoundTripper
@@ -110,11 +112,11 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "terraform-provider-planetscale"
 	}
-	maxRetries := cfg.MaxRetries
-	switch {
-	case maxRetries == 0:
-		maxRetries = DefaultMaxRetries
-	case maxRetries < 0:
+	if cfg.MaxRetries < 0 || cfg.RequestsPerMinute < 0 || cfg.Burst < 0 {
+		return nil, errors.New("MaxRetries, RequestsPerMinute and Burst must not be negative (NoRetries and Unpaced turn retries and pacing off)")
+	}
+	maxRetries := cmp.Or(cfg.MaxRetries, DefaultMaxRetries)
+	if cfg.NoRetries {
 		maxRetries = 0
 	}
 	c := &Client{
@@ -124,8 +126,8 @@ func New(cfg Config) (*Client, error) {
 		maxRetries: maxRetries,
 		log:        cfg.Log,
 	}
-	if perMinute := cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute); perMinute > 0 {
-		c.limiter = newLimitedTransport(transport, perMinute, cmp.Or(cfg.Burst, defaultBurst))
+	if !cfg.Unpaced {
+		c.limiter = newLimitedTransport(transport, cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute), cmp.Or(cfg.Burst, defaultBurst))
 		transport = c.limiter
 	}
 	c.http = &retryablehttp.Client{

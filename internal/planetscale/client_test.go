@@ -46,7 +46,7 @@ func newClient(t *testing.T, url string) *planetscale.Client {
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   5 * time.Millisecond,
 		// Pacing has tests of its own; here it would only add waiting.
-		RequestsPerMinute: -1,
+		Unpaced:           true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -590,5 +590,25 @@ func TestIncompleteAnswers(t *testing.T) {
 	}
 	if n := creates.Load(); n != int32(planetscale.DefaultMaxRetries+1) {
 		t.Errorf("creates = %d, want %d (bounded by the retries)", n, planetscale.DefaultMaxRetries+1)
+	}
+}
+
+// Off is said with NoRetries and Unpaced; a negative number is a mistake,
+// not a way to say it.
+func TestNewRejectsNegativeSettings(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range map[string]planetscale.Config{
+		"retries": {MaxRetries: -1},
+		"pace":    {RequestsPerMinute: -1},
+		"burst":   {Burst: -1},
+	} {
+		cfg.ServiceTokenID, cfg.ServiceToken = "id", "token"
+		if _, err := planetscale.New(cfg); err == nil || !strings.Contains(err.Error(), "must not be negative") {
+			t.Errorf("%s: New = %v, want an error", name, err)
+		}
+	}
+	c, err := planetscale.New(planetscale.Config{ServiceTokenID: "id", ServiceToken: "token", Unpaced: true})
+	if err != nil || c.RequestsPerMinute() != 0 {
+		t.Errorf("Unpaced: pace %v, %v; want 0", c.RequestsPerMinute(), err)
 	}
 }

@@ -12,11 +12,13 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
+// pacedClient paces perMinute requests a minute; retries of 0 sends each
+// request once.
 func pacedClient(t *testing.T, url string, perMinute, burst, retries int) *planetscale.Client {
 	t.Helper()
 	c, err := planetscale.New(planetscale.Config{
 		BaseURL: url, ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
-		RequestsPerMinute: perMinute, Burst: burst, MaxRetries: retries,
+		RequestsPerMinute: perMinute, Burst: burst, MaxRetries: retries, NoRetries: retries == 0,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
 	})
 	if err != nil {
@@ -34,7 +36,7 @@ func TestPacingStaysUnderTheLimit(t *testing.T) {
 	// default is: requests delayed on the way can arrive bunched together.
 	const perMinute, burst = 1200, 3
 	mock.SetRateLimit(perMinute, 10)
-	c := pacedClient(t, url, perMinute, burst, -1) // no retries: a 429 fails the operation
+	c := pacedClient(t, url, perMinute, burst, 0) // no retries: a 429 fails the operation
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 60)
@@ -117,7 +119,7 @@ func TestRateLimitedAnswersSlowTheWholeClient(t *testing.T) {
 func TestWaitingForATokenStopsOnCancel(t *testing.T) {
 	t.Parallel()
 	_, url := newMock(t)
-	c := pacedClient(t, url, 1, 1, -1) // one request a minute
+	c := pacedClient(t, url, 1, 1, 0) // one request a minute
 	if _, err := c.ListPasswords(context.Background(), vitess, planetscale.ListOptions{}); err != nil {
 		t.Fatal(err)
 	}

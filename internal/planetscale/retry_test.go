@@ -46,7 +46,7 @@ func fastClient(t *testing.T, url string, mutate ...func(*planetscale.Config)) (
 		MaxRetries:     4,
 		Log:            logs.log,
 		// Pacing has tests of its own; here it would only add waiting.
-		RequestsPerMinute: -1,
+		Unpaced:           true,
 	}
 	for _, m := range mutate {
 		m(&cfg)
@@ -190,7 +190,7 @@ func TestNoRetriesWhenDisabled(t *testing.T) {
 	t.Parallel()
 	mock, url := newMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteListRoles, Status: 503})
-	c, _ := fastClient(t, url, func(cfg *planetscale.Config) { cfg.MaxRetries = -1 })
+	c, _ := fastClient(t, url, func(cfg *planetscale.Config) { cfg.NoRetries = true })
 	if _, err := c.ListRoles(context.Background(), postgres, planetscale.ListOptions{}); err == nil {
 		t.Fatal("no error")
 	}

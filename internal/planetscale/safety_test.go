@@ -138,7 +138,7 @@ func TestCreateCancelledBeforeSendingMakesNothing(t *testing.T) {
 func TestCreateThatTimedOutWaitingForItsTurnWasNotSent(t *testing.T) {
 	t.Parallel()
 	mock, url := newMock(t)
-	c := pacedClient(t, url, 1, 1, -1) // one request a minute
+	c := pacedClient(t, url, 1, 1, 0) // one request a minute
 	if _, err := c.ListPasswords(context.Background(), vitess, planetscale.ListOptions{}); err != nil {
 		t.Fatal(err)
 	}

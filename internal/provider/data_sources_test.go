@@ -24,7 +24,7 @@ func newUnpacedAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
 		BaseURL:           mock.URL,
 		ServiceTokenID:    mockapi.DefaultServiceTokenID,
 		ServiceToken:      mockapi.DefaultServiceToken,
-		RequestsPerMinute: -1,
+		Unpaced:           true,
 	})
 	if err != nil {
 		t.Fatal(err)

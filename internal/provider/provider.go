@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -187,36 +189,8 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		}
 		baseURL = server.value
 	}
-	maxRetries := planetscale.DefaultMaxRetries
-	switch env := os.Getenv(envMaxRetries); {
-	case !cfg.MaxRetries.IsNull():
-		maxRetries = int(cfg.MaxRetries.ValueInt64())
-	case env != "":
-		n, err := strconv.Atoi(env)
-		if err != nil || n < 0 || n > 50 {
-			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid PlanetScale Max Retries",
-				fmt.Sprintf("The environment variable %s is %q; set it to a whole number from 0 to 50, or set max_retries in the provider block.", envMaxRetries, env))
-		}
-		maxRetries = n
-	}
-	if maxRetries == 0 {
-		maxRetries = -1 // the client reads 0 as "default"
-	}
-	perMinute := planetscale.DefaultRequestsPerMinute
-	switch env := os.Getenv(envMaxRequests); {
-	case !cfg.MaxRequests.IsNull():
-		perMinute = int(cfg.MaxRequests.ValueInt64())
-	case env != "":
-		n, err := strconv.Atoi(env)
-		if err != nil || n < 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("max_requests_per_minute"), "Invalid PlanetScale Request Rate",
-				fmt.Sprintf("The environment variable %s is %q; set it to a whole number of requests a minute (0 turns pacing off), or set max_requests_per_minute in the provider block.", envMaxRequests, env))
-		}
-		perMinute = n
-	}
-	if perMinute == 0 {
-		perMinute = -1 // the client reads 0 as "default"
-	}
+	maxRetries := resolveInt("max_retries", envMaxRetries, cfg.MaxRetries, planetscale.DefaultMaxRetries, 0, 50, &resp.Diagnostics)
+	perMinute := resolveInt("max_requests_per_minute", envMaxRequests, cfg.MaxRequests, planetscale.DefaultRequestsPerMinute, 0, math.MaxInt, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,7 +206,9 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		AccessToken:       access.value,
 		UserAgent:         fmt.Sprintf("terraform-provider-planetscale/%s (+https://www.terraform.io) Terraform/%s", p.version, req.TerraformVersion),
 		MaxRetries:        maxRetries,
+		NoRetries:         maxRetries == 0,
 		RequestsPerMinute: perMinute,
+		Unpaced:           perMinute == 0,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},
@@ -247,6 +223,30 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+}
+
+// resolveInt is a whole-number setting from its attribute (whose range the
+// schema checks), else from its environment variable, which must be a whole
+// number from least to most, else def.
+func resolveInt(attr, env string, v types.Int64, def, least, most int, diags *diag.Diagnostics) int {
+	if !v.IsNull() {
+		return int(v.ValueInt64())
+	}
+	raw := os.Getenv(env)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < least || n > most {
+		want := fmt.Sprintf("a whole number from %d to %d", least, most)
+		if most == math.MaxInt {
+			want = fmt.Sprintf("a whole number of at least %d", least)
+		}
+		diags.AddAttributeError(path.Root(attr), "Invalid PlanetScale Provider Setting",
+			fmt.Sprintf("The environment variable %s is %q; set it to %s (0 turns it off), or set %s in the provider block.", env, raw, want, attr))
+		return def
+	}
+	return n
 }
 
 // checkServerURL accepts absolute https URLs, and http only to loopback

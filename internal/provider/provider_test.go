@@ -47,6 +47,18 @@ func TestConfigureErrors(t *testing.T) {
 		want   []string
 	}{
 		{
+			name: "retries from the environment out of range",
+			env:  map[string]string{envServiceTokenID: "id", envServiceToken: "tok", envMaxRetries: "99"},
+			attr: "max_retries",
+			want: []string{"Invalid PlanetScale Provider Setting", envMaxRetries, `"99"`, "a whole number from 0 to 50", "max_retries"},
+		},
+		{
+			name: "request rate from the environment not a number",
+			env:  map[string]string{envServiceTokenID: "id", envServiceToken: "tok", envMaxRequests: "fast"},
+			attr: "max_requests_per_minute",
+			want: []string{"Invalid PlanetScale Provider Setting", envMaxRequests, `"fast"`, "a whole number of at least 0", "max_requests_per_minute"},
+		},
+		{
 			name: "no credentials",
 			want: []string{"Missing PlanetScale Credentials", "service_token_id", "service_token", envServiceTokenID, envServiceToken, "access_token", envAccessToken},
 		},

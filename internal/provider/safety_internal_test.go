@@ -27,7 +27,7 @@ func mockData(t *testing.T) (*mockapi.Server, *providerData) {
 	t.Cleanup(srv.Close)
 	client, err := planetscale.New(planetscale.Config{
 		BaseURL: srv.URL + "/v1", ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
-		RequestsPerMinute: -1,
+		Unpaced:           true,
 	})
 	if err != nil {
 		t.Fatal(err)
