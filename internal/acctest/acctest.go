@@ -50,14 +50,16 @@ func PreCheck(t *testing.T) {
 			terraformErr = fmt.Errorf("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH (%w)", err)
 			return
 		}
-		terraformErr = os.Setenv("TF_ACC_TERRAFORM_PATH", p)
+		// For every test of the process, once: t.Setenv would undo it
+		// when the first test ends.
+		terraformErr = os.Setenv("TF_ACC_TERRAFORM_PATH", p) //nolint:usetesting // process-wide, set once
 	})
 	if terraformErr != nil {
 		t.Fatal(terraformErr)
 	}
 	// Terraform would otherwise ask checkpoint-api.hashicorp.com for news.
 	if os.Getenv("CHECKPOINT_DISABLE") == "" {
-		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+		_ = os.Setenv("CHECKPOINT_DISABLE", "1") //nolint:usetesting // process-wide, as above
 	}
 }
 

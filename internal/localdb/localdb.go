@@ -128,7 +128,7 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	data := filepath.Join(dir, "data")
 	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-E", "UTF8",
 		"--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile="+filepath.Join(dir, "pwfile")).CombinedOutput(); err != nil {
-		return fail(fmt.Errorf("initdb: %v\n%s", err, out))
+		return fail(fmt.Errorf("initdb: %w\n%s", err, out))
 	}
 	port, err := freePort()
 	if err != nil {
@@ -144,7 +144,7 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	}
 	s.AdminDSN = fmt.Sprintf("postgres://postgres:%s@%s/postgres?sslmode=disable", password, s.Addr)
 	if s.Admin, err = waitOpen(ctx, "pgx", s.AdminDSN, s.done); err != nil {
-		return fail(fmt.Errorf("PostgreSQL did not start: %v\n%s", err, readLog(filepath.Join(dir, "server.log"))))
+		return fail(fmt.Errorf("PostgreSQL did not start: %w\n%s", err, readLog(filepath.Join(dir, "server.log"))))
 	}
 	return s, nil
 }
@@ -180,7 +180,7 @@ func StartMariaDB(ctx context.Context) (*Server, error) {
 	data := filepath.Join(dir, "data")
 	if out, err := exec.CommandContext(ctx, installDB, "--no-defaults", "--datadir="+data, "--user="+current.Username,
 		"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput(); err != nil {
-		return fail(fmt.Errorf("mariadb-install-db: %v\n%s", err, out))
+		return fail(fmt.Errorf("mariadb-install-db: %w\n%s", err, out))
 	}
 	port, err := freePort()
 	if err != nil {
@@ -197,7 +197,7 @@ func StartMariaDB(ctx context.Context) (*Server, error) {
 	}
 	s.AdminDSN = fmt.Sprintf("root@unix(%s)/?multiStatements=false", socket)
 	if s.Admin, err = waitOpen(ctx, "mysql", s.AdminDSN, s.done); err != nil {
-		return fail(fmt.Errorf("MariaDB did not start: %v\n%s", err, readLog(filepath.Join(dir, "server.log"))))
+		return fail(fmt.Errorf("MariaDB did not start: %w\n%s", err, readLog(filepath.Join(dir, "server.log"))))
 	}
 	return s, nil
 }
@@ -258,7 +258,11 @@ func freePort() (int, error) {
 		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("listening on 127.0.0.1 gave a %T address", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func randomHex(n int) string {

@@ -48,7 +48,7 @@ func (s *Server) UseDatabases(d Databases) error {
 var errBackend = errors.New("database backend")
 
 func backendErr(what string, err error) error {
-	return fmt.Errorf("%w: %s: %v", errBackend, what, err)
+	return fmt.Errorf("%w: %s: %w", errBackend, what, err)
 }
 
 func dbContext() (context.Context, context.CancelFunc) {

@@ -12,7 +12,9 @@ import (
 	"bufio"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	mathrand "math/rand/v2"
 	"net"
@@ -458,7 +460,7 @@ func unprocessable(w http.ResponseWriter, format string, args ...any) {
 func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		unprocessable(w, "Invalid request body: %v", err)
 		return false
 	}
@@ -530,9 +532,9 @@ const (
 
 func randomString(n int, alphabet string) string {
 	b := make([]byte, n)
-	max := big.NewInt(int64(len(alphabet)))
+	size := big.NewInt(int64(len(alphabet)))
 	for i := range b {
-		k, err := rand.Int(rand.Reader, max)
+		k, err := rand.Int(rand.Reader, size)
 		if err != nil {
 			panic(err) // crypto/rand does not fail on supported platforms
 		}

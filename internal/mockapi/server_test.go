@@ -35,6 +35,26 @@ func newTestServer(t *testing.T) *testServer {
 }
 
 // call sends a request with the default service token and decodes the answer.
+// stringField is a string member of a decoded answer.
+func stringField(t *testing.T, object map[string]any, key string) string {
+	t.Helper()
+	s, ok := object[key].(string)
+	if !ok {
+		t.Fatalf("%s = %#v in %v, want a string", key, object[key], object)
+	}
+	return s
+}
+
+// pageData is the data member of a decoded list answer.
+func pageData(t *testing.T, page map[string]any) []any {
+	t.Helper()
+	data, ok := page["data"].([]any)
+	if !ok {
+		t.Fatalf("data = %#v in %v, want a list", page["data"], page)
+	}
+	return data
+}
+
 func (ts *testServer) call(t *testing.T, method, path string, body any) (int, map[string]any) {
 	t.Helper()
 	return ts.callAuth(t, serviceAuth, method, path, body)
@@ -136,7 +156,7 @@ func TestPasswordLifecycle(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("create = %d %v", status, created)
 	}
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	plain, _ := created["plain_text"].(string)
 	if plain == "" || created["username"] == "" {
 		t.Fatalf("create answer lacks plain_text or username: %v", created)
@@ -157,8 +177,12 @@ func TestPasswordLifecycle(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("list = %d", status)
 	}
-	for _, item := range listed["data"].([]any) {
-		if item.(map[string]any)["plain_text"] != nil {
+	items, ok := listed["data"].([]any)
+	if !ok {
+		t.Fatalf("list data = %T", listed["data"])
+	}
+	for _, item := range items {
+		if object, ok := item.(map[string]any); !ok || object["plain_text"] != nil {
 			t.Errorf("list shows plain_text")
 		}
 	}
@@ -199,7 +223,7 @@ func TestPasswordDefaults(t *testing.T) {
 		created["renewable"] != false || created["name"] == "" || created["replica"] != false {
 		t.Errorf("defaults wrong: %v", created)
 	}
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	if status, _ := ts.call(t, http.MethodPost, pwBase+"/"+id+"/renew", nil); status != http.StatusUnprocessableEntity {
 		t.Errorf("renew without TTL = %d, want 422", status)
 	}
@@ -223,7 +247,7 @@ func TestPasswordValidation(t *testing.T) {
 		}
 	}
 	_, created := ts.call(t, http.MethodPost, pwBase, nil)
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	for _, b := range []map[string]any{{"role": "reader"}, {"ttl": 5}, {"name": ""}, {"cidrs": []string{"x"}}} {
 		if status, _ := ts.call(t, http.MethodPatch, pwBase+"/"+id, b); status != http.StatusUnprocessableEntity {
 			t.Errorf("patch %v = %d, want 422", b, status)
@@ -245,18 +269,18 @@ func TestPagination(t *testing.T) {
 		t.Fatal(status)
 	}
 	if page1["type"] != "list" || page1["total_count"] != float64(7) || page1["total_pages"] != float64(3) ||
-		page1["next_page"] != float64(2) || page1["prev_page"] != nil || len(page1["data"].([]any)) != 3 {
+		page1["next_page"] != float64(2) || page1["prev_page"] != nil || len(pageData(t, page1)) != 3 {
 		t.Errorf("page 1 = %v", page1)
 	}
 	_, page3 := ts.call(t, http.MethodGet, pwBase+"?per_page=3&page=3", nil)
-	if page3["next_page"] != nil || page3["next_page_url"] != nil || page3["prev_page"] != float64(2) || len(page3["data"].([]any)) != 1 {
+	if page3["next_page"] != nil || page3["next_page_url"] != nil || page3["prev_page"] != float64(2) || len(pageData(t, page3)) != 1 {
 		t.Errorf("page 3 = %v", page3)
 	}
-	if first := page3["data"].([]any)[0].(map[string]any)["name"]; first != "pw-g" {
-		t.Errorf("last item = %v, want pw-g (creation order)", first)
+	if first, _ := pageData(t, page3)[0].(map[string]any); first["name"] != "pw-g" {
+		t.Errorf("last item = %v, want pw-g (creation order)", first["name"])
 	}
 	_, beyond := ts.call(t, http.MethodGet, pwBase+"?per_page=3&page=9", nil)
-	if d := beyond["data"].([]any); len(d) != 0 {
+	if d := pageData(t, beyond); len(d) != 0 {
 		t.Errorf("page past the end has %d items", len(d))
 	}
 	_, filtered := ts.call(t, http.MethodGet, pwBase+"?q=pw-c", nil)
@@ -274,7 +298,7 @@ func TestPasswordHooks(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	_, created := ts.call(t, http.MethodPost, pwBase, map[string]any{"ttl": 3600})
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 
 	if !ts.ExpirePassword(id) {
 		t.Fatal("ExpirePassword found nothing")
@@ -284,11 +308,12 @@ func TestPasswordHooks(t *testing.T) {
 		t.Errorf("after ExpirePassword: %v", got)
 	}
 	_, fresh := ts.call(t, http.MethodPost, pwBase, map[string]any{"ttl": 60})
-	ts.SetPasswordRenewable(fresh["id"].(string), false)
-	if _, got := ts.call(t, http.MethodGet, pwBase+"/"+fresh["id"].(string), nil); got["renewable"] != false {
+	freshID := stringField(t, fresh, "id")
+	ts.SetPasswordRenewable(freshID, false)
+	if _, got := ts.call(t, http.MethodGet, pwBase+"/"+freshID, nil); got["renewable"] != false {
 		t.Errorf("after SetPasswordRenewable(false): renewable %v", got["renewable"])
 	}
-	if status, _ := ts.call(t, http.MethodPost, pwBase+"/"+fresh["id"].(string)+"/renew", nil); status != http.StatusUnprocessableEntity {
+	if status, _ := ts.call(t, http.MethodPost, pwBase+"/"+freshID+"/renew", nil); status != http.StatusUnprocessableEntity {
 		t.Errorf("renew of an unrenewable password = %d, want 422", status)
 	}
 	if !ts.RemovePassword(id) {
@@ -312,11 +337,11 @@ func TestRoleLifecycle(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("create = %d %v (the API answers 200, not 201)", status, created)
 	}
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	if created["password"] == nil || created["password"] == "" || created["ready"] != true {
 		t.Fatalf("create = %v", created)
 	}
-	qs := created["query_safety_settings"].(map[string]any)
+	qs, _ := created["query_safety_settings"].(map[string]any)
 	if qs["require_where_on_delete"] != "warn" || qs["require_where_on_update"] != "off" {
 		t.Errorf("query safety = %v", qs)
 	}
@@ -375,7 +400,7 @@ func TestRoleValidation(t *testing.T) {
 		t.Errorf("pscale_managed (older documents) = %d, want 200", status)
 	}
 	_, created := ts.call(t, http.MethodPost, roleBase, nil)
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	for _, b := range []map[string]any{{"ttl": 5}, {"require_where_on_delete": "yes"}, {"inherited_roles": []string{"postgres"}}} {
 		if status, _ := ts.call(t, http.MethodPatch, roleBase+"/"+id, b); status != http.StatusUnprocessableEntity {
 			t.Errorf("patch %v = %d, want 422", b, status)
@@ -391,7 +416,7 @@ func TestRoleStillReferenced(t *testing.T) {
 	ts := newTestServer(t)
 	_, owner := ts.call(t, http.MethodPost, roleBase, nil)
 	_, heir := ts.call(t, http.MethodPost, roleBase, nil)
-	id := owner["id"].(string)
+	id := stringField(t, owner, "id")
 	ts.SetRoleOwnsObjects(id, true)
 
 	status, body := ts.call(t, http.MethodDelete, roleBase+"/"+id, nil)
@@ -401,12 +426,12 @@ func TestRoleStillReferenced(t *testing.T) {
 	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id+"?successor=nobody", nil); status != http.StatusUnprocessableEntity {
 		t.Errorf("delete with unknown successor = %d, want 422", status)
 	}
-	for _, ref := range []string{heir["username"].(string), heir["base_username"].(string), heir["id"].(string)} {
+	for _, ref := range []string{stringField(t, heir, "username"), stringField(t, heir, "base_username"), stringField(t, heir, "id")} {
 		if got := ts.findSuccessor(ts.branchOf(t, id), ref, id); got == nil {
 			t.Errorf("successor %q not accepted", ref)
 		}
 	}
-	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id+"?successor="+heir["id"].(string), nil); status != http.StatusNoContent {
+	if status, _ := ts.call(t, http.MethodDelete, roleBase+"/"+id+"?successor="+stringField(t, heir, "id"), nil); status != http.StatusNoContent {
 		t.Fatalf("delete with successor = %d", status)
 	}
 	reqs := ts.Requests(RouteDeleteRole)
@@ -422,7 +447,7 @@ func TestReassignRoleObjects(t *testing.T) {
 	ts := newTestServer(t)
 	_, owner := ts.call(t, http.MethodPost, roleBase, nil)
 	_, heir := ts.call(t, http.MethodPost, roleBase, nil)
-	id, heirID := owner["id"].(string), heir["id"].(string)
+	id, heirID := stringField(t, owner, "id"), stringField(t, heir, "id")
 	ts.SetRoleOwnsObjects(id, true)
 
 	for _, bad := range []map[string]any{nil, {"successor": ""}, {"successor": "nobody"}, {"successor": id}, {"heir": heirID}} {
@@ -459,7 +484,7 @@ func TestRoleHooks(t *testing.T) {
 	ts := newTestServer(t)
 	ts.SetRolesPendingGets(2)
 	_, created := ts.call(t, http.MethodPost, roleBase, map[string]any{"ttl": 60})
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 	if created["ready"] != false {
 		t.Fatalf("ready right after create with pending gets")
 	}
@@ -668,7 +693,7 @@ func TestHiddenDatabaseAnswers404(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("create = %d", status)
 	}
-	id := created["id"].(string)
+	id := stringField(t, created, "id")
 
 	ts.HideDatabase("acme", "app-db", true)
 	for _, p := range []string{pwBase, pwBase + "/" + id} {

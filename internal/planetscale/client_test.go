@@ -46,7 +46,7 @@ func newClient(t *testing.T, url string) *planetscale.Client {
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   5 * time.Millisecond,
 		// Pacing has tests of its own; here it would only add waiting.
-		Unpaced:           true,
+		Unpaced: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -172,7 +172,7 @@ func (c *Client) createNoOrphan(ctx context.Context, kind string, b Branch, name
 		orphans, err := c.findOrphan(cleanupCtx, kind, b, name, existing, sent, createErr, list)
 		if err == nil && len(orphans) == 1 {
 			if delErr := remove(cleanupCtx, orphans[0]); delErr != nil && !IsNotFound(delErr) {
-				err = fmt.Errorf("%w; deleting the %s %s it may have made failed: %v", createErr, kind, orphans[0], delErr)
+				err = fmt.Errorf("%w; deleting the %s %s it may have made failed: %v", createErr, kind, orphans[0], delErr) //nolint:errorlint // the outcome is the create's; the failed delete is only told
 			}
 		}
 		cancelCleanup()
@@ -202,7 +202,7 @@ func (c *Client) findOrphan(ctx context.Context, kind string, b Branch, name str
 ) ([]string, error) {
 	refs, err := list(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w; the create may have made a %s named %q whose secret is lost, and looking for it failed: %v", createErr, kind, name, err)
+		return nil, fmt.Errorf("%w; the create may have made a %s named %q whose secret is lost, and looking for it failed: %v", createErr, kind, name, err) //nolint:errorlint // as above
 	}
 	from, to := sent.Add(-clockSkew), time.Now().Add(clockSkew)
 	var ids []string

@@ -46,7 +46,7 @@ func fastClient(t *testing.T, url string, mutate ...func(*planetscale.Config)) (
 		MaxRetries:     4,
 		Log:            logs.log,
 		// Pacing has tests of its own; here it would only add waiting.
-		Unpaced:           true,
+		Unpaced: true,
 	}
 	for _, m := range mutate {
 		m(&cfg)

@@ -255,7 +255,7 @@ func TestRolePasswordOnlyFromMintingAnswers(t *testing.T) {
 		"list": func() (*planetscale.Role, error) {
 			page, err := c.ListRoles(ctx, postgres, planetscale.ListOptions{})
 			if err != nil || len(page.Data) != 1 {
-				return nil, fmt.Errorf("list: %v, %d roles", err, len(page.Data))
+				return nil, fmt.Errorf("list: %w, %d roles", err, len(page.Data))
 			}
 			return &page.Data[0], nil
 		},

@@ -21,10 +21,10 @@ import (
 func newUnpacedAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
 	t.Helper()
 	c, err := planetscale.New(planetscale.Config{
-		BaseURL:           mock.URL,
-		ServiceTokenID:    mockapi.DefaultServiceTokenID,
-		ServiceToken:      mockapi.DefaultServiceToken,
-		Unpaced:           true,
+		BaseURL:        mock.URL,
+		ServiceTokenID: mockapi.DefaultServiceTokenID,
+		ServiceToken:   mockapi.DefaultServiceToken,
+		Unpaced:        true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ func can(db *sql.DB, stmt string) error {
 
 func mustAllow(db *sql.DB, who, stmt string) error {
 	if err := can(db, stmt); err != nil {
-		return fmt.Errorf("%s should be allowed %q: %v", who, stmt, err)
+		return fmt.Errorf("%s should be allowed %q: %w", who, stmt, err)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func mustDeny(db *sql.DB, who, stmt string) error {
 		return fmt.Errorf("%s was allowed %q", who, stmt)
 	}
 	if !strings.Contains(strings.ToLower(err.Error()), "denied") {
-		return fmt.Errorf("%s: %q failed, but not for lack of privilege: %v", who, stmt, err)
+		return fmt.Errorf("%s: %q failed, but not for lack of privilege: %w", who, stmt, err)
 	}
 	return nil
 }
@@ -139,7 +139,7 @@ resource "planetscale_postgres_role" "test" {
 					before = lastURL
 					var n int
 					if err := db.QueryRow("SELECT count(*) FROM e2e_items").Scan(&n); err != nil || n != 1 {
-						return fmt.Errorf("pg_read_all_data cannot read e2e_items: %v", err)
+						return fmt.Errorf("pg_read_all_data cannot read e2e_items: %w", err)
 					}
 					return mustDeny(db, "a pg_read_all_data role", "INSERT INTO e2e_items VALUES (2)")
 				},

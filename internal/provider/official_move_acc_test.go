@@ -157,11 +157,16 @@ func officialState(t *testing.T, host string, set map[string]map[string]any) []b
 	if err := json.Unmarshal(raw, &state); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range state["resources"].([]any) {
-		res := r.(map[string]any)
+	// The testdata file has this shape; a change to it fails the test.
+	resources, _ := state["resources"].([]any)
+	for _, r := range resources {
+		res, _ := r.(map[string]any)
 		res["provider"] = fmt.Sprintf(`provider["%s/planetscale/planetscale"]`, host)
-		attrs := res["instances"].([]any)[0].(map[string]any)["attributes"].(map[string]any)
-		for k, v := range set[res["type"].(string)] {
+		instances, _ := res["instances"].([]any)
+		instance, _ := instances[0].(map[string]any)
+		attrs, _ := instance["attributes"].(map[string]any)
+		typeName, _ := res["type"].(string)
+		for k, v := range set[typeName] {
 			attrs[k] = v
 		}
 	}

@@ -80,11 +80,12 @@ func TestMoveOfficialPassword(t *testing.T) {
 	if d := state.Get(ctx, &m); d.HasError() {
 		t.Fatal(d)
 	}
+	plainText, _ := src["plain_text"].(string)
 	want := map[string]string{
 		"id": "e9d54c459fd3", "organization": "acme", "database": "vdb", "branch": "main", "name": "app", "role": "readwriter",
-		"plain_text": src["plain_text"].(string), "username": "u15ba34e0ab3f", "access_host_url": "aws.connect.psdb.cloud",
+		"plain_text": plainText, "username": "u15ba34e0ab3f", "access_host_url": "aws.connect.psdb.cloud",
 		"access_host_regional_url": "aws-us-east-1.connect.psdb.cloud", "created_at": "2026-11-25T13:27:32Z", "expires_at": "2026-11-26T13:27:32Z",
-		"connection_string": "mysql://u15ba34e0ab3f:" + src["plain_text"].(string) + "@aws.connect.psdb.cloud/vdb?sslaccept=strict",
+		"connection_string": "mysql://u15ba34e0ab3f:" + plainText + "@aws.connect.psdb.cloud/vdb?sslaccept=strict",
 	}
 	got := map[string]types.String{
 		"id": m.ID, "organization": m.Organization, "database": m.Database, "branch": m.Branch, "name": m.Name, "role": m.Role,
@@ -203,10 +204,11 @@ func TestMoveOfficialRoles(t *testing.T) {
 			t.Errorf("%s: moved to %+v", typeName, m)
 		}
 		password, hasPassword := src["password"].(string)
+		username, _ := src["username"].(string)
 		switch {
 		case hasPassword && m.Password.ValueString() != password:
 			t.Errorf("%s: password not carried", typeName)
-		case hasPassword && m.ConnectionString.ValueString() != "postgresql://"+src["username"].(string)+":"+password+"@aws-us-east-1.pg.psdb.cloud:5432/postgres?sslmode=verify-full":
+		case hasPassword && m.ConnectionString.ValueString() != "postgresql://"+username+":"+password+"@aws-us-east-1.pg.psdb.cloud:5432/postgres?sslmode=verify-full":
 			t.Errorf("%s: connection_string = %q", typeName, m.ConnectionString.ValueString())
 		case !hasPassword && (!m.Password.IsNull() || !m.ConnectionString.IsNull()):
 			t.Errorf("%s: the redacted role got a password", typeName)

@@ -27,7 +27,7 @@ func mockData(t *testing.T) (*mockapi.Server, *providerData) {
 	t.Cleanup(srv.Close)
 	client, err := planetscale.New(planetscale.Config{
 		BaseURL: srv.URL + "/v1", ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
-		Unpaced:           true,
+		Unpaced: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func TestCreateRecordsTheCredentialWhenStoppedAfterSending(t *testing.T) {
 	if diags := plan.Set(ctx, &model); diags.HasError() {
 		t.Fatal(diags)
 	}
-	req := resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}
+	req := resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}
 	resp := &resource.CreateResponse{State: state}
 
 	stopCtx, stop := context.WithCancel(ctx)
@@ -139,7 +139,7 @@ func TestCreateStoppedBeforeSendingMakesNothing(t *testing.T) {
 	stopped, stop := context.WithCancel(ctx)
 	stop()
 	resp := &resource.CreateResponse{State: state}
-	r.Create(stopped, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, resp)
+	r.Create(stopped, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, resp)
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "Nothing was created") {
 		t.Fatalf("diagnostics = %v, want an error saying nothing was created", resp.Diagnostics)
 	}
@@ -163,7 +163,7 @@ func TestNameUsedTwiceOnABranchWarns(t *testing.T) {
 		if diags := p.Set(ctx, &m); diags.HasError() {
 			t.Fatal(diags)
 		}
-		config := tfsdk.Config{Schema: p.Schema, Raw: p.Raw}
+		config := tfsdk.Config(p)
 		if !configuredName {
 			c := tfsdk.Plan{Schema: p.Schema, Raw: p.Raw}
 			m.Name = types.StringNull()

@@ -28,7 +28,11 @@ const (
 )
 
 func timeoutsBlock(ctx context.Context) schema.Block {
-	b := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}).(schema.SingleNestedBlock)
+	block := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	b, ok := block.(schema.SingleNestedBlock)
+	if !ok {
+		return block // a newer timeouts module; its own description serves
+	}
 	b.MarkdownDescription = fmt.Sprintf("How long each operation may take, retries and waits included, as a duration such as `\"30s\"` or `\"15m\"`. "+
 		"Defaults: create %s, read %s, update %s, delete %s.", defaultCreateTimeout, defaultReadTimeout, defaultUpdateTimeout, defaultDeleteTimeout)
 	return b

@@ -126,8 +126,8 @@ var requiredVersion = regexp.MustCompile(`required_version\s*=\s*">=\s*([0-9.]+)
 func minimumVersion(config string) *version.Version {
 	need := version.Must(version.NewVersion("0.0.0"))
 	raise := func(v string) {
-		if min := version.Must(version.NewVersion(v)); need.LessThan(min) {
-			need = min
+		if release := version.Must(version.NewVersion(v)); need.LessThan(release) {
+			need = release
 		}
 	}
 	if m := requiredVersion.FindStringSubmatch(config); m != nil {

@@ -90,7 +90,7 @@ func main() {
 		log.Printf("scenario: %s, n=%d", sc.title, *n)
 		results := runScenario(tf, env, work, sc, *n, *parallelism)
 		all[sc] = results
-		writeTable(&report, sc, results, *n, *parallelism)
+		writeTable(&report, sc, results, *parallelism)
 	}
 	writeTargets(&report, scenarios, all, *parallelism)
 	header := fmt.Sprintf("# Benchmarks\n\nMeasured by `make bench` on %s: %s, %d cores; %s; %s.\n\n"+
@@ -264,7 +264,7 @@ func (s *rssSampler) stop() int64 {
 	return s.peak.Load()
 }
 
-func writeTable(w *strings.Builder, sc scenario, results []phaseResult, n, parallelism int) {
+func writeTable(w *strings.Builder, sc scenario, results []phaseResult, parallelism int) {
 	fmt.Fprintf(w, "## %s, parallelism %d\n\n", sc.title, parallelism)
 	fmt.Fprintf(w, "| phase | provider (s) | floor (s) | ratio | API requests per resource | 429s | provider peak RSS (MiB) |\n")
 	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|\n")
