@@ -73,32 +73,16 @@ resource "planetscale_branch_password" "test" {
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("connection_string"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^mysql://[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.connect\.psdb\.cloud/app-db\?sslaccept=strict$`))),
 				},
-				Check: func(s *terraform.State) error {
-					posts := mock.Requests(mockapi.RouteCreatePassword)
-					if len(posts) != 1 {
-						return fmt.Errorf("mock saw %d create requests, want 1", len(posts))
-					}
-					want := map[string]any{
+				Check: resource.ComposeTestCheckFunc(
+					// One create and no GET: the create's answer is all it needs.
+					mock.ExpectRequests(map[string]int{mockapi.RouteCreatePassword: 1, mockapi.RouteGetPassword: 0}),
+					mock.ExpectLastBody(mockapi.RouteCreatePassword, map[string]any{
 						"name": "app", "role": "reader", "ttl": float64(3600),
 						"cidrs":   []any{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"},
 						"replica": false, "direct_vtgate": false,
-					}
-					if got := fmt.Sprint(posts[0].Body); got != fmt.Sprint(want) {
-						return fmt.Errorf("create body = %s, want %s", got, fmt.Sprint(want))
-					}
-					if n := mock.RequestCount(mockapi.RouteGetPassword); n != 0 {
-						return fmt.Errorf("create made %d extra GET request(s)", n)
-					}
-					id, err := stateID(s, passwordAddr)
-					if err != nil {
-						return err
-					}
-					stored, ok := mock.Password(id)
-					if !ok {
-						return fmt.Errorf("password %s not in the mock", id)
-					}
-					return resource.TestCheckResourceAttr(passwordAddr, "plain_text", stored.PlainText)(s)
-				},
+					}),
+					mock.ExpectMintedSecret(passwordAddr),
+				),
 			},
 			{
 				// The same configuration plans nothing.
@@ -161,7 +145,23 @@ resource "planetscale_branch_password" "test" {
 	})
 }
 
-func passwordConfig(mock *acctest.Mock, org, db, branch, name, role string, ttl int, cidrs string, replica, vtgate bool) string {
+// passwordArgs are the arguments of a planetscale_branch_password "test"
+// block; change the fields a step needs and call config.
+type passwordArgs struct {
+	Organization, Database, Branch string
+	Name, Role                     string
+	TTL                            int
+	CIDRs                          []string
+	Replica, DirectVtgate          bool
+}
+
+// newPasswordArgs is a reader password "pw" on acme/app-db/main that lives
+// ten minutes.
+func newPasswordArgs() passwordArgs {
+	return passwordArgs{Organization: "acme", Database: "app-db", Branch: "main", Name: "pw", Role: "reader", TTL: 600, CIDRs: []string{"10.0.0.0/8"}}
+}
+
+func (a passwordArgs) config(mock *acctest.Mock) string {
 	return mock.Config(`
 resource "planetscale_branch_password" "test" {
   organization  = %q
@@ -174,11 +174,17 @@ resource "planetscale_branch_password" "test" {
   replica       = %t
   direct_vtgate = %t
 }
-`, org, db, branch, name, role, ttl, cidrs, replica, vtgate)
+`, a.Organization, a.Database, a.Branch, a.Name, a.Role, a.TTL, hclStrings(a.CIDRs), a.Replica, a.DirectVtgate)
 }
 
 func TestAccBranchPassword_update(t *testing.T) {
 	mock := acctest.NewMock(t)
+	before := newPasswordArgs()
+	before.Name, before.Role, before.CIDRs = "before", "writer", []string{"10.0.0.0/8", "10.1.0.0/16"}
+	after := before
+	after.Name = "after"
+	reordered := after
+	reordered.CIDRs = []string{"10.1.0.0/16", "10.0.0.0/8"}
 	samePlainText := statecheck.CompareValue(compare.ValuesSame())
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
@@ -187,14 +193,14 @@ func TestAccBranchPassword_update(t *testing.T) {
 		CheckDestroy:             passwordsLeft(mock),
 		Steps: []resource.TestStep{
 			{
-				Config: passwordConfig(mock, "acme", "app-db", "main", "before", "writer", 600, `["10.0.0.0/8", "10.1.0.0/16"]`, false, false),
+				Config: before.config(mock),
 				ConfigStateChecks: []statecheck.StateCheck{
 					samePlainText.AddStateValue(passwordAddr, tfjsonpath.New("plain_text")),
 					sameID.AddStateValue(passwordAddr, tfjsonpath.New("id")),
 				},
 			},
 			{
-				Config: passwordConfig(mock, "acme", "app-db", "main", "after", "writer", 600, `["10.0.0.0/8", "10.1.0.0/16"]`, false, false),
+				Config: after.config(mock),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
@@ -210,20 +216,15 @@ func TestAccBranchPassword_update(t *testing.T) {
 					samePlainText.AddStateValue(passwordAddr, tfjsonpath.New("plain_text")),
 					sameID.AddStateValue(passwordAddr, tfjsonpath.New("id")),
 				},
-				Check: func(s *terraform.State) error {
-					patches := mock.Requests(mockapi.RouteUpdatePassword)
-					if len(patches) != 1 || fmt.Sprint(patches[0].Body) != "map[name:after]" {
-						return fmt.Errorf("PATCH requests = %+v, want one with only the name", patches)
-					}
-					if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
-						return fmt.Errorf("a rename created a password (%d creates)", n)
-					}
-					return nil
-				},
+				// One PATCH with only the name, and no second create.
+				Check: resource.ComposeTestCheckFunc(
+					mock.ExpectRequests(map[string]int{mockapi.RouteUpdatePassword: 1, mockapi.RouteCreatePassword: 1}),
+					mock.ExpectLastBody(mockapi.RouteUpdatePassword, map[string]any{"name": "after"}),
+				),
 			},
 			{
 				// Reordering a set plans nothing.
-				Config: passwordConfig(mock, "acme", "app-db", "main", "after", "writer", 600, `["10.1.0.0/16", "10.0.0.0/8"]`, false, false),
+				Config: reordered.config(mock),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -246,26 +247,30 @@ func TestAccBranchPassword_replace(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(passwordAddr, tfjsonpath.New("id"))},
 		}
 	}
-	cidrs := `["10.0.0.0/8"]`
-	first := passwordConfig(mock, "acme", "app-db", "main", "pw", "reader", 600, cidrs, false, false)
+	// Each change below replaces the password; they accumulate.
+	args := newPasswordArgs()
+	steps := []resource.TestStep{{
+		Config:            args.config(mock),
+		ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(passwordAddr, tfjsonpath.New("id"))},
+	}}
+	for _, change := range []func(*passwordArgs){
+		func(a *passwordArgs) { a.Role = "admin" },
+		func(a *passwordArgs) { a.TTL = 900 },
+		func(a *passwordArgs) { a.CIDRs = []string{"10.0.0.0/16"} },
+		func(a *passwordArgs) { a.Replica = true },
+		func(a *passwordArgs) { a.DirectVtgate = true },
+		func(a *passwordArgs) { a.Branch = "dev" },
+		func(a *passwordArgs) { a.Database = "other-db" },
+		func(a *passwordArgs) { a.Organization, a.Database, a.Branch = "globex", "app-db", "main" },
+	} {
+		change(&args)
+		steps = append(steps, step(args.config(mock)))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config:            first,
-				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(passwordAddr, tfjsonpath.New("id"))},
-			},
-			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 600, cidrs, false, false)),             // role
-			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, cidrs, false, false)),             // ttl
-			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, false, false)), // cidrs
-			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, false)),  // replica
-			step(passwordConfig(mock, "acme", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)),   // direct_vtgate
-			step(passwordConfig(mock, "acme", "app-db", "dev", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)),    // branch
-			step(passwordConfig(mock, "acme", "other-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)), // database
-			step(passwordConfig(mock, "globex", "app-db", "main", "pw", "admin", 900, `["10.0.0.0/16"]`, true, true)), // organization
-		},
+		Steps:                    steps,
 	})
 }
 

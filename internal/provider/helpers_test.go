@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -40,3 +41,12 @@ func errorLike(pattern string) *regexp.Regexp {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// hclStrings writes a list of strings as HCL; a JSON array is one.
+func hclStrings(values []string) string {
+	b, err := json.Marshal(values)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -71,29 +72,19 @@ resource "planetscale_postgres_role" "test" {
 					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("connection_string"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://pscale_api_[a-z0-9]+\.[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.pg\.psdb\.cloud:5432/postgres\?sslmode=verify-full$`))),
 				},
-				Check: func(s *terraform.State) error {
-					posts := mock.Requests(mockapi.RouteCreateRole)
-					if len(posts) != 1 {
-						return fmt.Errorf("mock saw %d create requests, want 1", len(posts))
-					}
-					want := "map[inherited_roles:[pg_read_all_data pg_write_all_data] name:app require_where_on_delete:on ttl:3600 with_replication:false]"
-					if got := fmt.Sprint(posts[0].Body); got != want {
-						return fmt.Errorf("create body = %s, want %s", got, want)
-					}
-					if n := mock.RequestCount(mockapi.RouteGetRole); n != 0 {
-						return fmt.Errorf("create of a ready role made %d GET request(s)", n)
-					}
-					id, err := stateID(s, roleAddr)
-					if err != nil {
-						return err
-					}
-					stored, _ := mock.Role(id)
-					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-				},
+				Check: resource.ComposeTestCheckFunc(
+					// One create and no GET: the role is ready at once.
+					mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 1, mockapi.RouteGetRole: 0}),
+					mock.ExpectLastBody(mockapi.RouteCreateRole, map[string]any{
+						"inherited_roles": []any{"pg_read_all_data", "pg_write_all_data"}, "name": "app",
+						"require_where_on_delete": "on", "ttl": float64(3600), "with_replication": false,
+					}),
+					mock.ExpectMintedSecret(roleAddr),
+				),
 			},
 			{
 				// Time passes (the API's ttl counts down); the plan stays empty.
-				PreConfig: func() { mock.Advance(600e9) },
+				PreConfig: func() { mock.Advance(10 * time.Minute) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -125,23 +116,35 @@ resource "planetscale_postgres_role" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
 				},
-				Check: func(s *terraform.State) error {
-					if n := mock.RequestCount(mockapi.RouteGetRole); n != 2 {
-						return fmt.Errorf("create polled %d times, want 2 (until ready)", n)
-					}
-					id, err := stateID(s, roleAddr)
-					if err != nil {
-						return err
-					}
-					stored, _ := mock.Role(id)
-					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-				},
+				// Polled twice, until ready; the password is the create's.
+				Check: resource.ComposeTestCheckFunc(
+					mock.ExpectRequests(map[string]int{mockapi.RouteGetRole: 2}),
+					mock.ExpectMintedSecret(roleAddr),
+				),
 			},
 		},
 	})
 }
 
-func roleConfig(mock *acctest.Mock, org, db, branch, name string, ttl int, inherited string, replication bool, onDelete, onUpdate string) string {
+// roleArgs are the arguments of a planetscale_postgres_role "test" block;
+// change the fields a step needs and call config.
+type roleArgs struct {
+	Organization, Database, Branch             string
+	Name                                       string
+	TTL                                        int
+	InheritedRoles                             []string
+	WithReplication                            bool
+	RequireWhereOnDelete, RequireWhereOnUpdate string
+}
+
+// newRoleArgs is a role "r" on acme/pg-db/main that can read all data and
+// lives ten minutes.
+func newRoleArgs() roleArgs {
+	return roleArgs{Organization: "acme", Database: "pg-db", Branch: "main", Name: "r", TTL: 600,
+		InheritedRoles: []string{"pg_read_all_data"}, RequireWhereOnDelete: "off", RequireWhereOnUpdate: "off"}
+}
+
+func (a roleArgs) config(mock *acctest.Mock) string {
 	return mock.Config(`
 resource "planetscale_postgres_role" "test" {
   organization            = %q
@@ -154,7 +157,7 @@ resource "planetscale_postgres_role" "test" {
   require_where_on_delete = %q
   require_where_on_update = %q
 }
-`, org, db, branch, name, ttl, inherited, replication, onDelete, onUpdate)
+`, a.Organization, a.Database, a.Branch, a.Name, a.TTL, hclStrings(a.InheritedRoles), a.WithReplication, a.RequireWhereOnDelete, a.RequireWhereOnUpdate)
 }
 
 func TestAccPostgresRole_update(t *testing.T) {
@@ -167,7 +170,7 @@ func TestAccPostgresRole_update(t *testing.T) {
 			sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
 		}
 	}
-	update := func(config string, wantBody string) resource.TestStep {
+	update := func(config string, wantBody map[string]any) resource.TestStep {
 		return resource.TestStep{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -177,36 +180,37 @@ func TestAccPostgresRole_update(t *testing.T) {
 				},
 			},
 			ConfigStateChecks: keep(),
-			Check: func(*terraform.State) error {
-				patches := mock.Requests(mockapi.RouteUpdateRole)
-				if got := fmt.Sprint(patches[len(patches)-1].Body); got != wantBody {
-					return fmt.Errorf("PATCH body = %s, want %s", got, wantBody)
-				}
-				return nil
-			},
+			Check:             mock.ExpectLastBody(mockapi.RouteUpdateRole, wantBody),
 		}
 	}
-	inherited := `["pg_read_all_data", "pg_monitor"]`
+	args := newRoleArgs()
+	args.Name, args.InheritedRoles = "before", []string{"pg_read_all_data", "pg_monitor"}
+	steps := []resource.TestStep{{Config: args.config(mock), ConfigStateChecks: keep()}}
+	// Each change is one PATCH of only what changed; they accumulate.
+	for _, change := range []struct {
+		apply func(*roleArgs)
+		body  map[string]any
+	}{
+		{func(a *roleArgs) { a.Name = "after" }, map[string]any{"name": "after"}},
+		{func(a *roleArgs) { a.RequireWhereOnDelete = "warn" }, map[string]any{"require_where_on_delete": "warn"}},
+		{func(a *roleArgs) { a.RequireWhereOnUpdate = "on" }, map[string]any{"require_where_on_update": "on"}},
+	} {
+		change.apply(&args)
+		steps = append(steps, update(args.config(mock), change.body))
+	}
+	// Reordering inherited_roles plans nothing.
+	args.InheritedRoles = []string{"pg_monitor", "pg_read_all_data"}
+	steps = append(steps, resource.TestStep{
+		Config: args.config(mock),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config:            roleConfig(mock, "acme", "pg-db", "main", "before", 600, inherited, false, "off", "off"),
-				ConfigStateChecks: keep(),
-			},
-			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "off", "off"), "map[name:after]"),
-			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "warn", "off"), "map[require_where_on_delete:warn]"),
-			update(roleConfig(mock, "acme", "pg-db", "main", "after", 600, inherited, false, "warn", "on"), "map[require_where_on_update:on]"),
-			{
-				// Reordering inherited_roles plans nothing.
-				Config: roleConfig(mock, "acme", "pg-db", "main", "after", 600, `["pg_monitor", "pg_read_all_data"]`, false, "warn", "on"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-		},
+		Steps:                    steps,
 	})
 }
 
@@ -224,23 +228,28 @@ func TestAccPostgresRole_replace(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
 		}
 	}
-	r1, r2 := `["pg_read_all_data"]`, `["pg_read_all_data", "pg_write_all_data"]`
+	// Each change below replaces the role; they accumulate.
+	args := newRoleArgs()
+	steps := []resource.TestStep{{
+		Config:            args.config(mock),
+		ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
+	}}
+	for _, change := range []func(*roleArgs){
+		func(a *roleArgs) { a.TTL = 900 },
+		func(a *roleArgs) { a.InheritedRoles = []string{"pg_read_all_data", "pg_write_all_data"} },
+		func(a *roleArgs) { a.WithReplication = true },
+		func(a *roleArgs) { a.Branch = "dev" },
+		func(a *roleArgs) { a.Database = "other-pg" },
+		func(a *roleArgs) { a.Organization, a.Database, a.Branch = "globex", "pg-db", "main" },
+	} {
+		change(&args)
+		steps = append(steps, step(args.config(mock)))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config:            roleConfig(mock, "acme", "pg-db", "main", "r", 600, r1, false, "off", "off"),
-				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
-			},
-			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r1, false, "off", "off")),   // ttl
-			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r2, false, "off", "off")),   // inherited_roles
-			step(roleConfig(mock, "acme", "pg-db", "main", "r", 900, r2, true, "off", "off")),    // with_replication
-			step(roleConfig(mock, "acme", "pg-db", "dev", "r", 900, r2, true, "off", "off")),     // branch
-			step(roleConfig(mock, "acme", "other-pg", "main", "r", 900, r2, true, "off", "off")), // database
-			step(roleConfig(mock, "globex", "pg-db", "main", "r", 900, r2, true, "off", "off")),  // organization
-		},
+		Steps:                    steps,
 	})
 }
 
@@ -331,7 +340,7 @@ resource "planetscale_postgres_role" "test" {
 			{
 				// Some time later, so the API's ttl (time left) differs from
 				// the configured ttl; import still recovers 86400.
-				PreConfig:               func() { mock.Advance(3600e9) },
+				PreConfig:               func() { mock.Advance(time.Hour) },
 				ResourceName:            roleAddr,
 				ImportState:             true,
 				ImportStateIdFunc:       importID,

@@ -131,17 +131,12 @@ func TestAccReliability_lostCreateAnswer(t *testing.T) {
 				Config: manyCredentials(mock, 1, ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					mockHoldsExactlyState(mock),
-					func(s *terraform.State) error {
-						if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 2 {
-							return fmt.Errorf("password creates = %d, want 2 (lost, then again)", n)
-						}
-						if n := mock.RequestCount(mockapi.RouteDeletePassword) + mock.RequestCount(mockapi.RouteDeleteRole); n != 2 {
-							return fmt.Errorf("orphans deleted = %d, want 2", n)
-						}
-						id := stateIDs(s, "planetscale_branch_password")[0]
-						stored, _ := mock.Password(id)
-						return resource.TestCheckResourceAttr("planetscale_branch_password.many.0", "plain_text", stored.PlainText)(s)
-					},
+					// Each create lost, then sent again; each orphan deleted.
+					mock.ExpectRequests(map[string]int{
+						mockapi.RouteCreatePassword: 2, mockapi.RouteDeletePassword: 1,
+						mockapi.RouteCreateRole: 2, mockapi.RouteDeleteRole: 1,
+					}),
+					mock.ExpectMintedSecret("planetscale_branch_password.many.0"),
 				),
 			},
 		},

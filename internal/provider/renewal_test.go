@@ -175,17 +175,10 @@ resource "planetscale_postgres_role" "test" {
 					sameUsername.AddStateValue(roleAddr, tfjsonpath.New("username")),
 					newPassword.AddStateValue(roleAddr, tfjsonpath.New("password")),
 				},
-				Check: func(s *terraform.State) error {
-					if n := mock.RequestCount(mockapi.RouteResetRole); n != 1 {
-						return fmt.Errorf("reset calls = %d, want 1", n)
-					}
-					id, err := stateID(s, roleAddr)
-					if err != nil {
-						return err
-					}
-					stored, _ := mock.Role(id)
-					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-				},
+				Check: resource.ComposeTestCheckFunc(
+					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
+					mock.ExpectMintedSecret(roleAddr),
+				),
 			},
 			{
 				// Inside renew_before: renewed in place, password kept.
@@ -194,23 +187,22 @@ resource "planetscale_postgres_role" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 				},
-				Check: func(s *terraform.State) error {
-					if n := mock.RequestCount(mockapi.RouteRenewRole); n != 1 {
-						return fmt.Errorf("renew calls = %d, want 1", n)
-					}
-					if n := mock.RequestCount(mockapi.RouteResetRole); n != 1 {
-						return fmt.Errorf("reset calls = %d, want still 1", n)
-					}
-					id, err := stateID(s, roleAddr)
-					if err != nil {
-						return err
-					}
-					stored, _ := mock.Role(id)
-					if left := time.Until(*stored.ExpiresAt); left < 100*time.Minute {
-						return fmt.Errorf("expiry moved to %s, only %s ahead", stored.ExpiresAt, left)
-					}
-					return resource.TestCheckResourceAttr(roleAddr, "password", stored.Password)(s)
-				},
+				Check: resource.ComposeTestCheckFunc(
+					// One renewal and no second reset: the password stays.
+					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteResetRole: 1}),
+					mock.ExpectMintedSecret(roleAddr),
+					func(s *terraform.State) error {
+						id, err := stateID(s, roleAddr)
+						if err != nil {
+							return err
+						}
+						stored, _ := mock.Role(id)
+						if left := time.Until(*stored.ExpiresAt); left < 100*time.Minute {
+							return fmt.Errorf("expiry moved to %s, only %s ahead", stored.ExpiresAt, left)
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})

@@ -50,8 +50,8 @@ resource "planetscale_branch_password" "second" {
 `),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					mockHoldsExactlyState(mock),
-					secretIsTheMocks(mock, "planetscale_branch_password.first"),
-					secretIsTheMocks(mock, "planetscale_branch_password.second"),
+					mock.ExpectMintedSecret("planetscale_branch_password.first"),
+					mock.ExpectMintedSecret("planetscale_branch_password.second"),
 					func(*terraform.State) error {
 						if n := mock.RequestCount(mockapi.RouteDeletePassword); n != 1 {
 							return fmt.Errorf("%d passwords deleted, want only the lost create's", n)
@@ -62,24 +62,6 @@ resource "planetscale_branch_password" "second" {
 			},
 		},
 	})
-}
-
-// secretIsTheMocks checks that a credential's secret in state (a password's
-// plain_text, a role's password) is the one the mock holds for it.
-func secretIsTheMocks(mock *acctest.Mock, addr string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		id, err := stateID(s, addr)
-		if err != nil {
-			return err
-		}
-		if stored, ok := mock.Password(id); ok {
-			return resource.TestCheckResourceAttr(addr, "plain_text", stored.PlainText)(s)
-		}
-		if stored, ok := mock.Role(id); ok {
-			return resource.TestCheckResourceAttr(addr, "password", stored.Password)(s)
-		}
-		return fmt.Errorf("%s: credential %s is not in the mock", addr, id)
-	}
 }
 
 const bothKinds = `
@@ -128,8 +110,8 @@ func TestAccSafety_ambiguousNotFoundKeepsState(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					mockHoldsExactlyState(mock),
-					secretIsTheMocks(mock, passwordAddr),
-					secretIsTheMocks(mock, roleAddr),
+					mock.ExpectMintedSecret(passwordAddr),
+					mock.ExpectMintedSecret(roleAddr),
 				),
 			},
 		},
@@ -323,7 +305,7 @@ resource "planetscale_postgres_role" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(secretIsTheMocks(mock, roleAddr), func(*terraform.State) error {
+				Check: resource.ComposeAggregateTestCheckFunc(mock.ExpectMintedSecret(roleAddr), func(*terraform.State) error {
 					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
 						return fmt.Errorf("the password was reset again (%d), so state had lost the first reset", n)
 					}
