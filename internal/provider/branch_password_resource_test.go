@@ -260,7 +260,7 @@ func TestAccBranchPassword_replace(t *testing.T) {
 		func(a *passwordArgs) { a.Replica = true },
 		func(a *passwordArgs) { a.DirectVtgate = true },
 		func(a *passwordArgs) { a.Branch = "dev" },
-		func(a *passwordArgs) { a.Database = "other-db" },
+		func(a *passwordArgs) { a.Database, a.Branch = "other-db", "main" },
 		func(a *passwordArgs) { a.Organization, a.Database, a.Branch = "globex", "app-db", "main" },
 	} {
 		change(&args)

@@ -239,7 +239,7 @@ func TestAccPostgresRole_replace(t *testing.T) {
 		func(a *roleArgs) { a.InheritedRoles = []string{"pg_read_all_data", "pg_write_all_data"} },
 		func(a *roleArgs) { a.WithReplication = true },
 		func(a *roleArgs) { a.Branch = "dev" },
-		func(a *roleArgs) { a.Database = "other-pg" },
+		func(a *roleArgs) { a.Database, a.Branch = "other-pg", "main" },
 		func(a *roleArgs) { a.Organization, a.Database, a.Branch = "globex", "pg-db", "main" },
 	} {
 		change(&args)
