@@ -32,8 +32,8 @@ func NewBranchPasswordEphemeral() ephemeral.EphemeralResource {
 	return &branchPasswordEphemeral{}
 }
 
-func (e *branchPasswordEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_branch_password"
+func (e *branchPasswordEphemeral) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = passwordKind.resource
 }
 
 func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {

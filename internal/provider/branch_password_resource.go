@@ -42,8 +42,8 @@ func NewBranchPasswordResource() resource.Resource {
 	return &branchPasswordResource{}
 }
 
-func (r *branchPasswordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_branch_password"
+func (r *branchPasswordResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = passwordKind.resource
 }
 
 func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

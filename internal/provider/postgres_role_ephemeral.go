@@ -35,8 +35,8 @@ func NewPostgresRoleEphemeral() ephemeral.EphemeralResource {
 	return &postgresRoleEphemeral{pollInterval: 500 * time.Millisecond}
 }
 
-func (e *postgresRoleEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_postgres_role"
+func (e *postgresRoleEphemeral) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = roleKind.resource
 }
 
 func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {

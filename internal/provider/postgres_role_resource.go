@@ -57,8 +57,8 @@ func NewPostgresRoleResource() resource.Resource {
 	return &postgresRoleResource{pollInterval: 500 * time.Millisecond}
 }
 
-func (r *postgresRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_postgres_role"
+func (r *postgresRoleResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = roleKind.resource
 }
 
 func querySafetyAttribute(statement string) schema.StringAttribute {
