@@ -1,5 +1,3 @@
-// Package provider implements the planetscale Terraform provider on the
-// terraform-plugin-framework.
 package provider
 
 import (
