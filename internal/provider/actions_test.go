@@ -2,8 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,18 +83,6 @@ action "planetscale_postgres_role_reassign" "app" {
 }
 `
 
-// requestsOf is a check that the mock saw want requests of each route.
-func requestsOf(mock *acctest.Mock, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for route, n := range want {
-			if got := mock.RequestCount(route); got != n {
-				return fmt.Errorf("mock saw %d %s request(s), want %d", got, route, n)
-			}
-		}
-		return nil
-	}
-}
-
 // The actions run from a lifecycle action_trigger: a renewal keeps each
 // secret, a reassign moves the objects so the role is destroyed without a
 // successor, and nothing runs until the trigger changes.
@@ -130,7 +116,7 @@ resource "terraform_data" "rotation_window" {
 					samePassword.AddStateValue("planetscale_branch_password.app", tfjsonpath.New("plain_text")),
 					sameRolePassword.AddStateValue("planetscale_postgres_role.app", tfjsonpath.New("password")),
 				},
-				Check: requestsOf(mock, map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteRenewRole: 0, mockapi.RouteReassignRole: 0}),
+				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteRenewRole: 0, mockapi.RouteReassignRole: 0}),
 			},
 			{
 				PreConfig: func() {
@@ -146,7 +132,7 @@ resource "terraform_data" "rotation_window" {
 					sameRolePassword.AddStateValue("planetscale_postgres_role.app", tfjsonpath.New("password")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					requestsOf(mock, map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteReassignRole: 1}),
+					mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteReassignRole: 1}),
 					func(*terraform.State) error {
 						for _, ro := range mock.Roles() {
 							if ro.OwnsObjects != (ro.Name == "owner") {
@@ -168,15 +154,7 @@ resource "terraform_data" "rotation_window" {
 // clearly on a credential that cannot be renewed or a successor that does
 // not exist.
 func TestAccActions_invoke(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run acceptance tests")
-	}
-	acctest.SkipBelow(t, "1.14.0", "actions")
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
+	tf, host := directTerraform(t, "1.14.0", "actions")
 	mock := acctest.NewMock(t)
 	work := t.TempDir()
 	writeFile(t, filepath.Join(work, "main.tf"), []byte(fmt.Sprintf(`
@@ -211,7 +189,7 @@ action "planetscale_postgres_role_reassign" "to_nobody" {
 		t.Errorf("the role renewal shows no progress:\n%s", out)
 	}
 	run("apply", "-auto-approve", "-no-color", "-invoke=action.planetscale_postgres_role_reassign.app")
-	if err := requestsOf(mock, map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteReassignRole: 1})(nil); err != nil {
+	if err := mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteReassignRole: 1})(nil); err != nil {
 		t.Error(err)
 	}
 	// Invoking an action changes no resource: the next plan is empty.
@@ -219,11 +197,7 @@ action "planetscale_postgres_role_reassign" "to_nobody" {
 
 	fails := func(action, want string) {
 		t.Helper()
-		cmd := exec.Command(tf, "apply", "-auto-approve", "-no-color", "-invoke="+action)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1",
-			"PLANETSCALE_SERVER_URL="+mock.URL, "PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID, "PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
-		out, err := cmd.CombinedOutput()
+		out, err := terraformCommand(tf, work, rc, mock, "apply", "-auto-approve", "-no-color", "-invoke="+action).CombinedOutput()
 		if err == nil || !errorLike(want).Match(out) {
 			t.Errorf("%s: %v, want a failure saying %q:\n%s", action, err, want, out)
 		}

@@ -16,22 +16,6 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// newUnpacedAPIClient is newAPIClient without the client's pacing, for
-// tests that make many credentials outside Terraform.
-func newUnpacedAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
-	t.Helper()
-	c, err := planetscale.New(planetscale.Config{
-		BaseURL:        mock.URL,
-		ServiceTokenID: mockapi.DefaultServiceTokenID,
-		ServiceToken:   mockapi.DefaultServiceToken,
-		Unpaced:        true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // listRequestsAskedForFullPages checks that every list request the mock saw
 // on route asked for the API's largest page.
 func listRequestsAskedForFullPages(mock *acctest.Mock, route string, want int) resource.TestCheckFunc {
@@ -51,7 +35,7 @@ func listRequestsAskedForFullPages(mock *acctest.Mock, route string, want int) r
 
 func TestAccBranchPasswordDataSources(t *testing.T) {
 	mock := acctest.NewMock(t)
-	api := newUnpacedAPIClient(t, mock)
+	api := newAPIClient(t, mock)
 	ctx := context.Background()
 	made := func(b planetscale.Branch, req planetscale.CreatePasswordRequest) *planetscale.Password {
 		p, err := api.CreatePassword(ctx, b, req)
@@ -145,7 +129,7 @@ data "planetscale_branch_passwords" "dev" {
 
 func TestAccPostgresRoleDataSources(t *testing.T) {
 	mock := acctest.NewMock(t)
-	api := newUnpacedAPIClient(t, mock)
+	api := newAPIClient(t, mock)
 	ctx := context.Background()
 	made := func(b planetscale.Branch, req planetscale.CreateRoleRequest) *planetscale.Role {
 		ro, err := api.CreateRole(ctx, b, req)
@@ -224,7 +208,7 @@ data "planetscale_postgres_roles" "dev" {
 // says which it is; an empty branch is an empty list.
 func TestAccDataSourceErrors(t *testing.T) {
 	mock := acctest.NewMock(t)
-	api := newUnpacedAPIClient(t, mock)
+	api := newAPIClient(t, mock)
 	role, err := api.CreateRole(context.Background(), postgresMain, planetscale.CreateRoleRequest{Name: "old"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"encoding/json"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,13 +17,15 @@ var (
 	postgresMain = planetscale.Branch{Organization: "acme", Database: "pg-db", Branch: "main"}
 )
 
-// newAPIClient talks to the mock directly, for objects made outside Terraform.
+// newAPIClient talks to the mock directly, for objects made outside
+// Terraform; unpaced, as tests make many of them.
 func newAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
 	t.Helper()
 	c, err := planetscale.New(planetscale.Config{
 		BaseURL:        mock.URL,
 		ServiceTokenID: mockapi.DefaultServiceTokenID,
 		ServiceToken:   mockapi.DefaultServiceToken,
+		Unpaced:        true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,4 +52,20 @@ func hclStrings(values []string) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// directTerraform is the terraform binary and registry host for a test that
+// runs terraform itself, not through resource.Test; it skips the test
+// without TF_ACC, or below minimum.
+func directTerraform(t *testing.T, minimum, feature string) (tf, host string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run acceptance tests")
+	}
+	acctest.SkipBelow(t, minimum, feature)
+	host = os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return os.Getenv("TF_ACC_TERRAFORM_PATH"), host
 }

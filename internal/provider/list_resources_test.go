@@ -25,7 +25,7 @@ import (
 // asked, the resource object; a branch that does not answer is an error.
 func TestAccListResources_query(t *testing.T) {
 	mock := acctest.NewMock(t)
-	api := newUnpacedAPIClient(t, mock)
+	api := newAPIClient(t, mock)
 	ctx := context.Background()
 	app, err := api.CreatePassword(ctx, vitessMain, planetscale.CreatePasswordRequest{Name: "app", Role: "reader", TTL: ptr(int64(3600))})
 	if err != nil {
@@ -140,18 +140,10 @@ data "planetscale_branch_passwords" "main" {
 // import every one without creating or replacing anything, and the next
 // plan is empty.
 func TestAccListResources_generateConfigAdoptsCredentials(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run acceptance tests")
-	}
-	acctest.SkipBelow(t, "1.14.0", "terraform query")
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
+	tf, host := directTerraform(t, "1.14.0", "terraform query")
 
 	mock := acctest.NewMock(t)
-	api := newUnpacedAPIClient(t, mock)
+	api := newAPIClient(t, mock)
 	ctx := context.Background()
 	for _, req := range []planetscale.CreatePasswordRequest{
 		{Name: "app", Role: "readwriter", TTL: ptr(int64(86400)), CIDRs: []string{"203.0.113.0/24"}},

@@ -23,15 +23,7 @@ import (
 // the official one as the schema-only stand-in in testdata. The secrets move
 // with the state, the API sees no write, and the next plan is empty.
 func TestAccMoveFromOfficialProvider(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run acceptance tests")
-	}
-	acctest.SkipBelow(t, "1.8.0", "a moved block between resource types of two providers")
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
+	tf, host := directTerraform(t, "1.8.0", "a moved block between resource types of two providers")
 
 	mock := acctest.NewMock(t)
 	api := newAPIClient(t, mock)
@@ -194,19 +186,25 @@ func devOverrides(t *testing.T, host string) string {
 	return rc
 }
 
+// terraformCommand runs the terraform binary in dir with the CLI
+// configuration rc and the mock's credentials in the environment.
+func terraformCommand(tf, dir, rc string, mock *acctest.Mock, args ...string) *exec.Cmd {
+	cmd := exec.Command(tf, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"PLANETSCALE_SERVER_URL="+mock.URL,
+		"PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID,
+		"PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
+	return cmd
+}
+
 // terraformIn returns a function that runs the terraform binary in dir with
 // the CLI configuration rc and the mock's credentials in the environment,
 // failing the test on a non-zero exit.
 func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args ...string) string {
 	return func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(tf, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-			"PLANETSCALE_SERVER_URL="+mock.URL,
-			"PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID,
-			"PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
-		out, err := cmd.CombinedOutput()
+		out, err := terraformCommand(tf, dir, rc, mock, args...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
