@@ -142,7 +142,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	var plan branchPasswordModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, &plan)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	body, diags := plan.createRequest(ctx)
@@ -162,7 +162,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	ctx = r.data.maskSecrets(ctx, *created.PlainText)
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
@@ -171,7 +171,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	var state branchPasswordModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -209,7 +209,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
 
@@ -218,8 +218,8 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	var plan, state branchPasswordModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -230,7 +230,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	// records a new renew_before or timeouts.
 	rename, renew := !plan.Name.Equal(state.Name), plan.ExpiresAt.IsUnknown()
 	if !rename && !renew {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		return
 	}
@@ -253,7 +253,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	}
 	plan.PlainText = state.PlainText
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
@@ -262,7 +262,7 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	var state branchPasswordModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -17,7 +17,9 @@
 //     actions.go: the renew and reassign actions.
 //   - schema.go: schema pieces both managed resources use; validators.go:
 //     attribute and configuration validators; conversions.go: API values to
-//     Terraform values; import.go: resource identity and import;
+//     Terraform values; model_codec.go: plans and states to models and
+//     back without the framework's per-call reflection; import.go:
+//     resource identity and import;
 //     diagnostics.go: error messages; renewal.go: renew_before and expiry
 //     in plans; refresh.go: refreshing from branch lists; names.go:
 //     generated and duplicate names; official_move.go: moved blocks from

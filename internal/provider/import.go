@@ -46,7 +46,11 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, org, db,
 	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return nil
 	}
-	return identity.Set(ctx, credentialIdentity{Organization: org, Database: db, Branch: branch, ID: id})
+	value, diags := modelValue(ctx, identity.Schema.Type().TerraformType(ctx), credentialIdentity{Organization: org, Database: db, Branch: branch, ID: id})
+	if diags.HasError() {
+		return diags
+	}
+	return identity.Set(ctx, value)
 }
 
 // removeFromState drops a credential that is gone. The framework wants an

@@ -189,7 +189,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	var plan postgresRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, &plan)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	body, diags := plan.createRequest(ctx)
@@ -215,7 +215,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 		if err != nil {
 			// Keep the role (and its password) in state so Terraform taints
 			// it instead of losing track of a live credential.
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 			resp.Diagnostics.AddError("Postgres Role Not Ready",
 				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
@@ -224,7 +224,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 		}
 		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
@@ -233,7 +233,7 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	var state postgresRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -270,7 +270,7 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &state, ro)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
 
@@ -279,8 +279,8 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	var plan, state postgresRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -291,7 +291,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	renew := plan.ExpiresAt.IsUnknown()
 	if !patch && !reset && !renew {
 		// Only successor, renew_before or timeouts changed: state only.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		return
 	}
@@ -313,7 +313,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 			// that a failure below leaves state true to the API.
 			ctx = r.data.maskSecrets(ctx, *updated.Password)
 			resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 		}
 	}
@@ -332,7 +332,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
 
@@ -341,7 +341,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	var state postgresRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, &state)...)
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

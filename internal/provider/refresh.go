@@ -20,9 +20,9 @@ const listTTL = 2 * time.Minute
 // A credential missing from a list is not taken as gone: the caller
 // confirms with a GET. Cost is bounded: the first page is fetched on the
 // first read of a branch; the remaining pages only once the branch has seen
-// at least twice as many reads as there are pages, so a branch holding
-// thousands of credentials the configuration does not manage costs one list
-// request on top of the GETs.
+// as many reads as there are pages, so that each page costs no more than a
+// GET it spares, and a branch holding thousands of credentials the
+// configuration does not manage costs one list request on top of the GETs.
 type branchLists[T any] struct {
 	fetch func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[T], error)
 	id    func(*T) string
@@ -77,7 +77,7 @@ func (c *branchLists[T]) lookup(ctx context.Context, b planetscale.Branch, id st
 	}
 	// Read the rest only when enough credentials on this branch are being
 	// read to pay for the pages.
-	if l.pagesRead < l.totalPages && l.reads >= 2*l.totalPages {
+	if l.pagesRead < l.totalPages && l.reads >= l.totalPages {
 		for l.pagesRead < l.totalPages && c.readPage(ctx, b, l) {
 		}
 		if item, ok := l.byID[id]; ok {

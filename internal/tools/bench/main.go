@@ -1,14 +1,20 @@
-// Command bench measures the provider against Terraform itself: it applies,
-// refreshes and destroys N branch passwords and N Postgres roles against the
-// mock API, and the same phases for 2N terraform_data resources (Terraform
-// core with no provider: the floor), in one run, and writes BENCHMARKS.md.
+// Command bench measures the provider against three floors in one run and
+// writes BENCHMARKS.md:
 //
-// It reports numbers; it does not fail on a slow machine. Run it with
-// `make bench`.
+//   - floor-same-schema: planetscale's own schemas with CRUD that calls no
+//     API, so the difference is what our code costs (HTTP, pacing, mapping,
+//     caching, ModifyPlan);
+//   - floor-one-attribute: a framework provider with one resource and one
+//     attribute, so the difference is what our schema and code cost;
+//   - terraform_data: Terraform core with no provider at all.
+//
+// Each phase (apply, plan with refresh, destroy) runs for N branch passwords
+// and N Postgres roles, and 2N resources of each floor. Provider processes
+// are started through provider-rusage, which records their CPU time and peak
+// memory. It reports numbers and never fails on a slow machine.
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
@@ -18,39 +24,102 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
 
-type phaseResult struct {
-	name          string
-	seconds       float64
-	floor         float64
-	requests      int
-	peakRSSKiB    int64
-	status429     int
-	resourceCount int
+// A variant is one configuration of 2N resources run through every phase.
+type variant struct {
+	name string
+	// provider is the main package whose binary Terraform runs (through
+	// provider-rusage); empty for terraform_data.
+	provider string
+	// binary is the name Terraform looks for in the dev override directory.
+	binary string
+	source string
+	config func(url, pacing string, n int) string
+	// env is added to the environment of the variant's terraform commands.
+	env []string
+}
+
+// quietSDK is what the provider's silenceDiscardedLogs sets when nobody
+// asked for logs (see logging.go at the repository root).
+var quietSDK = []string{"TF_LOG_SDK=OFF", "TF_LOG_PROVIDER_PLANETSCALE=OFF"}
+
+var (
+	ours = variant{
+		name: "planetscale", provider: ".", binary: "terraform-provider-planetscale",
+		source: "credsmith/planetscale", config: planetscaleConfig,
+	}
+	// The same-schema floor is served as ours is, with the SDK's logging
+	// off, so that the difference is only our code.
+	sameSchemaFloor = variant{
+		name: "same-schema floor", provider: "./internal/tools/bench/floor-same-schema", binary: "terraform-provider-planetscale",
+		source: "credsmith/planetscale", config: planetscaleConfig, env: quietSDK,
+	}
+	oneAttributeFloor = variant{
+		name: "one-attribute floor", provider: "./internal/tools/bench/floor-one-attribute", binary: "terraform-provider-floor",
+		source: "credsmith/floor", config: oneAttributeConfig,
+	}
+	// The one-attribute floor as it is, and as it would be with the SDK's
+	// logging off: the difference is the framework's TRACE output.
+	quietOneAttributeFloor = variant{
+		name: "one-attribute floor, SDK logs off", provider: oneAttributeFloor.provider, binary: oneAttributeFloor.binary,
+		source: oneAttributeFloor.source, config: oneAttributeConfig, env: quietSDK,
+	}
+	terraformData = variant{name: "terraform_data", config: terraformDataConfig}
+)
+
+var phases = []struct {
+	name string
+	args []string
+}{
+	{"apply", []string{"apply", "-auto-approve"}},
+	{"plan (refresh)", []string{"plan"}},
+	{"destroy", []string{"destroy", "-auto-approve"}},
+}
+
+// measurement is one phase of one variant: the median of the runs.
+type measurement struct {
+	seconds    float64
+	cpuSeconds float64 // user+sys of every provider process
+	peakRSSKiB int64   // the largest of the provider processes
+	writes     int     // POST, PATCH and DELETE requests seen by the mock API
+	reads      int     // GET requests
+	status429  int
 }
 
 type scenario struct {
 	title   string
 	latency time.Duration
 	// limitPerMinute makes the mock answer 429 beyond this many requests a
-	// minute per token; 0 means no limit.
+	// minute per token, with the provider pacing at its default; 0 means no
+	// limit and no pacing.
 	limitPerMinute int
+	variants       []variant
+}
+
+type bench struct {
+	terraform   string
+	work        string
+	n           int
+	parallelism int
+	runs        int
+	profileDir  string
 }
 
 func main() {
 	n := flag.Int("n", 200, "branch passwords and Postgres roles each (2n resources in all)")
 	latencies := flag.String("latencies", "0,100ms", "comma-separated mock API latencies")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
+	runs := flag.Int("runs", 3, "runs of each phase; the tables show the median")
 	out := flag.String("out", "BENCHMARKS.md", "markdown file to write")
-	atLimit := flag.Bool("at-limit", true, "also run against a mock enforcing PlanetScale's 600 requests a minute, with the provider's default pacing")
+	atLimit := flag.Bool("at-limit", true, "also create 2n credentials against a mock enforcing PlanetScale's 600 requests a minute, with the provider's default pacing")
+	profile := flag.Bool("profile", true, "after the timed runs, profile the provider through one more run at latency 0 and add the top entries to the report")
 	flag.Parse()
 
 	tf, err := exec.LookPath("terraform")
@@ -62,53 +131,96 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(work)
+	b := &bench{terraform: tf, work: work, n: *n, parallelism: *parallelism, runs: max(1, *runs)}
 
-	bin := filepath.Join(work, "bin")
-	log.Printf("building the provider")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-planetscale"), ".").CombinedOutput(); err != nil {
-		log.Fatalf("bench: building the provider: %v\n%s", err, out)
+	all := []variant{ours, sameSchemaFloor, oneAttributeFloor, quietOneAttributeFloor, terraformData}
+	for _, v := range all {
+		b.build(v)
 	}
-	rc := filepath.Join(work, "terraformrc")
-	mustWrite(rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource(), bin))
 
 	var scenarios []scenario
 	for _, l := range strings.Split(*latencies, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(l))
-		if err != nil && strings.TrimSpace(l) != "0" {
+		l = strings.TrimSpace(l)
+		d, err := time.ParseDuration(l)
+		if err != nil && l != "0" {
 			log.Fatalf("bench: latency %q: %v", l, err)
 		}
-		scenarios = append(scenarios, scenario{title: fmt.Sprintf("latency %s", d), latency: d})
+		sc := scenario{title: fmt.Sprintf("latency %s", d), latency: d, variants: all}
+		if d > 0 {
+			// Latency's target is against the plain floor alone.
+			sc.variants = []variant{ours, oneAttributeFloor}
+		}
+		scenarios = append(scenarios, sc)
 	}
 	if *atLimit {
-		scenarios = append(scenarios, scenario{title: "at the documented limit: mock enforces 600 requests a minute, provider paces at its default", limitPerMinute: 600})
+		// The floors send no requests, so a limit means nothing to them.
+		scenarios = append(scenarios, scenario{
+			title:          "at the API's limit: the mock enforces 600 requests a minute, the provider paces at its default",
+			limitPerMinute: 600, variants: []variant{ours},
+		})
 	}
 
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	results := map[string]map[string][]measurement{} // scenario title → variant → per phase
 	var report strings.Builder
-	all := map[scenario][]phaseResult{}
 	for _, sc := range scenarios {
-		log.Printf("scenario: %s, n=%d", sc.title, *n)
-		results := runScenario(tf, env, work, sc, *n, *parallelism)
-		all[sc] = results
-		writeTable(&report, sc, results, *parallelism)
+		log.Printf("scenario: %s, n=%d, %d run(s)", sc.title, b.n, b.runs)
+		results[sc.title] = b.runScenario(sc)
+		writeScenario(&report, sc, results[sc.title], b)
 	}
-	writeTargets(&report, scenarios, all, *parallelism)
+	var profileReport string
+	if *profile {
+		b.profileDir = filepath.Join(work, "profiles")
+		log.Printf("profiling the provider at latency 0")
+		profileReport = b.profileRun()
+	}
+	writeTargets(&report, scenarios, results, b)
+	writeWhy(&report, scenarios, results, b)
+	report.WriteString(profileReport)
+
 	header := fmt.Sprintf("# Benchmarks\n\nMeasured by `make bench` on %s: %s, %d cores; %s; %s.\n\n"+
-		"Each row times one phase for %d branch passwords and %d Postgres roles against the mock API, and the same phase for %d "+
-		"`terraform_data` resources (Terraform core with no provider, the floor), in the same run. "+
-		"Requests are API requests per resource seen by the mock; RSS is the provider process's peak resident memory.\n\n",
-		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), terraformVersion(tf), runtime.Version(), *n, *n, 2**n)
+		"Each phase runs for %d branch passwords and %d Postgres roles against the mock API, and for %d resources of each floor, in the same run:\n\n"+
+		"- **same-schema floor**: a provider with planetscale's provider and resource schemas (the same attributes, validators, plan modifiers and timeouts block) "+
+		"whose create copies the plan to state and whose read and delete do nothing (`internal/tools/bench/floor-same-schema`). Ours against it is the cost of our own code: HTTP, pacing, mapping, caching, ModifyPlan.\n"+
+		"- **one-attribute floor**: a framework provider with one resource of one attribute (`internal/tools/bench/floor-one-attribute`). Ours against it adds the cost of our schema.\n"+
+		"- **terraform_data**: Terraform core with no provider.\n\n"+
+		"Times are the median of %d runs, wall clock of the whole `terraform` command. Provider CPU is user+sys of every provider process of the command "+
+		"(Terraform starts several), peak RSS the largest of them, both from `provider-rusage`, which Terraform starts in the provider's place. "+
+		"Requests are per resource, as the mock API saw them.\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), terraformVersion(tf), runtime.Version(), b.n, b.n, 2*b.n, b.runs)
 	mustWrite(*out, header+report.String())
 	fmt.Print(header + report.String())
 }
 
-func runScenario(tf string, env []string, work string, sc scenario, n, parallelism int) []phaseResult {
+// build compiles the variant's provider and puts provider-rusage in its
+// place in a dev override directory of its own.
+func (b *bench) build(v variant) {
+	if v.provider == "" {
+		return
+	}
+	dir := b.variantDir(v)
+	log.Printf("building %s", v.name)
+	goBuild(filepath.Join(dir, "real-provider"), v.provider)
+	goBuild(filepath.Join(dir, "bin", v.binary), "./internal/tools/bench/provider-rusage")
+	mustWrite(filepath.Join(dir, "terraformrc"), fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", v.source, filepath.Join(dir, "bin")))
+}
+
+func goBuild(out, pkg string) {
+	if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+		log.Fatalf("bench: building %s: %v\n%s", pkg, err, msg)
+	}
+}
+
+func (b *bench) variantDir(v variant) string {
+	return filepath.Join(b.work, strings.ReplaceAll(v.name, " ", "-"))
+}
+
+func (b *bench) runScenario(sc scenario) map[string][]measurement {
 	mock := mockapi.NewWithDefaultWorld()
 	if sc.latency > 0 {
 		mock.Inject(mockapi.Fault{Latency: sc.latency})
 	}
-	// Without a limit at the mock, the provider's own pacing is turned off
-	// too, so the rows measure the provider, not the pacing.
+	// Without a limit at the mock, the provider's own pacing is off too, so
+	// the rows measure the provider, not the pacing.
 	pacing := "max_requests_per_minute = 0"
 	if sc.limitPerMinute > 0 {
 		mock.SetRateLimit(sc.limitPerMinute, 10)
@@ -117,51 +229,141 @@ func runScenario(tf string, env []string, work string, sc scenario, n, paralleli
 	server := httptest.NewServer(mock)
 	defer server.Close()
 
-	dir := filepath.Join(work, fmt.Sprintf("scenario-%d-%d", sc.latency, sc.limitPerMinute))
-	floorDir := dir + "-floor"
-	for _, d := range []string{dir, floorDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			log.Fatal(err)
+	runs := map[string][][]measurement{} // variant → phase → runs
+	for run := range b.runs {
+		if sc.limitPerMinute > 0 && run > 0 {
+			break // one paced run says it; three would take five minutes
 		}
-	}
-	mustWrite(filepath.Join(dir, "main.tf"), providerConfig(server.URL+"/v1", pacing, n))
-	mustWrite(filepath.Join(floorDir, "main.tf"), fmt.Sprintf("resource \"terraform_data\" \"floor\" {\n  count = %d\n  input = \"x-${count.index}\"\n}\n", 2*n))
-
-	phases := []struct {
-		name string
-		args []string
-	}{
-		{"apply", []string{"apply", "-auto-approve", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)}},
-		{"plan (refresh)", []string{"plan", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)}},
-		{"destroy", []string{"destroy", "-auto-approve", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)}},
-	}
-	var results []phaseResult
-	for _, ph := range phases {
-		floor, _ := run(tf, floorDir, env, ph.args)
-		mock.ResetRequests()
-		sampler := startRSSSampler()
-		seconds, _ := run(tf, dir, env, ph.args)
-		peak := sampler.stop()
-		status429 := 0
-		for _, r := range mock.Requests("") {
-			if r.Status == 429 {
-				status429++
+		for _, v := range sc.variants {
+			dir := filepath.Join(b.variantDir(v), fmt.Sprintf("scenario-%d-%d", sc.latency, sc.limitPerMinute))
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				log.Fatal(err)
+			}
+			mustWrite(filepath.Join(dir, "main.tf"), v.config(server.URL+"/v1", pacing, b.n))
+			if runs[v.name] == nil {
+				runs[v.name] = make([][]measurement, len(phases))
+			}
+			for i, ph := range phases {
+				if sc.limitPerMinute > 0 && ph.name != "apply" {
+					continue // the limit's target is about creates
+				}
+				mock.ResetRequests()
+				m := b.run(v, dir, ph.args)
+				for _, r := range mock.Requests("") {
+					if r.Method == "GET" {
+						m.reads++
+					} else {
+						m.writes++
+					}
+					if r.Status == 429 {
+						m.status429++
+					}
+				}
+				runs[v.name][i] = append(runs[v.name][i], m)
+				log.Printf("  %-34s %-15s %6.2fs, provider CPU %5.2fs, peak RSS %3d MiB, %d writes, %d reads",
+					v.name, ph.name, m.seconds, m.cpuSeconds, m.peakRSSKiB/1024, m.writes, m.reads)
 			}
 		}
-		results = append(results, phaseResult{
-			name: ph.name, seconds: seconds, floor: floor,
-			requests: mock.RequestCount(""), peakRSSKiB: peak, status429: status429, resourceCount: 2 * n,
-		})
-		log.Printf("  %-15s %6.2fs (floor %6.2fs), %d requests, peak RSS %d MiB", ph.name, seconds, floor, mock.RequestCount(""), peak/1024)
 	}
-	return results
+	medians := map[string][]measurement{}
+	for name, byPhase := range runs {
+		for _, ms := range byPhase {
+			medians[name] = append(medians[name], median(ms))
+		}
+	}
+	return medians
 }
 
-func providerConfig(url, pacing string, n int) string {
+// run times one terraform command of a variant and reads what its provider
+// processes used.
+func (b *bench) run(v variant, dir string, args []string) measurement {
+	usage := filepath.Join(dir, "rusage")
+	_ = os.Remove(usage)
+	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if v.provider != "" {
+		env = append(env,
+			"TF_CLI_CONFIG_FILE="+filepath.Join(b.variantDir(v), "terraformrc"),
+			"BENCH_REAL_PROVIDER="+filepath.Join(b.variantDir(v), "real-provider"),
+			"BENCH_RUSAGE_FILE="+usage)
+		if b.profileDir != "" && v.name == ours.name {
+			dir := filepath.Join(b.profileDir, args[0])
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				log.Fatal(err)
+			}
+			env = append(env, "PLANETSCALE_PROVIDER_PROFILE_DIR="+dir)
+		}
+	} else {
+		env = append(env, "TF_CLI_CONFIG_FILE=/dev/null")
+	}
+	env = append(env, v.env...)
+	cmd := exec.Command(b.terraform, append(args, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", b.parallelism))...)
+	cmd.Dir, cmd.Env = dir, env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	m := measurement{seconds: time.Since(start).Seconds()}
+	if err != nil {
+		log.Printf("bench: %s: terraform %s: %v\n%s", v.name, args[0], err, tail(out.String(), 2000))
+	}
+	m.cpuSeconds, m.peakRSSKiB = readRusage(usage)
+	return m
+}
+
+// readRusage sums the CPU and takes the highest peak RSS of the lines
+// provider-rusage wrote: "user-µs sys-µs maxrss-KiB" per process.
+func readRusage(path string) (cpuSeconds float64, peakKiB int64) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		user, _ := strconv.ParseInt(f[0], 10, 64)
+		sys, _ := strconv.ParseInt(f[1], 10, 64)
+		rss, _ := strconv.ParseInt(f[2], 10, 64)
+		cpuSeconds += float64(user+sys) / 1e6
+		peakKiB = max(peakKiB, rss)
+	}
+	return cpuSeconds, peakKiB
+}
+
+func median(ms []measurement) measurement {
+	if len(ms) == 0 {
+		return measurement{}
+	}
+	pick := func(less func(a, b measurement) int) measurement {
+		s := slices.Clone(ms)
+		slices.SortFunc(s, less)
+		return s[len(s)/2]
+	}
+	m := pick(func(a, b measurement) int { return cmpFloat(a.seconds, b.seconds) })
+	m.cpuSeconds = pick(func(a, b measurement) int { return cmpFloat(a.cpuSeconds, b.cpuSeconds) }).cpuSeconds
+	m.peakRSSKiB = pick(func(a, b measurement) int { return int(a.peakRSSKiB - b.peakRSSKiB) }).peakRSSKiB
+	for _, x := range ms {
+		m.status429 = max(m.status429, x.status429)
+	}
+	return m
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func planetscaleConfig(url, pacing string, n int) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     planetscale = {
-      source = %q
+      source = "credsmith/planetscale"
     }
   }
 }
@@ -188,156 +390,27 @@ resource "planetscale_postgres_role" "bench" {
   branch          = "main"
   inherited_roles = ["pg_read_all_data"]
 }
-`, providerSource(), url, mockapi.DefaultServiceTokenID, mockapi.DefaultServiceToken, pacing, n, n)
+`, url, mockapi.DefaultServiceTokenID, mockapi.DefaultServiceToken, pacing, n, n)
 }
 
-func run(tf, dir string, env []string, args []string) (float64, error) {
-	cmd := exec.Command(tf, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = dir, env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	elapsed := time.Since(start).Seconds()
-	if err != nil {
-		log.Printf("bench: terraform %s in %s: %v\n%s", args[0], dir, err, tail(out.String(), 2000))
-	}
-	return elapsed, err
+func oneAttributeConfig(_, _ string, n int) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    floor = {
+      source = "credsmith/floor"
+    }
+  }
 }
 
-// rssSampler polls /proc for the provider's processes and keeps the highest
-// VmHWM (peak resident set) seen.
-type rssSampler struct {
-	peak atomic.Int64
-	done chan struct{}
-	wg   sync.WaitGroup
+resource "floor_value" "bench" {
+  count = %d
+  value = "x-${count.index}"
+}
+`, 2*n)
 }
 
-func startRSSSampler() *rssSampler {
-	s := &rssSampler{done: make(chan struct{})}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		ticker := time.NewTicker(20 * time.Millisecond)
-		defer ticker.Stop()
-		for {
-			s.sample()
-			select {
-			case <-s.done:
-				return
-			case <-ticker.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s *rssSampler) sample() {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(cmdline, []byte("terraform-provider-planetscale")) {
-			continue
-		}
-		f, err := os.Open(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if fields := strings.Fields(sc.Text()); len(fields) >= 2 && fields[0] == "VmHWM:" {
-				if kib, err := strconv.ParseInt(fields[1], 10, 64); err == nil && kib > s.peak.Load() {
-					s.peak.Store(kib)
-				}
-			}
-		}
-		f.Close()
-	}
-}
-
-func (s *rssSampler) stop() int64 {
-	close(s.done)
-	s.wg.Wait()
-	return s.peak.Load()
-}
-
-func writeTable(w *strings.Builder, sc scenario, results []phaseResult, parallelism int) {
-	fmt.Fprintf(w, "## %s, parallelism %d\n\n", sc.title, parallelism)
-	fmt.Fprintf(w, "| phase | provider (s) | floor (s) | ratio | API requests per resource | 429s | provider peak RSS (MiB) |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|\n")
-	for _, r := range results {
-		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f | %.2f | %d | %.1f |\n",
-			r.name, r.seconds, r.floor, r.seconds/r.floor, float64(r.requests)/float64(r.resourceCount), r.status429, float64(r.peakRSSKiB)/1024)
-	}
-	fmt.Fprintln(w)
-	if sc.limitPerMinute > 0 {
-		for _, r := range results {
-			if strings.HasPrefix(r.name, "plan") {
-				saved := r.resourceCount - r.requests
-				fmt.Fprintf(w, "The list-batched refresh sent %d requests where one GET per credential would send %d: "+
-					"at the provider's pace of %.0f requests a minute that saves about %.0f s per refresh, and leaves the rest of the token's budget to other pipelines.\n\n",
-					r.requests, r.resourceCount, float64(sc.limitPerMinute)*0.9, float64(saved)/(float64(sc.limitPerMinute)*0.9/60))
-			}
-		}
-	}
-}
-
-// writeTargets compares the run with the project's targets. They are
-// reported, never asserted: a slow machine must not fail anything.
-func writeTargets(w *strings.Builder, scenarios []scenario, all map[scenario][]phaseResult, parallelism int) {
-	fmt.Fprintf(w, "## Targets\n\n| target | measured | met |\n|---|---|---|\n")
-	row := func(target, measured string, met bool) {
-		verdict := "yes"
-		if !met {
-			verdict = "no"
-		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", target, measured, verdict)
-	}
-	var peak int64
-	for _, sc := range scenarios {
-		for _, r := range all[sc] {
-			peak = max(peak, r.peakRSSKiB)
-			if sc.limitPerMinute > 0 {
-				row(fmt.Sprintf("no 429 from our own traffic at the limit (%s)", r.name), fmt.Sprintf("%d", r.status429), r.status429 == 0)
-				continue
-			}
-			perResource := float64(r.requests) / float64(r.resourceCount)
-			switch {
-			case sc.latency == 0:
-				row(fmt.Sprintf("%s ≤ 1.5 × floor (latency 0)", r.name), fmt.Sprintf("%.2f ×", r.seconds/r.floor), r.seconds <= 1.5*r.floor)
-			case r.name == "apply":
-				budget := r.floor + 1.1*float64(r.resourceCount)/float64(parallelism)*sc.latency.Seconds()
-				row(fmt.Sprintf("apply ≤ floor + 1.1 × (%d / %d) × %s", r.resourceCount, parallelism, sc.latency),
-					fmt.Sprintf("%.2f s (budget %.2f s)", r.seconds, budget), r.seconds <= budget)
-			}
-			if sc.latency == 0 {
-				want := 1.0
-				if strings.HasPrefix(r.name, "plan") {
-					want = 0.1
-				}
-				row(fmt.Sprintf("API requests per resource, %s ≤ %.1f", r.name, want), fmt.Sprintf("%.2f", perResource), perResource <= want+0.05)
-			}
-		}
-	}
-	row("provider peak RSS ≤ 40 MB", fmt.Sprintf("%.1f MiB", float64(peak)/1024), float64(peak)/1024 <= 40)
-	fmt.Fprintln(w)
-}
-
-func providerSource() string {
-	b, err := os.ReadFile("main.go")
-	if err != nil {
-		log.Fatal("bench: run from the repository root (make bench)")
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, `const registryAddress = "registry.terraform.io/`); ok {
-			return strings.TrimSuffix(v, `"`)
-		}
-	}
-	log.Fatal("bench: registryAddress not found in main.go")
-	return ""
+func terraformDataConfig(_, _ string, n int) string {
+	return fmt.Sprintf("resource \"terraform_data\" \"bench\" {\n  count = %d\n  input = \"x-${count.index}\"\n}\n", 2*n)
 }
 
 func terraformVersion(tf string) string {
