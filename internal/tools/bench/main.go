@@ -119,6 +119,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each phase; the tables show the median")
 	out := flag.String("out", "BENCHMARKS.md", "markdown file to write")
 	atLimit := flag.Bool("at-limit", true, "also create 2n credentials against a mock enforcing PlanetScale's 600 requests a minute, with the provider's default pacing")
+	floors := flag.Bool("floors", true, "run the floors too; without them only planetscale's numbers are reported, for a quick before/after of a change")
 	profile := flag.Bool("profile", true, "after the timed runs, profile the provider through one more run at latency 0 and add the top entries to the report")
 	flag.Parse()
 
@@ -134,6 +135,9 @@ func main() {
 	b := &bench{terraform: tf, work: work, n: *n, parallelism: *parallelism, runs: max(1, *runs)}
 
 	all := []variant{ours, sameSchemaFloor, oneAttributeFloor, quietOneAttributeFloor, terraformData}
+	if !*floors {
+		all = all[:1]
+	}
 	for _, v := range all {
 		b.build(v)
 	}
@@ -146,7 +150,7 @@ func main() {
 			log.Fatalf("bench: latency %q: %v", l, err)
 		}
 		sc := scenario{title: fmt.Sprintf("latency %s", d), latency: d, variants: all}
-		if d > 0 {
+		if d > 0 && *floors {
 			// Latency's target is against the plain floor alone.
 			sc.variants = []variant{ours, oneAttributeFloor}
 		}
@@ -173,8 +177,10 @@ func main() {
 		log.Printf("profiling the provider at latency 0")
 		profileReport = b.profileRun()
 	}
-	writeTargets(&report, scenarios, results, b)
-	writeWhy(&report, scenarios, results, b)
+	if *floors {
+		writeTargets(&report, scenarios, results, b)
+		writeWhy(&report, scenarios, results, b)
+	}
 	report.WriteString(profileReport)
 
 	header := fmt.Sprintf("# Benchmarks\n\nMeasured by `make bench` on %s: %s, %d cores; %s; %s.\n\n"+
