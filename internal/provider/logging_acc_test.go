@@ -45,8 +45,8 @@ resource "planetscale_branch_password" "logged" {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"created branch password",              // the provider's own tflog.Debug
-		"Calling provider defined Resource Create", // the framework's
+		"created branch password", // the provider's own tflog.Debug
+		"@module=sdk.framework",   // the framework's
 	} {
 		if !strings.Contains(string(logged), want) {
 			t.Errorf("TF_LOG=DEBUG log has no %q from the provider", want)

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -91,6 +92,9 @@ type measurement struct {
 	writes     int     // POST, PATCH and DELETE requests seen by the mock API
 	reads      int     // GET requests
 	status429  int
+	// mockCPUSeconds is what this process (the mock API) used meanwhile:
+	// CPU a real API would spend elsewhere, here taken from the same cores.
+	mockCPUSeconds float64
 }
 
 type scenario struct {
@@ -116,7 +120,7 @@ func main() {
 	n := flag.Int("n", 200, "branch passwords and Postgres roles each (2n resources in all)")
 	latencies := flag.String("latencies", "0,100ms", "comma-separated mock API latencies")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
-	runs := flag.Int("runs", 3, "runs of each phase; the tables show the median")
+	runs := flag.Int("runs", 5, "runs of each phase; the tables show the median")
 	out := flag.String("out", "BENCHMARKS.md", "markdown file to write")
 	atLimit := flag.Bool("at-limit", true, "also create 2n credentials against a mock enforcing PlanetScale's 600 requests a minute, with the provider's default pacing")
 	floors := flag.Bool("floors", true, "run the floors too; without them only planetscale's numbers are reported, for a quick before/after of a change")
@@ -235,26 +239,33 @@ func (b *bench) runScenario(sc scenario) map[string][]measurement {
 	server := httptest.NewServer(mock)
 	defer server.Close()
 
+	dirs := map[string]string{}
 	runs := map[string][][]measurement{} // variant → phase → runs
+	for _, v := range sc.variants {
+		dir := filepath.Join(b.variantDir(v), fmt.Sprintf("scenario-%d-%d", sc.latency, sc.limitPerMinute))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			log.Fatal(err)
+		}
+		mustWrite(filepath.Join(dir, "main.tf"), v.config(server.URL+"/v1", pacing, b.n))
+		dirs[v.name] = dir
+		runs[v.name] = make([][]measurement, len(phases))
+	}
+	// Each phase runs for every variant before the next phase, so that the
+	// numbers compared in a row were taken minutes apart, not the whole
+	// scenario apart.
 	for run := range b.runs {
 		if sc.limitPerMinute > 0 && run > 0 {
 			break // one paced run says it; three would take five minutes
 		}
-		for _, v := range sc.variants {
-			dir := filepath.Join(b.variantDir(v), fmt.Sprintf("scenario-%d-%d", sc.latency, sc.limitPerMinute))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				log.Fatal(err)
+		for i, ph := range phases {
+			if sc.limitPerMinute > 0 && ph.name != "apply" {
+				continue // the limit's target is about creates
 			}
-			mustWrite(filepath.Join(dir, "main.tf"), v.config(server.URL+"/v1", pacing, b.n))
-			if runs[v.name] == nil {
-				runs[v.name] = make([][]measurement, len(phases))
-			}
-			for i, ph := range phases {
-				if sc.limitPerMinute > 0 && ph.name != "apply" {
-					continue // the limit's target is about creates
-				}
+			for _, v := range sc.variants {
 				mock.ResetRequests()
-				m := b.run(v, dir, ph.args)
+				before := selfCPUSeconds()
+				m := b.run(v, dirs[v.name], ph.args)
+				m.mockCPUSeconds = selfCPUSeconds() - before
 				for _, r := range mock.Requests("") {
 					if r.Method == "GET" {
 						m.reads++
@@ -337,6 +348,14 @@ func readRusage(path string) (cpuSeconds float64, peakKiB int64) {
 	return cpuSeconds, peakKiB
 }
 
+func selfCPUSeconds() float64 {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return float64(u.Utime.Nano()+u.Stime.Nano()) / 1e9
+}
+
 func median(ms []measurement) measurement {
 	if len(ms) == 0 {
 		return measurement{}
@@ -349,6 +368,7 @@ func median(ms []measurement) measurement {
 	m := pick(func(a, b measurement) int { return cmpFloat(a.seconds, b.seconds) })
 	m.cpuSeconds = pick(func(a, b measurement) int { return cmpFloat(a.cpuSeconds, b.cpuSeconds) }).cpuSeconds
 	m.peakRSSKiB = pick(func(a, b measurement) int { return int(a.peakRSSKiB - b.peakRSSKiB) }).peakRSSKiB
+	m.mockCPUSeconds = pick(func(a, b measurement) int { return cmpFloat(a.mockCPUSeconds, b.mockCPUSeconds) }).mockCPUSeconds
 	for _, x := range ms {
 		m.status429 = max(m.status429, x.status429)
 	}
