@@ -68,12 +68,14 @@ var (
 	}
 	// The one-attribute floor as it is, and as it would be with the SDK's
 	// logging off: the difference is the framework's TRACE output.
-	quietOneAttributeFloor = variant{
-		name: "one-attribute floor, SDK logs off", provider: oneAttributeFloor.provider, binary: oneAttributeFloor.binary,
-		source: oneAttributeFloor.source, config: oneAttributeConfig, env: quietSDK,
-	}
-	terraformData = variant{name: "terraform_data", config: terraformDataConfig}
+	quietOneAttributeFloor = withQuietSDK(oneAttributeFloor, "one-attribute floor, SDK logs off")
+	terraformData          = variant{name: "terraform_data", config: terraformDataConfig}
 )
+
+func withQuietSDK(v variant, name string) variant {
+	v.name, v.env = name, quietSDK
+	return v
+}
 
 var phases = []struct {
 	name string
@@ -171,15 +173,20 @@ func main() {
 	results := map[string]map[string][]measurement{} // scenario title → variant → per phase
 	var report strings.Builder
 	for _, sc := range scenarios {
-		log.Printf("scenario: %s, n=%d, %d run(s)", sc.title, b.n, b.runs)
-		results[sc.title] = b.runScenario(sc)
+		runs := b.runs
+		if sc.limitPerMinute > 0 {
+			runs = 1 // one paced run says it; five would take four minutes
+		}
+		log.Printf("scenario: %s, n=%d, %d run(s)", sc.title, b.n, runs)
+		results[sc.title] = b.runScenario(sc, runs)
 		writeScenario(&report, sc, results[sc.title], b)
 	}
 	var profileReport string
 	if *profile {
 		b.profileDir = filepath.Join(work, "profiles")
 		log.Printf("profiling the provider at latency 0")
-		profileReport = b.profileRun()
+		b.runScenario(scenario{title: "profile", variants: []variant{ours}}, 1)
+		profileReport = b.profileReport()
 	}
 	if *floors {
 		writeTargets(&report, scenarios, results, b)
@@ -224,7 +231,7 @@ func (b *bench) variantDir(v variant) string {
 	return filepath.Join(b.work, strings.ReplaceAll(v.name, " ", "-"))
 }
 
-func (b *bench) runScenario(sc scenario) map[string][]measurement {
+func (b *bench) runScenario(sc scenario, runs int) map[string][]measurement {
 	mock := mockapi.NewWithDefaultWorld()
 	if sc.latency > 0 {
 		mock.Inject(mockapi.Fault{Latency: sc.latency})
@@ -240,7 +247,7 @@ func (b *bench) runScenario(sc scenario) map[string][]measurement {
 	defer server.Close()
 
 	dirs := map[string]string{}
-	runs := map[string][][]measurement{} // variant → phase → runs
+	byVariant := map[string][][]measurement{} // variant → phase → runs
 	for _, v := range sc.variants {
 		dir := filepath.Join(b.variantDir(v), fmt.Sprintf("scenario-%d-%d", sc.latency, sc.limitPerMinute))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -248,15 +255,12 @@ func (b *bench) runScenario(sc scenario) map[string][]measurement {
 		}
 		mustWrite(filepath.Join(dir, "main.tf"), v.config(server.URL+"/v1", pacing, b.n))
 		dirs[v.name] = dir
-		runs[v.name] = make([][]measurement, len(phases))
+		byVariant[v.name] = make([][]measurement, len(phases))
 	}
 	// Each phase runs for every variant before the next phase, so that the
 	// numbers compared in a row were taken minutes apart, not the whole
 	// scenario apart.
-	for run := range b.runs {
-		if sc.limitPerMinute > 0 && run > 0 {
-			break // one paced run says it; three would take five minutes
-		}
+	for range runs {
 		for i, ph := range phases {
 			if sc.limitPerMinute > 0 && ph.name != "apply" {
 				continue // the limit's target is about creates
@@ -276,14 +280,14 @@ func (b *bench) runScenario(sc scenario) map[string][]measurement {
 						m.status429++
 					}
 				}
-				runs[v.name][i] = append(runs[v.name][i], m)
+				byVariant[v.name][i] = append(byVariant[v.name][i], m)
 				log.Printf("  %-34s %-15s %6.2fs, provider CPU %5.2fs, peak RSS %3d MiB, %d writes, %d reads",
 					v.name, ph.name, m.seconds, m.cpuSeconds, m.peakRSSKiB/1024, m.writes, m.reads)
 			}
 		}
 	}
 	medians := map[string][]measurement{}
-	for name, byPhase := range runs {
+	for name, byPhase := range byVariant {
 		for _, ms := range byPhase {
 			medians[name] = append(medians[name], median(ms))
 		}

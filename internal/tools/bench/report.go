@@ -149,16 +149,9 @@ func writeTargets(w *strings.Builder, scenarios []scenario, results map[string]m
 	fmt.Fprintln(w)
 }
 
-// profileRun runs the three phases once more at latency 0 with the
-// provider writing pprof profiles (PLANETSCALE_PROVIDER_PROFILE_DIR), and
-// returns their top entries as a report section.
-func (b *bench) profileRun() string {
-	sc := scenario{title: "profile", variants: []variant{ours}}
-	saved := b.runs
-	b.runs = 1
-	b.runScenario(sc)
-	b.runs = saved
-
+// profileReport returns the top entries of the profiles the provider wrote
+// in b.profileDir, one directory per phase, as a report section.
+func (b *bench) profileReport() string {
 	binary := filepath.Join(b.variantDir(ours), "real-provider")
 	var w strings.Builder
 	fmt.Fprintf(&w, "## Where the provider's CPU goes\n\n"+
