@@ -2,6 +2,8 @@ package acctest
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -36,6 +38,31 @@ func (m *Mock) ExpectLastBody(route string, want map[string]any) resource.TestCh
 			return fmt.Errorf("the mock saw no %s request", route)
 		}
 		if diff := cmp.Diff(want, requests[len(requests)-1].Body); diff != "" {
+			return fmt.Errorf("the last %s request's body differs (-want +got):\n%s", route, diff)
+		}
+		return nil
+	}
+}
+
+// MarkedName stands, in a want body, for the temporary name a create with a
+// configured name is sent under (terraform-pending-<random>).
+const MarkedName = "terraform-pending-<random>"
+
+var markedName = regexp.MustCompile(`^terraform-pending-[0-9a-f]{24}$`)
+
+// ExpectLastCreateBody is ExpectLastBody for a create: a name sent under
+// the create's mark matches MarkedName.
+func (m *Mock) ExpectLastCreateBody(route string, want map[string]any) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		requests := m.Requests(route)
+		if len(requests) == 0 {
+			return fmt.Errorf("the mock saw no %s request", route)
+		}
+		got := maps.Clone(requests[len(requests)-1].Body)
+		if name, ok := got["name"].(string); ok && markedName.MatchString(name) {
+			got["name"] = MarkedName
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
 			return fmt.Errorf("the last %s request's body differs (-want +got):\n%s", route, diff)
 		}
 		return nil

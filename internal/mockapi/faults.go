@@ -20,9 +20,16 @@ type Fault struct {
 	// (0 < p < 1), drawn from the mock's seeded generator; 0 means all.
 	Probability float64
 
+	// Before runs when the fault applies, before the request is handled and
+	// outside the mock's lock: another actor's move at that very moment
+	// (it may call the mock's API itself).
+	Before func()
 	// Status answers with this HTTP status and the API's error body instead
-	// of handling the request.
+	// of handling the request (or, with AfterCommit, after handling it).
 	Status int
+	// AfterCommit handles the request before answering Status: a gateway
+	// that failed after the API acted.
+	AfterCommit bool
 	// RetryAfter is sent as the Retry-After header with Status.
 	RetryAfter string
 	// Latency delays the answer (before Status or the real handling).
@@ -30,6 +37,12 @@ type Fault struct {
 	// CloseAfterCommit handles the request, then closes the connection
 	// without answering, as when a network drops a response.
 	CloseAfterCommit bool
+	// CloseBeforeHandling closes the connection without handling the
+	// request: a reset on the way to the API.
+	CloseBeforeHandling bool
+	// EmptyPage answers a list request with a page that holds nothing, as
+	// a list that lags behind the API's writes would.
+	EmptyPage bool
 	// HoldAnswer handles the request, then keeps its answer back until the
 	// channel is closed, as a slow network would: the credential exists while
 	// the client still waits.

@@ -130,6 +130,14 @@ func (s *Server) SetServiceToken(id, token string) {
 	s.serviceTokens = map[string]string{id: token}
 }
 
+// AddServiceToken accepts one more service token: another actor, say,
+// whose requests tests tell apart by their Authorization header.
+func (s *Server) AddServiceToken(id, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.serviceTokens[id] = token
+}
+
 // SetAccessToken replaces the accepted OAuth access tokens with this one.
 func (s *Server) SetAccessToken(token string) {
 	s.mu.Lock()
@@ -226,6 +234,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 	defer s.setStatus(logged, rec)
 
 	fault := s.takeFault(route)
+	if fault != nil && fault.Before != nil {
+		fault.Before()
+	}
 	if fault != nil && fault.Latency > 0 {
 		select {
 		case <-time.After(fault.Latency):
@@ -233,7 +244,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 			return
 		}
 	}
-	if fault != nil && fault.Status != 0 {
+	if fault != nil && fault.CloseBeforeHandling {
+		closeConnection(w)
+		return
+	}
+	if fault != nil && fault.Status != 0 && !fault.AfterCommit {
 		if fault.RetryAfter != "" {
 			w.Header().Set("Retry-After", fault.RetryAfter)
 		}
@@ -241,6 +256,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		return
 	}
 
+	if header := r.Header.Get("Authorization"); header != "" && !wellFormedAuthorization(header) {
+		// PlanetScale has been seen to answer a malformed header with 404,
+		// which a client must not read as "the credential is gone".
+		writeError(w, http.StatusNotFound, "not_found", "Not Found")
+		return
+	}
 	if !s.authorized(r.Header.Get("Authorization")) {
 		writeError(w, http.StatusUnauthorized, "unauthorized", "You must be authenticated to use this endpoint. Check your service token or access token.")
 		return
@@ -259,6 +280,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		return
 	}
 	r.Body = nopBody{strings.NewReader(string(body))}
+	if fault != nil && fault.EmptyPage && r.Method == http.MethodGet && (route == RouteListPasswords || route == RouteListRoles) {
+		s.mu.Unlock()
+		writePage[struct{}](w, r, nil)
+		return
+	}
+	if fault != nil && fault.Status != 0 && fault.AfterCommit {
+		h(discardWriter{header: http.Header{}}, r, db, branchID)
+		s.mu.Unlock()
+		writeError(w, fault.Status, codeFor(fault.Status), http.StatusText(fault.Status))
+		return
+	}
 	if fault != nil && fault.CloseAfterCommit {
 		// Commit the change, then drop the connection before answering: the
 		// client cannot know whether its request took effect.
@@ -292,6 +324,16 @@ func (s *Server) HideDatabase(org, name string, hidden bool) {
 	if db, ok := s.databases[org+"/"+name]; ok {
 		db.hidden = hidden
 	}
+}
+
+// wellFormedAuthorization reports a header of one of the two forms the API
+// takes: "Bearer <token>" or "<service token id>:<service token>".
+func wellFormedAuthorization(header string) bool {
+	if token, ok := strings.CutPrefix(header, "Bearer "); ok {
+		return token != "" && !strings.ContainsAny(token, " \t")
+	}
+	id, token, ok := strings.Cut(header, ":")
+	return ok && id != "" && token != "" && !strings.ContainsAny(header, " \t")
 }
 
 func (s *Server) authorized(header string) bool {

@@ -110,7 +110,10 @@ func TestAuth(t *testing.T) {
 		{"unknown token id", "other:" + DefaultServiceToken, http.StatusUnauthorized},
 		{"service token as bearer", "Bearer " + serviceAuth, http.StatusUnauthorized},
 		{"wrong access token", "Bearer nope", http.StatusUnauthorized},
-		{"access token without scheme", DefaultAccessToken, http.StatusUnauthorized},
+		// PlanetScale has been seen to answer a malformed header with 404.
+		{"access token without scheme", DefaultAccessToken, http.StatusNotFound},
+		{"service token without its id", ":" + DefaultServiceToken, http.StatusNotFound},
+		{"bearer without a token", "Bearer ", http.StatusNotFound},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,7 +124,21 @@ func TestAuth(t *testing.T) {
 			if tc.want == http.StatusUnauthorized && body["code"] != "unauthorized" {
 				t.Errorf("code = %v, want unauthorized", body["code"])
 			}
+			if tc.want == http.StatusNotFound && body["code"] != "not_found" {
+				t.Errorf("code = %v, want the API's not_found body", body["code"])
+			}
 		})
+	}
+}
+
+func TestAddServiceToken(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.AddServiceToken("second", "pscale_tkn_second")
+	for _, auth := range []string{serviceAuth, "second:pscale_tkn_second"} {
+		if status, _ := ts.callAuth(t, auth, http.MethodGet, pwBase, nil); status != http.StatusOK {
+			t.Errorf("%s: status %d, want both tokens accepted", auth, status)
+		}
 	}
 }
 
@@ -599,6 +616,69 @@ func TestFaultCloseAfterCommit(t *testing.T) {
 	stored := ts.Passwords()
 	if len(stored) != 1 || stored[0].Name != "lost" {
 		t.Fatalf("stored = %+v, want the committed password", stored)
+	}
+}
+
+// A gateway that fails after the API acted: the password exists, the
+// answer is a 502.
+func TestFaultStatusAfterCommit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteCreatePassword, Status: http.StatusBadGateway, AfterCommit: true, Times: 1})
+	status, _ := ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "acted"})
+	if status != http.StatusBadGateway {
+		t.Fatalf("status = %d, want 502", status)
+	}
+	if stored := ts.Passwords(); len(stored) != 1 || stored[0].Name != "acted" {
+		t.Fatalf("stored = %+v, want the committed password", stored)
+	}
+}
+
+// Before lets another actor move at the moment a request arrives: here a
+// same-named password appears just before the faulted create is handled.
+func TestFaultBefore(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteCreatePassword, Times: 1, Status: http.StatusServiceUnavailable, Before: func() {
+		ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "theirs"})
+	}})
+	if status, _ := ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "ours"}); status != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d, want the fault's 503", status)
+	}
+	if stored := ts.Passwords(); len(stored) != 1 || stored[0].Name != "theirs" {
+		t.Fatalf("stored = %+v, want only the other actor's", stored)
+	}
+}
+
+// A reset on the way to the API: no answer, and nothing was made.
+func TestFaultCloseBeforeHandling(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{Route: RouteCreatePassword, CloseBeforeHandling: true, Times: 1})
+	req, _ := http.NewRequest(http.MethodPost, ts.url+pwBase, strings.NewReader(`{"name":"never"}`))
+	req.Header.Set("Authorization", serviceAuth)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("got an answer (%d), want a dropped connection", resp.StatusCode)
+	}
+	if stored := ts.Passwords(); len(stored) != 0 {
+		t.Fatalf("stored = %+v, want nothing", stored)
+	}
+}
+
+// A list that lags behind the writes shows an empty page.
+func TestFaultEmptyPage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.call(t, http.MethodPost, pwBase, map[string]any{"name": "there"})
+	ts.Inject(Fault{Route: RouteListPasswords, EmptyPage: true, Times: 1})
+	for i, want := range []int{0, 1} {
+		status, body := ts.call(t, http.MethodGet, pwBase, nil)
+		data, _ := body["data"].([]any)
+		if status != http.StatusOK || len(data) != want {
+			t.Fatalf("list %d: status %d, %d items, want %d", i+1, status, len(data), want)
+		}
 	}
 }
 

@@ -15,8 +15,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBaseURL is the public PlanetScale API.
@@ -66,10 +64,12 @@ type Client struct {
 	baseURL    *url.URL
 	authHeader string
 	userAgent  string
-	http       *retryablehttp.Client
+	http       *http.Client
 	limiter    *limitedTransport
 	maxRetries int
-	log        func(ctx context.Context, msg string, fields map[string]any)
+	// waitMin and waitMax bound the backoff between attempts.
+	waitMin, waitMax time.Duration
+	log              func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // New builds a Client from cfg.
@@ -130,29 +130,14 @@ func New(cfg Config) (*Client, error) {
 		c.limiter = newLimitedTransport(transport, cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute), cmp.Or(cfg.Burst, defaultBurst))
 		transport = c.limiter
 	}
-	c.http = &retryablehttp.Client{
-		HTTPClient: &http.Client{
-			Timeout:   timeout,
-			Transport: transport,
-			// The API never redirects; following one could carry the
-			// Authorization header to another host or over plain http.
-			CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-				return fmt.Errorf("%w to %s://%s%s", errRedirect, req.URL.Scheme, req.URL.Host, req.URL.Path)
-			},
-		},
-		Logger:       nil, // its own logger prints URLs to stderr; logf is used instead
-		RetryWaitMin: cmp.Or(cfg.RetryWaitMin, defaultWaitMin),
-		RetryWaitMax: cmp.Or(cfg.RetryWaitMax, defaultWaitMax),
-		RetryMax:     maxRetries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      backoff,
-		// Hand back the last answer, so a 429 or 503 that outlived the
-		// retries is reported with the API's own message.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-			c.logf(req.Context(), "PlanetScale API request", map[string]any{
-				"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
-			})
+	c.waitMin, c.waitMax = cmp.Or(cfg.RetryWaitMin, defaultWaitMin), cmp.Or(cfg.RetryWaitMax, defaultWaitMax)
+	c.http = &http.Client{
+		Timeout:   timeout,
+		Transport: transport,
+		// The API never redirects; following one could carry the
+		// Authorization header to another host or over plain http.
+		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+			return fmt.Errorf("%w to %s://%s%s", errRedirect, req.URL.Scheme, req.URL.Host, req.URL.Path)
 		},
 	}
 	return c, nil
@@ -290,6 +275,10 @@ func listEach[T any](ctx context.Context, opts ListOptions, fetch func(context.C
 // into out when out is not nil. Non-2xx answers become *APIError. Bodies
 // are never logged, and quoted only in short, redacted excerpts: they can
 // hold credentials.
+//
+// Every attempt is preceded by a check for a stop, and every wait between
+// attempts ends at a stop: once the caller stops, nothing more is sent,
+// whether the request runs on its context or detached from it.
 func (c *Client) do(ctx context.Context, mode retryMode, method, path string, query url.Values, in, out any) error {
 	// path is already escaped segment by segment; parsing keeps it so.
 	u, err := url.Parse(c.baseURL.String() + "/" + path)
@@ -299,53 +288,79 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
-
 	var body []byte
 	if in != nil {
 		if body, err = json.Marshal(in); err != nil {
 			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
 	}
-	req, err := retryablehttp.NewRequestWithContext(withRetryMode(ctx, mode), method, u.String(), body)
+
+	for attempt := 1; ; attempt++ {
+		if err := stopped(ctx); err != nil {
+			return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, err)}
+		}
+		resp, raw, err := c.send(ctx, method, u, body, attempt)
+		retry, reason := retryDecision(mode, resp, err)
+		var result error
+		if err != nil {
+			result = &TransportError{Method: method, Path: path, Err: err}
+		} else {
+			result = decodeResponse(method, path, resp, raw, out)
+		}
+		if !retry || attempt > c.maxRetries {
+			return result
+		}
+		c.logf(ctx, "PlanetScale API request will be retried", map[string]any{
+			"method": method, "path": u.Path, "attempt": attempt, "reason": reason,
+		})
+		if err := waitToRetry(ctx, backoff(c.waitMin, c.waitMax, attempt-1, resp)); err != nil {
+			if mode == retryIfNotActed {
+				// Retried only because the API certainly did not act.
+				return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: stopped while waiting to retry (%s): %w", ErrNotSent, reason, err)}
+			}
+			return fmt.Errorf("stopped while waiting to retry (%s): %w", reason, errors.Join(result, err))
+		}
+	}
+}
+
+// send makes one attempt and reads its whole answer; a body that breaks
+// off is a failed attempt like a refused connection.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, attempt int) (*http.Response, []byte, error) {
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
 	if err != nil {
-		return fmt.Errorf("building %s %s request: %w", method, path, err)
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", c.authHeader)
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
-	if in != nil {
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-
-	// Nothing has left the client yet: a cancel now makes nothing.
-	if err := ctx.Err(); err != nil {
-		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, err)}
-	}
-	if stop := stopOf(ctx); stop != nil && stop.Err() != nil {
-		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, stop.Err())}
-	}
-
+	c.logf(ctx, "PlanetScale API request", map[string]any{"method": method, "path": u.Path, "attempt": attempt})
 	start := time.Now()
 	resp, err := c.http.Do(req)
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
+	if err != nil && resp != nil {
+		resp.Body.Close() // a refused redirect's answer
+	}
+	if err == nil {
+		var raw []byte
+		raw, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+		resp.Body.Close()
+		if err == nil {
+			c.logf(ctx, "PlanetScale API response", map[string]any{
+				"method": method, "path": u.Path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+			})
+			return resp, raw, nil
 		}
-		c.logf(ctx, "PlanetScale API request failed", map[string]any{
-			"method": method, "path": u.Path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(),
-		})
-		return &TransportError{Method: method, Path: path, Err: err}
 	}
-	defer resp.Body.Close()
-	c.logf(ctx, "PlanetScale API response", map[string]any{
-		"method": method, "path": u.Path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+	c.logf(ctx, "PlanetScale API request failed", map[string]any{
+		"method": method, "path": u.Path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(),
 	})
-
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return &TransportError{Method: method, Path: path, Err: err}
-	}
-	return decodeResponse(method, path, resp, raw, out)
+	return nil, nil, err
 }
 
 // decodeResponse turns an answer into out or an error. It never panics,

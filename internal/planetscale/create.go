@@ -7,29 +7,35 @@ package planetscale
 //
 //   - Once a create has been sent, it is finished and its answer returned, even
 //     when the caller is cancelled (Terraform's Ctrl-C): the request runs on a
-//     context that only the operation's own deadline ends. A cancel that comes
-//     before anything was sent stops cleanly, with ErrNotSent.
+//     context that only the operation's own deadline ends. A stop that comes
+//     before anything was sent, or while a retry waits, sends nothing more
+//     and reports ErrNotSent.
 //   - When a create's outcome is unknown (a 5xx, a dropped connection, an
-//     unreadable answer), the credential it may have made is deleted only if it
-//     is provably this operation's: a same-named credential that was not there
-//     before the create was sent, created within this attempt's time window.
-//     One such credential is deleted and the create sent again; more than one
-//     and nothing is deleted: the error lists them.
+//     unreadable answer), the credential it may have made is deleted only if
+//     it carries this operation's mark: a name nobody else uses. Every create
+//     is sent under such a name: a generated name is one already; a name the
+//     configuration chose is not (anyone may use it at any moment), so the
+//     create is sent under a random mark and renamed in place once its
+//     answer is in hand. A name and a time window would not be proof.
 //   - A request that never left the client is not an unknown outcome: nothing
 //     is looked for, nothing is deleted.
+//
+// Renaming after the create is safe for both kinds because the name is a
+// label: the API document lets PATCH change it for passwords ("display
+// name") and roles alike, and the username is the API's own (a password's
+// random username; a role's pscale_api_<random>, as the official provider's
+// state shows for a role named "app"), so nothing durable keeps the mark.
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 )
-
-// clockSkew is how far the API's clock may be from this machine's when a
-// credential's created_at is compared with when an attempt was sent.
-const clockSkew = 2 * time.Minute
 
 // cleanupTimeout bounds the look for, and removal of, what a create with an
 // unknown outcome made; it runs even when the operation's deadline has passed
@@ -41,12 +47,24 @@ type NameOrigin int
 
 const (
 	// NameGiven is a name the configuration chose: other credentials on the
-	// branch may carry it too.
+	// branch may carry it too, now or at any later moment.
 	NameGiven NameOrigin = iota
 	// NameGenerated is a random name made for this create alone: no other
-	// credential carries it, so no snapshot is needed to tell ours apart.
+	// credential carries it, so it is the create's mark.
 	NameGenerated
 )
+
+// markPrefix starts the temporary name a create with a given name is sent
+// under; a credential that keeps it (its rename failed) shows in the console
+// as what it is.
+const markPrefix = "terraform-pending-"
+
+// newMark returns a name no other credential has: 96 random bits.
+func newMark() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail
+	return markPrefix + hex.EncodeToString(b)
+}
 
 // OutcomeUnknown reports an error after which a create may or may not have
 // taken effect: the request may have reached the API, but its answer (and
@@ -67,161 +85,215 @@ func OutcomeUnknown(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError
 }
 
-// AmbiguousOrphansError is a create with an unknown outcome after which more
-// than one credential could be the one it made. None is deleted.
-type AmbiguousOrphansError struct {
-	Kind   string
-	Branch Branch
-	Name   string
-	IDs    []string
-	Err    error
+// FollowUpError is a create that succeeded, followed by a step that did not:
+// renaming the credential from its mark to its name, or removing what an
+// earlier attempt of the same create left. The credential is returned with
+// it and is the caller's to keep; Name is the name it has now.
+type FollowUpError struct {
+	Kind, ID, Name string
+	Problems       []string
 }
 
-func (e *AmbiguousOrphansError) Error() string {
-	return fmt.Sprintf("%v; afterwards %d %ss named %q appeared on %s (%s), and any of them may be the one this create made with its secret lost. "+
-		"None was deleted, since some may belong to someone else. Check them in the PlanetScale console, delete the ones nobody uses, "+
-		"give each credential a name unique on its branch, and apply again",
-		e.Err, len(e.IDs), e.Kind, e.Name, e.Branch, strings.Join(e.IDs, ", "))
+func (e *FollowUpError) Error() string {
+	return fmt.Sprintf("the %s %s was created, but %s", e.Kind, e.ID, strings.Join(e.Problems, "; and "))
 }
-
-func (e *AmbiguousOrphansError) Unwrap() error { return e.Err }
 
 // credentialRef is what the orphan search needs of a listed credential.
 type credentialRef struct {
-	ID, Name, CreatedAt string
+	ID, Name string
+	// Gone is set when the API reports the credential deleted or dropped.
+	Gone bool
+}
+
+// createOps is what the create path needs of one kind of credential.
+type createOps struct {
+	kind   string
+	create func(ctx context.Context, name string) (id string, err error)
+	list   func(ctx context.Context, query string) ([]credentialRef, error)
+	rename func(ctx context.Context, id, name string) error
+	remove func(ctx context.Context, id string) error
 }
 
 // CreatePasswordNoOrphan creates a password and finishes the create once it
 // is sent; after a lost answer it removes the password that create made
-// (see the top of this file) and creates again. req.Name must be set.
+// (see the top of this file) and creates again. req.Name must be set. With a
+// *FollowUpError the password is returned too.
 func (c *Client) CreatePasswordNoOrphan(ctx context.Context, b Branch, req CreatePasswordRequest, origin NameOrigin) (*Password, error) {
 	var created *Password
-	err := c.createNoOrphan(ctx, "password", b, req.Name, origin,
-		func(ctx context.Context) (err error) {
-			created, err = c.CreatePassword(ctx, b, req)
-			return err
+	id, err := c.createNoOrphan(ctx, b, req.Name, origin, createOps{
+		kind: "password",
+		create: func(ctx context.Context, name string) (string, error) {
+			body := req
+			body.Name = name
+			p, err := c.CreatePassword(ctx, b, body)
+			if err != nil {
+				return "", err
+			}
+			created = p
+			return p.ID, nil
 		},
-		func(ctx context.Context) ([]credentialRef, error) {
-			all, err := c.ListAllPasswords(ctx, b, ListOptions{Query: req.Name, PerPage: 100})
+		list: func(ctx context.Context, query string) ([]credentialRef, error) {
+			all, err := c.ListAllPasswords(ctx, b, ListOptions{Query: query})
 			refs := make([]credentialRef, 0, len(all))
 			for _, p := range all {
-				refs = append(refs, credentialRef{ID: p.ID, Name: p.Name, CreatedAt: p.CreatedAt})
+				refs = append(refs, credentialRef{ID: p.ID, Name: p.Name, Gone: p.DeletedAt != nil})
 			}
 			return refs, err
 		},
-		func(ctx context.Context, id string) error { return c.DeletePassword(ctx, b, id) },
-	)
+		rename: func(ctx context.Context, id, name string) error {
+			_, err := c.UpdatePassword(ctx, b, id, UpdatePasswordRequest{Name: &name})
+			if err == nil {
+				created.Name = name
+			}
+			return err
+		},
+		remove: func(ctx context.Context, id string) error { return c.DeletePassword(ctx, b, id) },
+	})
+	if id == "" {
+		return nil, err
+	}
 	return created, err
 }
 
 // CreateRoleNoOrphan is CreatePasswordNoOrphan for Postgres roles.
 func (c *Client) CreateRoleNoOrphan(ctx context.Context, b Branch, req CreateRoleRequest, origin NameOrigin) (*Role, error) {
 	var created *Role
-	err := c.createNoOrphan(ctx, "role", b, req.Name, origin,
-		func(ctx context.Context) (err error) {
-			created, err = c.CreateRole(ctx, b, req)
-			return err
+	id, err := c.createNoOrphan(ctx, b, req.Name, origin, createOps{
+		kind: "role",
+		create: func(ctx context.Context, name string) (string, error) {
+			body := req
+			body.Name = name
+			ro, err := c.CreateRole(ctx, b, body)
+			if err != nil {
+				return "", err
+			}
+			created = ro
+			return ro.ID, nil
 		},
-		func(ctx context.Context) ([]credentialRef, error) {
-			all, err := c.ListAllRoles(ctx, b, ListOptions{Query: req.Name, PerPage: 100})
+		list: func(ctx context.Context, query string) ([]credentialRef, error) {
+			all, err := c.ListAllRoles(ctx, b, ListOptions{Query: query})
 			refs := make([]credentialRef, 0, len(all))
 			for _, ro := range all {
-				refs = append(refs, credentialRef{ID: ro.ID, Name: ro.Name, CreatedAt: ro.CreatedAt})
+				refs = append(refs, credentialRef{ID: ro.ID, Name: ro.Name, Gone: ro.DeletedAt != nil || ro.DroppedAt != nil})
 			}
 			return refs, err
 		},
+		rename: func(ctx context.Context, id, name string) error {
+			_, err := c.UpdateRole(ctx, b, id, UpdateRoleRequest{Name: &name})
+			if err == nil {
+				created.Name = name
+			}
+			return err
+		},
 		// A role made by a lost create owns nothing yet: no successor needed.
-		func(ctx context.Context, id string) error { return c.DeleteRole(ctx, b, id, "") },
-	)
+		remove: func(ctx context.Context, id string) error { return c.DeleteRole(ctx, b, id, "") },
+	})
+	if id == "" {
+		return nil, err
+	}
 	return created, err
 }
 
-func (c *Client) createNoOrphan(ctx context.Context, kind string, b Branch, name string, origin NameOrigin,
-	create func(context.Context) error, list func(context.Context) ([]credentialRef, error), remove func(context.Context, string) error,
-) error {
+// createNoOrphan sends ops.create under the create's mark until it succeeds,
+// fails for certain, or runs out of attempts or time; after every attempt
+// whose outcome is unknown it removes what carries the mark. It returns the
+// ID of what it created, with a *FollowUpError when a step after the create
+// failed.
+func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, origin NameOrigin, ops createOps) (string, error) {
 	if name == "" {
-		return fmt.Errorf("creating a %s on %s: a name is required to find it again if the answer is lost", kind, b)
+		return "", fmt.Errorf("creating a %s on %s: a name is required to find it again if the answer is lost", ops.kind, b)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("creating a %s on %s: %w: %w", kind, b, ErrNotSent, err)
+		return "", fmt.Errorf("creating a %s on %s: %w: %w", ops.kind, b, ErrNotSent, err)
 	}
-	existing := map[string]bool{}
+	mark := name
 	if origin == NameGiven {
-		refs, err := list(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("%w: %w", ErrNotSent, err) // the create itself was never sent
-			}
-			return fmt.Errorf("listing the %ss named %q on %s before creating one, to tell it apart from them if the answer is lost: %w", kind, name, b, err)
-		}
-		for _, r := range refs {
-			existing[r.ID] = true
-		}
+		mark = newMark()
+	}
+	cleanupContext := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	}
 
 	sendCtx, cancel := detach(ctx)
 	defer cancel()
-	for attempt := 1; ; attempt++ {
-		sent := time.Now()
-		createErr := create(sendCtx)
+	var id string
+	var createErr error
+	attempt := 1
+	for ; ; attempt++ {
+		id, createErr = ops.create(sendCtx, mark)
 		if createErr == nil || !OutcomeUnknown(createErr) {
-			return createErr
+			break
 		}
-
-		cleanupCtx, cancelCleanup := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		orphans, err := c.findOrphan(cleanupCtx, kind, b, name, existing, sent, createErr, list)
-		if err == nil && len(orphans) == 1 {
-			if delErr := remove(cleanupCtx, orphans[0]); delErr != nil && !IsNotFound(delErr) {
-				err = fmt.Errorf("%w; deleting the %s %s it may have made failed: %v", createErr, kind, orphans[0], delErr) //nolint:errorlint // the outcome is the create's; the failed delete is only told
-			}
-		}
+		cleanupCtx, cancelCleanup := cleanupContext()
+		removed, err := c.removeMarked(cleanupCtx, ops, mark, "")
 		cancelCleanup()
 		if err != nil {
-			return err
+			return "", fmt.Errorf("%w; the create may have made a %s named %q (a name only this create uses) whose secret is lost, and removing it failed: %v. "+
+				"Delete any %s named %q on %s in the PlanetScale console, then apply again", createErr, ops.kind, mark, err, ops.kind, mark, b) //nolint:errorlint // the outcome is the create's; the failed cleanup is only told
 		}
 		c.logf(ctx, "PlanetScale create had an unknown outcome; removed what it made", map[string]any{
-			"kind": kind, "branch": b.String(), "name": name, "removed": len(orphans), "attempt": attempt,
+			"kind": ops.kind, "branch": b.String(), "removed": len(removed), "attempt": attempt,
 		})
-		switch {
-		case attempt > c.maxRetries:
-			return fmt.Errorf("%w; every attempt's outcome was unknown, and what they made was removed", createErr)
-		case sendCtx.Err() != nil || ctx.Err() != nil:
+		if attempt > c.maxRetries {
+			return "", fmt.Errorf("%w; every attempt's outcome was unknown, and what they made was removed", createErr)
+		}
+		if stopped(sendCtx) != nil || ctx.Err() != nil {
 			// Out of time, or stopped: what this attempt made was removed,
 			// and another attempt would be a create nobody waits for.
-			return fmt.Errorf("%w; what it made was removed, and it was not sent again", createErr)
+			return "", fmt.Errorf("%w; what it made was removed, and it was not sent again", createErr)
 		}
 	}
+
+	var problems []string
+	if attempt > 1 {
+		// An earlier attempt's credential may show up only now.
+		cleanupCtx, cancelCleanup := cleanupContext()
+		_, err := c.removeMarked(cleanupCtx, ops, mark, id)
+		cancelCleanup()
+		if err != nil {
+			problem := fmt.Sprintf("removing what an earlier attempt may have made (a %s named %q whose secret is lost) failed: %v; delete any %s of that name but %s in the PlanetScale console",
+				ops.kind, mark, err, ops.kind, id)
+			if createErr != nil {
+				return "", fmt.Errorf("%w; %s", createErr, problem)
+			}
+			problems = append(problems, problem)
+		}
+	}
+	if createErr != nil {
+		return "", createErr
+	}
+	current := mark
+	if origin == NameGiven {
+		if err := ops.rename(ctx, id, name); err != nil {
+			problems = append(problems, fmt.Sprintf("renaming it from %q to %q failed: %v", mark, name, err))
+		} else {
+			current = name
+		}
+	}
+	if len(problems) > 0 {
+		return id, &FollowUpError{Kind: ops.kind, ID: id, Name: current, Problems: problems}
+	}
+	return id, nil
 }
 
-// findOrphan returns the credential an attempt sent at sent may have made:
-// with the exact name, absent from the snapshot taken before the first
-// attempt, created within the attempt's window. More than one is an
-// AmbiguousOrphansError; createErr is the attempt's own error.
-func (c *Client) findOrphan(ctx context.Context, kind string, b Branch, name string, existing map[string]bool, sent time.Time,
-	createErr error, list func(context.Context) ([]credentialRef, error),
-) ([]string, error) {
-	refs, err := list(ctx)
+// removeMarked deletes every credential named mark that the API does not
+// already report gone, but keep; it returns the IDs it deleted.
+func (c *Client) removeMarked(ctx context.Context, ops createOps, mark, keep string) ([]string, error) {
+	refs, err := ops.list(ctx, mark)
 	if err != nil {
-		return nil, fmt.Errorf("%w; the create may have made a %s named %q whose secret is lost, and looking for it failed: %v", createErr, kind, name, err) //nolint:errorlint // as above
+		return nil, fmt.Errorf("listing the %ss named %q: %w", ops.kind, mark, err)
 	}
-	from, to := sent.Add(-clockSkew), time.Now().Add(clockSkew)
-	var ids []string
+	var removed []string
 	for _, r := range refs {
-		if r.Name == name && !existing[r.ID] && createdWithin(r.CreatedAt, from, to) {
-			ids = append(ids, r.ID)
+		if r.Name != mark || r.ID == keep || r.Gone {
+			continue
 		}
+		if err := ops.remove(ctx, r.ID); err != nil {
+			return removed, fmt.Errorf("deleting the %s %s: %w", ops.kind, r.ID, err)
+		}
+		removed = append(removed, r.ID)
 	}
-	if len(ids) > 1 {
-		return nil, &AmbiguousOrphansError{Kind: kind, Branch: b, Name: name, IDs: ids, Err: createErr}
-	}
-	return ids, nil
-}
-
-// createdWithin reports a created_at inside [from, to]. A time that cannot be
-// read proves nothing: that credential is left be.
-func createdWithin(createdAt string, from, to time.Time) bool {
-	t, err := time.Parse(time.RFC3339, createdAt)
-	return err == nil && !t.Before(from) && !t.After(to)
+	return removed, nil
 }
 
 // detach returns a context for a request that mints a secret: Terraform's

@@ -3,7 +3,6 @@ package planetscale
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -36,52 +35,55 @@ const (
 	retryIfNotActed
 )
 
-type retryModeKey struct{}
-
-func withRetryMode(ctx context.Context, m retryMode) context.Context {
-	return context.WithValue(ctx, retryModeKey{}, m)
-}
-
-func retryModeOf(ctx context.Context) retryMode {
-	m, _ := ctx.Value(retryModeKey{}).(retryMode)
-	return m
-}
-
-// checkRetry is the retryablehttp CheckRetry policy.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	mode := retryModeOf(ctx)
-	retry, reason := false, ""
+// retryDecision says whether an attempt's result may be sent again, and why.
+// It is the one place that knows which answers prove the API did not act.
+func retryDecision(mode retryMode, resp *http.Response, err error) (retry bool, reason string) {
 	switch {
 	case err != nil && (errors.Is(err, ErrNotSent) || errors.Is(err, errRedirect) || IsCertificateError(err)):
 		// Nothing to gain from sending it again: the caller gave up, or the
 		// server is not the API (a redirect, a certificate that fails).
+		return false, ""
 	case err != nil && notSent(err):
-		retry, reason = true, "connection failed before the request was sent"
+		return true, "connection failed before the request was sent"
 	case err != nil:
-		retry, reason = mode == retryTransient, "no answer"
+		return mode == retryTransient, "no answer"
 	case resp.StatusCode == http.StatusTooManyRequests:
-		retry, reason = true, "rate limited (429)"
+		return true, "rate limited (429)"
 	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
-		retry, reason = mode == retryTransient, "API unavailable ("+strconv.Itoa(resp.StatusCode)+")"
+		return mode == retryTransient, "API unavailable (" + strconv.Itoa(resp.StatusCode) + ")"
 	}
-	if retry && mode == retryIfNotActed {
-		// The last attempt certainly made nothing; after a stop, sending
-		// another would be a new create nobody waits for.
-		if stop := stopOf(ctx); stop != nil && stop.Err() != nil {
-			return false, fmt.Errorf("%w: stopped before retrying (%s)", ErrNotSent, reason)
-		}
+	return false, ""
+}
+
+// stopped returns why a request must not be sent (again): its context
+// ended, or, for a detached request, its caller stopped.
+func stopped(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	if retry {
-		fields := map[string]any{"reason": reason}
-		if resp != nil && resp.Request != nil {
-			fields["method"], fields["path"] = resp.Request.Method, resp.Request.URL.Path
-		}
-		c.logf(ctx, "PlanetScale API request will be retried", fields)
+	if stop := stopOf(ctx); stop != nil {
+		return stop.Err()
 	}
-	return retry, nil
+	return nil
+}
+
+// waitToRetry sleeps d, or less when ctx ends or the caller of a detached
+// request stops: a stop during the wait must not be followed by a send.
+func waitToRetry(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	var stopDone <-chan struct{}
+	if stop := stopOf(ctx); stop != nil {
+		stopDone = stop.Done()
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-stopDone:
+		return stopOf(ctx).Err()
+	case <-timer.C:
+		return nil
+	}
 }
 
 // notSent reports a failure to connect: the request never reached the API.

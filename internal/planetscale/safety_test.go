@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,48 +59,95 @@ type raceTransport struct {
 }
 
 func (rt *raceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/passwords") && !rt.done.Swap(true) {
+	if req.Method == http.MethodPost && (strings.HasSuffix(req.URL.Path, "/passwords") || strings.HasSuffix(req.URL.Path, "/roles")) && !rt.done.Swap(true) {
 		rt.other()
 	}
 	return rt.next.RoundTrip(req)
 }
 
-// When more than one new same-named credential could be the lost create's,
-// nothing is deleted and the error lists them.
-func TestCreateNoOrphanRefusesToChooseBetweenCandidates(t *testing.T) {
+// The issue-23 scenario: another actor makes a same-named credential just
+// before ours is sent, and a gateway answers our create 503 without it
+// reaching the API. A name and a time window would point at theirs; the
+// mark does not: theirs survives, nothing is deleted, ours is made.
+func TestCreateNeverDeletesAnotherActorsSameNamedCredential(t *testing.T) {
 	t.Parallel()
-	mock, url := newMock(t)
-	direct := newClient(t, url)
-	var theirs *planetscale.Password
-	race := &raceTransport{next: http.DefaultTransport, other: func() {
-		var err error
-		if theirs, err = direct.CreatePassword(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}); err != nil {
-			t.Error(err)
-		}
-	}}
-	c, _ := fastClient(t, url, func(cfg *planetscale.Config) { cfg.Transport = race })
-	// The second create is ours (the first is theirs): its answer is lost.
-	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, CloseAfterCommit: true, Every: 2, Times: 1})
+	for _, fault := range []mockapi.Fault{
+		{Status: http.StatusServiceUnavailable, Times: 1},            // before the API acted
+		{Status: http.StatusBadGateway, AfterCommit: true, Times: 1}, // after it acted
+		{CloseAfterCommit: true, Times: 1},                           // answer lost
+		{Status: http.StatusGatewayTimeout, Times: 1, Every: 2},      // theirs passes, ours fails
+	} {
+		for _, kind := range []string{"password", "role"} {
+			t.Run(fmt.Sprintf("%s/status=%d/after=%t/close=%t", kind, fault.Status, fault.AfterCommit, fault.CloseAfterCommit), func(t *testing.T) {
+				t.Parallel()
+				mock, url := newMock(t)
+				direct := newClient(t, url)
+				var theirs string
+				race := &raceTransport{next: http.DefaultTransport, other: func() {
+					if kind == "password" {
+						p, err := direct.CreatePassword(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"})
+						if err == nil {
+							theirs = p.ID
+						}
+					} else {
+						ro, err := direct.CreateRole(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"})
+						if err == nil {
+							theirs = ro.ID
+						}
+					}
+				}}
+				c, _ := fastClient(t, url, func(cfg *planetscale.Config) { cfg.Transport = race })
+				route, deleteRoute := mockapi.RouteCreatePassword, mockapi.RouteDeletePassword
+				if kind == "role" {
+					route, deleteRoute = mockapi.RouteCreateRole, mockapi.RouteDeleteRole
+				}
+				fault.Route = route
+				// The race's create (theirs) reaches the mock first; the
+				// fault is for ours.
+				fault.Every = 2
+				mock.Inject(fault)
 
-	_, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
-	var ambiguous *planetscale.AmbiguousOrphansError
-	if !errors.As(err, &ambiguous) {
-		t.Fatalf("err = %v, want an AmbiguousOrphansError", err)
-	}
-	stored := mock.Passwords()
-	if len(stored) != 2 {
-		t.Fatalf("mock holds %d passwords, want both candidates kept", len(stored))
-	}
-	for _, p := range stored {
-		if !strings.Contains(err.Error(), p.ID) {
-			t.Errorf("error does not list candidate %s: %v", p.ID, err)
+				var ours string
+				var err error
+				if kind == "password" {
+					var p *planetscale.Password
+					p, err = c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
+					if p != nil {
+						ours = p.ID
+					}
+				} else {
+					var ro *planetscale.Role
+					ro, err = c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"}, planetscale.NameGiven)
+					if ro != nil {
+						ours = ro.ID
+					}
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if theirs == "" {
+					t.Fatal("the other actor's create failed")
+				}
+				names := map[string]string{}
+				if kind == "password" {
+					for _, p := range mock.Passwords() {
+						names[p.ID] = p.Name
+					}
+				} else {
+					for _, ro := range mock.Roles() {
+						names[ro.ID] = ro.Name
+					}
+				}
+				if len(names) != 2 || names[theirs] != "app" || names[ours] != "app" {
+					t.Fatalf("mock holds %v, want theirs (%s) and ours (%s), both named app", names, theirs, ours)
+				}
+				for _, req := range mock.Requests(deleteRoute) {
+					if strings.HasSuffix(req.Path, "/"+theirs) {
+						t.Errorf("the other actor's credential was deleted: %s", req.Path)
+					}
+				}
+			})
 		}
-	}
-	if !strings.Contains(err.Error(), theirs.ID) || mock.RequestCount(mockapi.RouteDeletePassword) != 0 {
-		t.Errorf("a candidate was deleted, or the other one is not named: %v", err)
-	}
-	if mock.RequestCount(mockapi.RouteCreatePassword) != 2 { // theirs and ours, never a retry
-		t.Errorf("creates sent: %d, want no retry after an ambiguous outcome", mock.RequestCount(mockapi.RouteCreatePassword))
 	}
 }
 
@@ -178,8 +226,14 @@ func TestCreateFinishesAfterTheCallerIsCancelled(t *testing.T) {
 	close(release)
 
 	got := <-done
-	if got.err != nil {
+	// The rename from the create's mark is not sent after the stop: the role
+	// comes back with a FollowUpError, to be renamed on the next apply.
+	var followUp *planetscale.FollowUpError
+	if got.err != nil && !errors.As(got.err, &followUp) {
 		t.Fatalf("create returned %v after the caller was cancelled, want the created role", got.err)
+	}
+	if n := mock.RequestCount(mockapi.RouteUpdateRole); n != 0 {
+		t.Errorf("%d renames sent after the stop, want none", n)
 	}
 	stored := mock.Roles()
 	if len(stored) != 1 || stored[0].ID != got.role.ID || stored[0].Password != *got.role.Password {
@@ -359,5 +413,170 @@ func TestCreateOutOfTimeAfterSendingIsNotSentAgain(t *testing.T) {
 	}
 	if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
 		t.Errorf("%d creates sent, want 1", n)
+	}
+}
+
+// A configured name costs what it cost before the mark (two requests): the
+// create under the mark and the rename, with no list; a generated name one.
+func TestCreateRequestsPerName(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url)
+	p, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
+	if err != nil || p.Name != "app" {
+		t.Fatalf("created %+v, %v; want a password named app", p, err)
+	}
+	ro, err := c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"}, planetscale.NameGiven)
+	if err != nil || ro.Name != "app" {
+		t.Fatalf("created %+v, %v; want a role named app", ro, err)
+	}
+	if got, want := mock.RequestCounts(), map[string]int{
+		mockapi.RouteCreatePassword: 1, mockapi.RouteUpdatePassword: 1,
+		mockapi.RouteCreateRole: 1, mockapi.RouteUpdateRole: 1,
+	}; !maps.Equal(got, want) {
+		t.Errorf("requests = %v, want %v", got, want)
+	}
+	if stored := mock.Passwords(); stored[0].Name != "app" || mock.Roles()[0].Name != "app" {
+		t.Errorf("the API holds %q and %q, want both renamed to app", stored[0].Name, mock.Roles()[0].Name)
+	}
+	// The create itself was sent under a mark no one else uses.
+	for _, route := range []string{mockapi.RouteCreatePassword, mockapi.RouteCreateRole} {
+		if name, _ := mock.Requests(route)[0].Body["name"].(string); !strings.HasPrefix(name, "terraform-pending-") || len(name) < 30 {
+			t.Errorf("%s sent under the name %q, want a random terraform-pending- mark", route, name)
+		}
+	}
+}
+
+// A rename that fails leaves the credential under its mark, returned with
+// its secret and a FollowUpError that says so: nothing is lost.
+func TestCreateKeepsTheCredentialWhenTheRenameFails(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: http.StatusInternalServerError})
+	p, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
+	var followUp *planetscale.FollowUpError
+	if !errors.As(err, &followUp) || p == nil || p.PlainText == nil {
+		t.Fatalf("got %+v, %v; want the password and a FollowUpError", p, err)
+	}
+	stored := mock.Passwords()
+	if len(stored) != 1 || stored[0].ID != p.ID || stored[0].PlainText != *p.PlainText || stored[0].Name != p.Name || followUp.Name != p.Name {
+		t.Fatalf("mock holds %+v; returned %s named %q (error says %q)", stored, p.ID, p.Name, followUp.Name)
+	}
+	if !strings.HasPrefix(p.Name, "terraform-pending-") || !strings.Contains(err.Error(), "renaming it") {
+		t.Errorf("name %q, error %v: want the mark kept and the rename told", p.Name, err)
+	}
+	if n := mock.RequestCount(mockapi.RouteDeletePassword); n != 0 {
+		t.Errorf("%d deletes, want none", n)
+	}
+}
+
+// A lost answer whose credential the first look does not show (the list
+// lags): the retried create succeeds, and then the earlier attempt's
+// credential, which carries the same mark, is removed too.
+func TestCreateRemovesAnEarlierAttemptsLateCredential(t *testing.T) {
+	t.Parallel()
+	for _, origin := range []planetscale.NameOrigin{planetscale.NameGiven, planetscale.NameGenerated} {
+		t.Run(fmt.Sprint(origin), func(t *testing.T) {
+			t.Parallel()
+			mock, url := newMock(t)
+			c, _ := fastClient(t, url)
+			mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, CloseAfterCommit: true, Times: 1})
+			mock.Inject(mockapi.Fault{Route: mockapi.RouteListRoles, EmptyPage: true, Times: 1})
+			ro, err := c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "terraform-0123456789abcdef"}, origin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored := mock.Roles()
+			if len(stored) != 1 || stored[0].ID != ro.ID || stored[0].Password != *ro.Password {
+				t.Fatalf("mock holds %+v, want only the role returned (%s)", stored, ro.ID)
+			}
+			if n := mock.RequestCount(mockapi.RouteCreateRole); n != 2 {
+				t.Errorf("%d creates, want 2", n)
+			}
+		})
+	}
+}
+
+// After a stop during the wait before a retry, nothing more is sent, for
+// every kind of request: a create or reset on a detached context, and a
+// renew or read on the caller's.
+func TestStopDuringARetryWaitSendsNothingMore(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		route string
+		// statuses the request is retried on: a create or reset only when
+		// the API certainly did not act.
+		statuses []int
+		call     func(ctx context.Context, c *planetscale.Client, roleID, passwordID string) error
+	}{
+		{"create password", mockapi.RouteCreatePassword, []int{429}, func(ctx context.Context, c *planetscale.Client, _, _ string) error {
+			_, err := c.CreatePasswordNoOrphan(ctx, vitess, planetscale.CreatePasswordRequest{Name: "terraform-0123456789abcdef"}, planetscale.NameGenerated)
+			return err
+		}},
+		{"create role", mockapi.RouteCreateRole, []int{429}, func(ctx context.Context, c *planetscale.Client, _, _ string) error {
+			_, err := c.CreateRoleNoOrphan(ctx, postgres, planetscale.CreateRoleRequest{Name: "app"}, planetscale.NameGiven)
+			return err
+		}},
+		{"reset role", mockapi.RouteResetRole, []int{429}, func(ctx context.Context, c *planetscale.Client, roleID, _ string) error {
+			_, err := c.ResetRole(ctx, postgres, roleID)
+			return err
+		}},
+		{"renew password", mockapi.RouteRenewPassword, []int{429, 503}, func(ctx context.Context, c *planetscale.Client, _, passwordID string) error {
+			_, err := c.RenewPassword(ctx, vitess, passwordID)
+			return err
+		}},
+		{"read password", mockapi.RouteGetPassword, []int{429, 502}, func(ctx context.Context, c *planetscale.Client, _, passwordID string) error {
+			_, err := c.GetPassword(ctx, vitess, passwordID)
+			return err
+		}},
+	} {
+		for _, status := range tc.statuses {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, status), func(t *testing.T) {
+				t.Parallel()
+				mock, url := newMock(t)
+				direct := newClient(t, url)
+				ro, err := direct.CreateRole(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "existing"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := direct.CreatePassword(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "existing", TTL: ptr(int64(3600))})
+				if err != nil {
+					t.Fatal(err)
+				}
+				before := mock.RequestCounts()
+				mock.Inject(mockapi.Fault{Route: tc.route, Status: status, RetryAfter: "30"})
+				ctx, stop := context.WithCancel(context.Background())
+				defer stop()
+				// Stop the moment the client decides to wait (Terraform's
+				// Ctrl-C during the 30 s Retry-After).
+				c, _ := fastClient(t, url, func(cfg *planetscale.Config) {
+					cfg.RetryWaitMin, cfg.RetryWaitMax = 30*time.Second, 30*time.Second
+					cfg.Log = func(_ context.Context, msg string, _ map[string]any) {
+						if strings.Contains(msg, "will be retried") {
+							stop()
+						}
+					}
+				})
+				start := time.Now()
+				err = tc.call(ctx, c, ro.ID, p.ID)
+				if err == nil {
+					t.Fatal("no error after a stop")
+				}
+				if d := time.Since(start); d > 20*time.Second {
+					t.Errorf("returned after %v: the stop must end the 30 s wait", d)
+				}
+				after := mock.RequestCounts()
+				for route, n := range after {
+					if sent, want := n-before[route], map[bool]int{true: 1}[route == tc.route]; sent != want {
+						t.Errorf("%d requests to %s, want %d: the one answered %d and nothing after the stop", sent, route, want, status)
+					}
+				}
+				if planetscale.OutcomeUnknown(err) && status == http.StatusTooManyRequests {
+					t.Errorf("err = %v: a request retried only because the API did not act must not report an unknown outcome", err)
+				}
+			})
+		}
 	}
 }

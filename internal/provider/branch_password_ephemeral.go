@@ -40,7 +40,7 @@ func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRe
 	attrs := ephemeralBranchAttributes(passwordKind)
 	for name, attr := range map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the password. When omitted, the provider generates one (`terraform-<random>`).",
+			MarkdownDescription: "Display name of the password. When omitted, the provider generates one (`terraform-<random>`). A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -110,7 +110,7 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	ctx = e.data.maskSecrets(ctx)
 	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
-	if err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, m.object(), err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Branch Password",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, passwordKind).detail(err))
 		return

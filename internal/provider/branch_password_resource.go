@@ -51,7 +51,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the password in PlanetScale.", false),
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the password; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. Changing it renames the password in place; the secret stays the same.",
+			MarkdownDescription: "Display name of the password; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`) that nothing else carries: a create whose answer is lost is then never confused with another password of the same name. Changing it renames the password in place; the secret stays the same.",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -155,10 +155,14 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 
 	r.data.passwordLists.forget(plan.branch())
 	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
-	if err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, plan.object(), err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
 		return
 	}
+	// State takes the planned name even when the rename failed, as
+	// Terraform requires; the next refresh reads the real one, and the plan
+	// renames it again.
+	created.Name = body.Name
 	ctx = r.data.maskSecrets(ctx, *created.PlainText)
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
@@ -273,7 +277,13 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 
 	r.data.passwordLists.forget(state.branch())
 	err := r.data.client.DeletePassword(ctx, state.branch(), state.ID.ValueString())
-	if err != nil && !planetscale.IsNotFound(err) {
+	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
+	// while its branch answers. A 404 for a branch the token cannot see
+	// keeps it in state, as in Read.
+	if planetscale.IsNotFound(err) {
+		err = r.data.passwordLists.branchAnswers(ctx, state.branch())
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Error Deleting Branch Password", r.call("delete", &state, timeout).detail(err))
 	}
 }

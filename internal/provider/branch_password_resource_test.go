@@ -74,10 +74,13 @@ resource "planetscale_branch_password" "test" {
 						knownvalue.StringRegexp(regexp.MustCompile(`^mysql://[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.connect\.psdb\.cloud/app-db\?sslaccept=strict$`))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					// One create and no GET: the create's answer is all it needs.
-					mock.ExpectRequests(map[string]int{mockapi.RouteCreatePassword: 1, mockapi.RouteGetPassword: 0}),
-					mock.ExpectLastBody(mockapi.RouteCreatePassword, map[string]any{
-						"name": "app", "role": "reader", "ttl": float64(3600),
+					// One create under the create's mark, renamed to the
+					// configured name, and no GET: the create's answer is all
+					// it needs.
+					mock.ExpectRequests(map[string]int{mockapi.RouteCreatePassword: 1, mockapi.RouteUpdatePassword: 1, mockapi.RouteGetPassword: 0}),
+					mock.ExpectLastBody(mockapi.RouteUpdatePassword, map[string]any{"name": "app"}),
+					mock.ExpectLastCreateBody(mockapi.RouteCreatePassword, map[string]any{
+						"name": acctest.MarkedName, "role": "reader", "ttl": float64(3600),
 						"cidrs":   []any{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"},
 						"replica": false, "direct_vtgate": false,
 					}),
@@ -218,7 +221,8 @@ func TestAccBranchPassword_update(t *testing.T) {
 				},
 				// One PATCH with only the name, and no second create.
 				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteUpdatePassword: 1, mockapi.RouteCreatePassword: 1}),
+					// The rename right after the create, and this one.
+					mock.ExpectRequests(map[string]int{mockapi.RouteUpdatePassword: 2, mockapi.RouteCreatePassword: 1}),
 					mock.ExpectLastBody(mockapi.RouteUpdatePassword, map[string]any{"name": "after"}),
 				),
 			},

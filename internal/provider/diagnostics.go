@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
@@ -45,6 +47,7 @@ func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, 
 			"Run terraform plan: a credential that is gone is then planned for creation."
 	case "delete":
 		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
+		c.notFound = unseenBranch(b, data)
 	}
 	return c
 }
@@ -65,14 +68,11 @@ func (c apiCall) detail(err error) string {
 	var apiErr *planetscale.APIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError
-	var ambiguous *planetscale.AmbiguousOrphansError
 	switch {
 	case errors.Is(err, planetscale.ErrNotSent):
 		return fmt.Sprintf("%s: the %s was stopped before it was sent (%v).\n\n"+
 			"Nothing was created or changed at PlanetScale. Apply again; if it timed out waiting for its turn under the rate limit, "+
 			"raise the limit with timeouts { %s = \"...\" } or lower -parallelism.", c.object, c.op, err, c.op)
-	case errors.As(err, &ambiguous):
-		return fmt.Sprintf("%s: %v.", c.object, err)
 	case planetscale.IsCertificateError(err):
 		return fmt.Sprintf("%s: the server's TLS certificate could not be verified: %v\n\n"+
 			"This is not retried. Check the provider's server_url, any proxy that intercepts TLS, and this machine's CA certificates.", c.object, err)
@@ -107,6 +107,21 @@ func (c apiCall) detail(err error) string {
 	default:
 		return fmt.Sprintf("%s: %v", c.object, err)
 	}
+}
+
+// keepAfterFollowUp reports a create that succeeded but for a step after it
+// (a rename from its temporary name, or removing what an earlier attempt
+// left; see planetscale.FollowUpError) as a warning: the credential exists,
+// its secret is in hand, and it is kept. Any other error is returned as is.
+func keepAfterFollowUp(diags *diag.Diagnostics, kind credentialKind, object string, err error) error {
+	var followUp *planetscale.FollowUpError
+	if !errors.As(err, &followUp) {
+		return err
+	}
+	diags.AddWarning("Credential Created, A Step After It Failed",
+		fmt.Sprintf("%s: %v.\n\nThe %s works, and it is kept with its secret. "+
+			"If it still has its temporary name (terraform-pending-...), the next plan renames it in place.", object, err, kind.noun))
+	return nil
 }
 
 // apiStatus is the first line of an API error: object, status, API message.

@@ -14,8 +14,9 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// generatedName names a credential the configuration leaves unnamed, so a
-// create whose answer is lost can find what it made.
+// generatedName names a credential the configuration leaves unnamed; the
+// name is random, so it is also the create's mark: a create whose answer is
+// lost finds what it made by it, and nothing else carries it.
 func generatedName() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b) // crypto/rand.Read does not fail
@@ -33,8 +34,7 @@ func nameOrigin(name types.String) planetscale.NameOrigin {
 
 // declaredNames counts, over one plan, the credential names configurations
 // set on each branch. Two credentials of one name on a branch cannot be told
-// apart, by people in the console or by the provider after a create whose
-// answer was lost; the second declaration gets a warning. A provider
+// apart by people in the console; the second declaration gets a warning. A provider
 // configuration serves one Terraform walk, in which each resource instance
 // is planned once, so one count per planned instance is exact.
 type declaredNames struct {
@@ -73,7 +73,6 @@ func (d *declaredNames) warnIfDeclaredBefore(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Credential Name Used Twice On A Branch",
 		fmt.Sprintf("Another %s in this configuration also names its %s %q on %s. PlanetScale accepts that, but nobody can tell the two apart "+
-			"in the console, and if the answer to a create is lost the provider cannot prove which one that create made, so it deletes neither "+
-			"and stops with an error. Give each %s a name unique on its branch, or leave name unset to have one generated.",
+			"in the console or in an application's logs. Give each %s a name unique on its branch, or leave name unset to have one generated.",
 			kind.resource, kind.noun, name.ValueString(), b, kind.noun))
 }

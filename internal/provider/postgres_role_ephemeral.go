@@ -51,7 +51,7 @@ func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequ
 	}
 	for name, attr := range map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the role. When omitted, the provider generates one (`terraform-<random>`).",
+			MarkdownDescription: "Display name of the role. When omitted, the provider generates one (`terraform-<random>`). A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -125,7 +125,7 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	}
 	ctx = e.data.maskSecrets(ctx)
 	created, err := e.data.client.CreateRoleNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
-	if err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, m.object(), err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Postgres Role",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, roleKind).detail(err))
 		return

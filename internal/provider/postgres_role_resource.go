@@ -77,7 +77,7 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	for name, attr := range map[string]schema.Attribute{
 		"id": computedString("ID of the role in PlanetScale.", false),
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the role; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. Changing it renames the role in place; the password stays the same.",
+			MarkdownDescription: "Display name of the role; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`) that nothing else carries: a create whose answer is lost is then never confused with another role of the same name. Changing it renames the role in place; the password stays the same.",
 			Optional:            true,
 			Computed:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -202,10 +202,14 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 
 	r.data.roleLists.forget(plan.branch())
 	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
-	if err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, plan.object(), err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
 		return
 	}
+	// State takes the planned name even when the rename failed, as
+	// Terraform requires; the next refresh reads the real one, and the plan
+	// renames it again.
+	created.Name = body.Name
 	ctx = r.data.maskSecrets(ctx, *created.Password)
 	tflog.Debug(ctx, "created Postgres role", map[string]any{"id": created.ID, "branch": plan.branch().String(), "ready": created.Ready})
 	resp.Diagnostics.Append(applyRole(ctx, &plan, created)...)
@@ -352,9 +356,15 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 
 	r.data.roleLists.forget(state.branch())
 	err := r.data.client.DeleteRole(ctx, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
+	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
+	// while its branch answers. A 404 for a branch the token cannot see
+	// keeps it in state, as in Read.
+	if planetscale.IsNotFound(err) {
+		err = r.data.roleLists.branchAnswers(ctx, state.branch())
+	}
 	var apiErr *planetscale.APIError
 	switch {
-	case err == nil || planetscale.IsNotFound(err):
+	case err == nil:
 		return
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && state.Successor.IsNull():
 		resp.Diagnostics.AddError("Error Deleting Postgres Role", apiStatus(state.object(), apiErr)+

@@ -74,9 +74,11 @@ resource "planetscale_postgres_role" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					// One create and no GET: the role is ready at once.
-					mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 1, mockapi.RouteGetRole: 0}),
-					mock.ExpectLastBody(mockapi.RouteCreateRole, map[string]any{
-						"inherited_roles": []any{"pg_read_all_data", "pg_write_all_data"}, "name": "app",
+					// It is created under the create's mark and renamed.
+					mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 1, mockapi.RouteUpdateRole: 1, mockapi.RouteGetRole: 0}),
+					mock.ExpectLastBody(mockapi.RouteUpdateRole, map[string]any{"name": "app"}),
+					mock.ExpectLastCreateBody(mockapi.RouteCreateRole, map[string]any{
+						"inherited_roles": []any{"pg_read_all_data", "pg_write_all_data"}, "name": acctest.MarkedName,
 						"require_where_on_delete": "on", "ttl": float64(3600), "with_replication": false,
 					}),
 					mock.ExpectMintedSecret(roleAddr),

@@ -5,8 +5,10 @@ package provider_test
 // sent, and never a plan that changes on every run.
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // Two passwords share an explicit name; the second one's create answer is
@@ -311,6 +314,188 @@ resource "planetscale_postgres_role" "test" {
 					}
 					return nil
 				}),
+			},
+		},
+	})
+}
+
+const bothKindsNamedApp = `
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = "app"
+}
+
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  name         = "app"
+}
+`
+
+// Issue 23, item 1, through Terraform: just before each create reaches the
+// API, someone else makes a credential of the same name, and a gateway
+// answers the create 503 without passing it on. The other credential is new,
+// same-named and inside the create's window, and still not ours: it
+// survives, and ours is made and renamed to its name.
+func TestAccSafety_gatewayErrorSparesAnotherActorsSameNamedCredential(t *testing.T) {
+	mock := acctest.NewMock(t)
+	direct := newAPIClient(t, mock)
+	var theirs []string
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Status: 503, Times: 1, Before: func() {
+		if p, err := direct.CreatePassword(context.Background(), vitessMain, planetscale.CreatePasswordRequest{Name: "app"}); err == nil {
+			theirs = append(theirs, p.ID)
+		}
+	}})
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, Status: 503, Times: 1, Before: func() {
+		if ro, err := direct.CreateRole(context.Background(), postgresMain, planetscale.CreateRoleRequest{Name: "app"}); err == nil {
+			theirs = append(theirs, ro.ID)
+		}
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: mock.Config(bothKindsNamedApp),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(passwordAddr, "name", "app"),
+				resource.TestCheckResourceAttr(roleAddr, "name", "app"),
+				mock.ExpectMintedSecret(passwordAddr),
+				mock.ExpectMintedSecret(roleAddr),
+				func(s *terraform.State) error {
+					if len(theirs) != 2 {
+						return fmt.Errorf("the other actor made %d credentials, want 2", len(theirs))
+					}
+					held := map[string]string{}
+					for _, p := range mock.Passwords() {
+						held[p.ID] = p.Name
+					}
+					for _, ro := range mock.Roles() {
+						held[ro.ID] = ro.Name
+					}
+					for _, id := range theirs {
+						if held[id] != "app" {
+							return fmt.Errorf("the other actor's credential %s was deleted or renamed (mock holds %v)", id, held)
+						}
+					}
+					if len(held) != 4 {
+						return fmt.Errorf("mock holds %v, want theirs and ours", held)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// Issue 23, item 2, through Terraform: a destroy whose DELETEs answer 404
+// because the token no longer sees the databases (a saved plan applied with
+// a narrowed token: the refresh still saw them) fails and keeps both
+// credentials in state; once the databases are visible again, destroy
+// deletes them. A malformed token, which PlanetScale also answers with 404,
+// keeps them too.
+func TestAccSafety_ambiguousNotFoundOnDestroyKeepsState(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(bothKinds)
+	hide := func(hidden bool) {
+		mock.HideDatabase("acme", "app-db", hidden)
+		mock.HideDatabase("acme", "pg-db", hidden)
+	}
+	malformed := fmt.Sprintf(`
+provider "planetscale" {
+  server_url       = %q
+  service_token_id = "not a token id"
+  service_token    = "whatever"
+}
+`, mock.URL) + bothKinds
+	kept := resource.ComposeAggregateTestCheckFunc(
+		mockHoldsExactlyState(mock),
+		mock.ExpectMintedSecret(passwordAddr),
+		mock.ExpectMintedSecret(roleAddr),
+	)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+						mock.Inject(mockapi.Fault{Route: route, Times: 1, Before: func() { hide(true) }})
+					}
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: errorLike(`Error Deleting .*404 Not Found for the branch acme/\S+/main too.*service token from provider attribute service_token_id.*kept in state`),
+			},
+			{
+				PreConfig: func() { hide(false) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: kept,
+			},
+			{
+				Config:      malformed,
+				Destroy:     true,
+				ExpectError: errorLike(`404 Not Found for the branch acme/\S+/main too.*kept in state`),
+			},
+			{Config: config, Check: kept},
+		},
+	})
+}
+
+// A rename from the create's mark that fails leaves a working credential,
+// kept with its secret and a warning; the next plan renames it in place.
+func TestAccSafety_failedRenameIsPlannedAgain(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 500})
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 500})
+	config := mock.Config(bothKindsNamedApp)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mockHoldsExactlyState(mock),
+					mock.ExpectMintedSecret(passwordAddr),
+					mock.ExpectMintedSecret(roleAddr),
+					func(*terraform.State) error {
+						if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; !strings.HasPrefix(p, "terraform-pending-") || !strings.HasPrefix(ro, "terraform-pending-") {
+							return fmt.Errorf("the API holds %q and %q, want both still under their marks", p, ro)
+						}
+						return nil
+					},
+				),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					},
+				},
+			},
+			{
+				PreConfig: mock.ClearFaults,
+				Config:    config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mockHoldsExactlyState(mock),
+					mock.ExpectMintedSecret(passwordAddr),
+					mock.ExpectMintedSecret(roleAddr),
+					func(*terraform.State) error {
+						if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; p != "app" || ro != "app" {
+							return fmt.Errorf("the API holds %q and %q, want both renamed to app", p, ro)
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})
