@@ -1,0 +1,535 @@
+package provider_test
+
+// The fault harness, provider level: seeded random schedules of applies
+// (with configuration changes: renames, replacements, added and removed
+// credentials), refreshes, plans, imports and destroys of both kinds,
+// through the real terraform CLI, with faults injected into the mock (5xx
+// before and after the API acted, lost answers, resets, 429s, lagging
+// lists, another actor making same-named credentials as a request arrives,
+// a token that suddenly sees nothing, Ctrl-C as a request arrives) and a
+// re-apply, faults over, after each failure. Invariants, checked after
+// every command:
+//
+//	(a) nothing the other actor made is deleted or renamed;
+//	(b) after a successful apply the API holds exactly the credentials in
+//	    state, the other actor's, and ones an error named; every secret in
+//	    state is the one the API minted;
+//	(c) no credential leaves state while the API still holds it (but for
+//	    the harness's own state rm before an import);
+//	(d) the plan right after a successful apply is empty;
+//	(e) no secret or token appears in the provider's log or any output.
+//
+// PLANETSCALE_HARNESS_PROVIDER_SCHEDULES sets how many run (make soak raises
+// it); PLANETSCALE_HARNESS_SEED runs one seed.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+var (
+	harnessRCOnce sync.Once
+	harnessRC     string
+)
+
+func TestAccFaultHarnessProvider(t *testing.T) {
+	tf, host := directTerraform(t, "1.5.0", "the provider-level fault harness")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform on PATH")
+		}
+	}
+	var seeds []uint64
+	if v := os.Getenv("PLANETSCALE_HARNESS_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("PLANETSCALE_HARNESS_SEED=%q: %v", v, err)
+		}
+		seeds = []uint64{seed}
+	} else {
+		n := 6
+		if v := os.Getenv("PLANETSCALE_HARNESS_PROVIDER_SCHEDULES"); v != "" {
+			var err error
+			if n, err = strconv.Atoi(v); err != nil {
+				t.Fatalf("PLANETSCALE_HARNESS_PROVIDER_SCHEDULES=%q: %v", v, err)
+			}
+		}
+		base := uint64(time.Now().UnixNano())
+		if v := os.Getenv("PLANETSCALE_HARNESS_BASE_SEED"); v != "" {
+			base, _ = strconv.ParseUint(v, 10, 64)
+		}
+		for i := range n {
+			seeds = append(seeds, base+uint64(i))
+		}
+	}
+	harnessRCOnce.Do(func() { harnessRC = devOverrides(t, host) })
+	var mu sync.Mutex
+	broken := 0
+	t.Run("schedules", func(t *testing.T) {
+		for _, seed := range seeds {
+			t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+				t.Parallel()
+				h := newProviderWorld(t, tf, host, seed)
+				if problem := h.run(); problem != "" {
+					mu.Lock()
+					broken++
+					mu.Unlock()
+					t.Errorf("seed %d breaks an invariant: %s\ntrace (PLANETSCALE_HARNESS_SEED=%d reruns it):\n%s", seed, problem, seed, h.trace())
+				}
+			})
+		}
+	})
+	t.Logf("%d provider schedules ran, %d broke an invariant", len(seeds), broken)
+}
+
+// slot is one resource of the configuration.
+type slot struct {
+	kind    string // "password" or "role"
+	present bool
+	name    string // "" for a generated one
+	ttl     int64  // 0 for none
+}
+
+func (s slot) hcl(i int) string {
+	typ, db := "planetscale_branch_password", "app-db"
+	if s.kind == "role" {
+		typ, db = "planetscale_postgres_role", "pg-db"
+	}
+	out := fmt.Sprintf("resource %q \"s%d\" {\n  organization = \"acme\"\n  database     = %q\n  branch       = \"main\"\n", typ, i, db)
+	if s.name != "" {
+		out += fmt.Sprintf("  name         = %q\n", s.name)
+	}
+	if s.ttl != 0 {
+		out += fmt.Sprintf("  ttl          = %d\n", s.ttl)
+	}
+	return out + "}\n"
+}
+
+func (s slot) address(i int) string {
+	if s.kind == "role" {
+		return fmt.Sprintf("planetscale_postgres_role.s%d", i)
+	}
+	return fmt.Sprintf("planetscale_branch_password.s%d", i)
+}
+
+type providerWorld struct {
+	t        *testing.T
+	tf, dir  string
+	host     string
+	rng      *rand.Rand
+	mock     *acctest.Mock
+	direct   *planetscale.Client
+	slots    []slot
+	steps    []string
+	outputs  []string
+	theirs   map[string]string
+	logPath  string
+	mu       sync.Mutex
+	running  *exec.Cmd
+	rmByUs   map[string]bool // IDs the harness itself removed from state
+	lastIDs  map[string]bool
+	problems []string
+}
+
+func newProviderWorld(t *testing.T, tf, host string, seed uint64) *providerWorld {
+	mock := acctest.NewMock(t)
+	mock.AddServiceToken(otherActorTokenID, otherActorToken)
+	direct, err := planetscale.New(planetscale.Config{BaseURL: mock.URL, ServiceTokenID: otherActorTokenID, ServiceToken: otherActorToken, NoRetries: true, Unpaced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	h := &providerWorld{
+		t: t, tf: tf, host: host, dir: dir, rng: rand.New(rand.NewPCG(seed, ^seed)), mock: mock, direct: direct,
+		theirs: map[string]string{}, logPath: filepath.Join(dir, "provider.log"), rmByUs: map[string]bool{}, lastIDs: map[string]bool{},
+	}
+	kinds := []string{"password", "role"}
+	for i := range 2 + h.rng.IntN(3) {
+		h.slots = append(h.slots, h.randomSlot(kinds[i%2]))
+	}
+	return h
+}
+
+const otherActorTokenID, otherActorToken = "other-actor", "pscale_tkn_other-actor-secret"
+
+var harnessNames = []string{"", "", "app", "app-2"}
+
+func (h *providerWorld) randomSlot(kind string) slot {
+	return slot{kind: kind, present: true, name: harnessNames[h.rng.IntN(len(harnessNames))], ttl: []int64{0, 0, 3600, 7200}[h.rng.IntN(4)]}
+}
+
+func (h *providerWorld) trace() string {
+	var b strings.Builder
+	for i, s := range h.steps {
+		fmt.Fprintf(&b, "  %2d. %s\n", i+1, s)
+	}
+	return b.String()
+}
+
+func (h *providerWorld) writeConfig() {
+	var b strings.Builder
+	fmt.Fprintf(&b, "terraform {\n  required_providers {\n    planetscale = {\n      source = %q\n    }\n  }\n}\n\n", h.host+"/credsmith/planetscale")
+	b.WriteString("provider \"planetscale\" {\n  max_retries = 3\n}\n")
+	for i, s := range h.slots {
+		if s.present {
+			b.WriteString(s.hcl(i))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// terraform runs one command; it reports whether it succeeded.
+func (h *providerWorld) terraform(args ...string) (string, bool) {
+	cmd := terraformCommand(h.tf, h.dir, harnessRC, h.mock, args...)
+	cmd.Env = append(cmd.Env, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+h.logPath)
+	h.mu.Lock()
+	h.running = cmd
+	h.mu.Unlock()
+	out, err := cmd.CombinedOutput()
+	h.mu.Lock()
+	h.running = nil
+	h.mu.Unlock()
+	h.outputs = append(h.outputs, string(out))
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		h.t.Fatalf("running terraform: %v", err)
+	}
+	return string(out), err == nil
+}
+
+// interrupt is Ctrl-C: one SIGINT to the running terraform.
+func (h *providerWorld) interrupt() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.running != nil && h.running.Process != nil {
+		_ = h.running.Process.Signal(syscall.SIGINT)
+	}
+}
+
+func (h *providerWorld) see(visible bool) {
+	h.mock.HideDatabase("acme", "app-db", !visible)
+	h.mock.HideDatabase("acme", "pg-db", !visible)
+}
+
+// stateCredential is what the harness reads of one resource in state.
+type stateCredential struct {
+	addr, kind, id, secret string
+}
+
+func (h *providerWorld) state() []stateCredential {
+	raw, err := os.ReadFile(filepath.Join(h.dir, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var st struct {
+		Resources []struct {
+			Type, Name string
+			Instances  []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		h.t.Fatalf("reading state: %v", err)
+	}
+	var out []stateCredential
+	for _, r := range st.Resources {
+		for _, inst := range r.Instances {
+			c := stateCredential{addr: r.Type + "." + r.Name, kind: "password"}
+			if r.Type == "planetscale_postgres_role" {
+				c.kind = "role"
+			}
+			c.id, _ = inst.Attributes["id"].(string)
+			secretAttr := map[string]string{"password": "plain_text", "role": "password"}[c.kind]
+			c.secret, _ = inst.Attributes[secretAttr].(string)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (h *providerWorld) run() string {
+	h.writeConfig()
+	for range 3 + h.rng.IntN(4) {
+		if problem := h.step(); problem != "" {
+			return problem
+		}
+	}
+	// The end: faults over, the token sees, a final apply, then destroy.
+	h.mock.ClearFaults()
+	h.see(true)
+	h.steps = append(h.steps, "final apply")
+	if problem := h.applyUntilGreen(); problem != "" {
+		return problem
+	}
+	h.steps = append(h.steps, "destroy")
+	if _, ok := h.terraform("destroy", "-auto-approve", "-no-color", "-input=false"); !ok {
+		return "(final) destroy failed with the API healthy:\n" + h.outputs[len(h.outputs)-1]
+	}
+	if problem := h.check(false); problem != "" {
+		return "after destroy: " + problem
+	}
+	return ""
+}
+
+// applyUntilGreen re-applies, faults over, until an apply succeeds (at most
+// three times), then checks (b) and (d).
+func (h *providerWorld) applyUntilGreen() string {
+	for range 3 {
+		if _, ok := h.terraform("apply", "-auto-approve", "-no-color", "-input=false"); ok {
+			if problem := h.check(true); problem != "" {
+				return problem
+			}
+			out, _ := h.terraform("plan", "-detailed-exitcode", "-no-color", "-input=false")
+			if !strings.Contains(out, "No changes.") {
+				return "(d) the plan right after a successful apply is not empty:\n" + out
+			}
+			return h.check(false)
+		}
+		if problem := h.check(false); problem != "" {
+			return problem
+		}
+	}
+	return "an apply with the API healthy failed three times:\n" + h.outputs[len(h.outputs)-1]
+}
+
+func (h *providerWorld) step() string {
+	h.injectFault()
+	var ok bool
+	switch r := h.rng.IntN(100); {
+	case r < 50:
+		h.mutateConfig()
+		h.writeConfig()
+		h.steps[len(h.steps)-1] += "; apply"
+		_, ok = h.terraform("apply", "-auto-approve", "-no-color", "-input=false")
+	case r < 65:
+		h.steps[len(h.steps)-1] += "; refresh"
+		_, ok = h.terraform("apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false")
+	case r < 75:
+		h.steps[len(h.steps)-1] += "; plan"
+		_, ok = h.terraform("plan", "-no-color", "-input=false")
+	case r < 85:
+		ok = h.reimport()
+	default:
+		h.steps[len(h.steps)-1] += "; destroy"
+		_, ok = h.terraform("destroy", "-auto-approve", "-no-color", "-input=false")
+	}
+	if problem := h.check(false); problem != "" {
+		return problem
+	}
+	h.mock.ClearFaults()
+	h.see(true)
+	if !ok || strings.HasSuffix(h.steps[len(h.steps)-1], "destroy") {
+		h.steps = append(h.steps, "re-apply, faults over")
+		return h.applyUntilGreen()
+	}
+	return ""
+}
+
+// reimport forgets one credential (terraform state rm) and imports it by ID.
+func (h *providerWorld) reimport() bool {
+	st := h.state()
+	if len(st) == 0 {
+		h.steps[len(h.steps)-1] += "; import (nothing in state)"
+		return true
+	}
+	c := st[h.rng.IntN(len(st))]
+	h.steps[len(h.steps)-1] += "; state rm and import " + c.addr
+	h.rmByUs[c.id] = true
+	if _, ok := h.terraform("state", "rm", "-no-color", c.addr); !ok {
+		return false
+	}
+	db := map[string]string{"password": "app-db", "role": "pg-db"}[c.kind]
+	_, ok := h.terraform("import", "-no-color", "-input=false", c.addr, "acme/"+db+"/main/"+c.id)
+	if ok {
+		delete(h.rmByUs, c.id)
+	}
+	return ok
+}
+
+func (h *providerWorld) mutateConfig() {
+	i := h.rng.IntN(len(h.slots))
+	s := &h.slots[i]
+	switch h.rng.IntN(5) {
+	case 0:
+		s.name = harnessNames[h.rng.IntN(len(harnessNames))]
+		h.steps = append(h.steps, fmt.Sprintf("s%d: name %q", i, s.name))
+	case 1:
+		s.ttl = []int64{0, 3600, 7200}[h.rng.IntN(3)]
+		h.steps = append(h.steps, fmt.Sprintf("s%d: ttl %d", i, s.ttl))
+	case 2:
+		s.present = !s.present
+		h.steps = append(h.steps, fmt.Sprintf("s%d: present %t", i, s.present))
+	case 3:
+		h.slots = append(h.slots, h.randomSlot([]string{"password", "role"}[h.rng.IntN(2)]))
+		h.steps = append(h.steps, fmt.Sprintf("s%d added", len(h.slots)-1))
+	default:
+		h.steps = append(h.steps, "config unchanged")
+	}
+}
+
+func (h *providerWorld) otherCreate(kind, name string) {
+	ctx := context.Background()
+	if kind == "password" {
+		if p, err := h.direct.CreatePassword(ctx, vitessMain, planetscale.CreatePasswordRequest{Name: name}); err == nil {
+			h.mu.Lock()
+			h.theirs[p.ID] = name
+			h.mu.Unlock()
+		}
+		return
+	}
+	if ro, err := h.direct.CreateRole(ctx, postgresMain, planetscale.CreateRoleRequest{Name: name}); err == nil {
+		h.mu.Lock()
+		h.theirs[ro.ID] = name
+		h.mu.Unlock()
+	}
+}
+
+var harnessRoutes = []string{
+	mockapi.RouteCreatePassword, mockapi.RouteCreateRole, mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole,
+	mockapi.RouteListPasswords, mockapi.RouteListRoles, mockapi.RouteGetPassword, mockapi.RouteGetRole,
+	mockapi.RouteDeletePassword, mockapi.RouteDeleteRole,
+}
+
+func (h *providerWorld) injectFault() {
+	route := harnessRoutes[h.rng.IntN(len(harnessRoutes))]
+	f := mockapi.Fault{Route: route, Times: 1 + h.rng.IntN(2)}
+	var what string
+	kind := "password"
+	if strings.HasSuffix(route, "_role") || strings.HasSuffix(route, "_roles") {
+		kind = "role"
+	}
+	switch h.rng.IntN(10) {
+	case 0:
+		h.steps = append(h.steps, "no fault")
+		return
+	case 1:
+		f.Status, what = []int{502, 503, 504}[h.rng.IntN(3)], "5xx before acting"
+	case 2:
+		f.Status, f.AfterCommit, what = []int{500, 502}[h.rng.IntN(2)], true, "5xx after acting"
+	case 3:
+		f.CloseAfterCommit, what = true, "answer lost after acting"
+	case 4:
+		f.CloseBeforeHandling, what = true, "connection reset before acting"
+	case 5:
+		f.Status, f.RetryAfter, what = 429, "0", "429"
+	case 6:
+		f.EmptyPage, what = true, "list lags"
+	case 7:
+		name := []string{"app", "app-2"}[h.rng.IntN(2)]
+		f.Before, what = func() { h.otherCreate(kind, name) }, "another actor makes a "+kind+" named "+name+" as the request arrives"
+	case 8:
+		f.Before, what = func() { h.see(false) }, "the token stops seeing the databases as the request arrives"
+	case 9:
+		f.Before, what = h.interrupt, "Ctrl-C as the request arrives"
+	}
+	h.mock.Inject(f)
+	h.steps = append(h.steps, fmt.Sprintf("fault: %s (%s)", what, route))
+}
+
+// reported says whether any output named the credential by ID or name.
+func (h *providerWorld) reported(id, name string) bool {
+	for _, out := range h.outputs {
+		if strings.Contains(out, id) || (name != "" && strings.Contains(strings.Join(strings.Fields(out), " "), name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// check tests the invariants; exact adds (b)'s "exactly the state".
+func (h *providerWorld) check(exact bool) string {
+	type held struct{ kind, name, secret string }
+	at := map[string]held{}
+	var secrets []string
+	for _, p := range h.mock.Passwords() {
+		at[p.ID] = held{"password", p.Name, p.PlainText}
+		secrets = append(secrets, p.PlainText)
+	}
+	for _, ro := range h.mock.Roles() {
+		if !ro.Dropped {
+			at[ro.ID] = held{"role", ro.Name, ro.Password}
+		}
+		secrets = append(secrets, ro.Password)
+	}
+	h.mu.Lock()
+	theirs := maps.Clone(h.theirs)
+	h.mu.Unlock()
+	for id, name := range theirs {
+		if got, ok := at[id]; !ok || got.name != name {
+			return fmt.Sprintf("(a) the other actor's credential %s (%q) was deleted or renamed", id, name)
+		}
+	}
+	st := h.state()
+	inState := map[string]stateCredential{}
+	for _, c := range st {
+		inState[c.id] = c
+	}
+	// (c) what left state is gone from the API.
+	for id := range h.lastIDs {
+		if _, still := inState[id]; !still && !h.rmByUs[id] {
+			if _, live := at[id]; live {
+				return fmt.Sprintf("(c) credential %s left state while the API still holds it", id)
+			}
+		}
+	}
+	h.lastIDs = map[string]bool{}
+	for id := range inState {
+		h.lastIDs[id] = true
+	}
+	for id, c := range inState {
+		if got, ok := at[id]; ok && c.secret != "" && c.secret != got.secret {
+			return fmt.Sprintf("(b) the secret in state for %s is not the one the API holds", c.addr)
+		}
+	}
+	if exact {
+		for id, got := range at {
+			if _, ok := inState[id]; ok {
+				continue
+			}
+			if _, ok := theirs[id]; ok || h.rmByUs[id] {
+				continue
+			}
+			if !h.reported(id, got.name) {
+				return fmt.Sprintf("(b) the API holds the %s %s (%q) that is in no state, is not the other actor's, and no output named: an orphan", got.kind, id, got.name)
+			}
+		}
+		for id, c := range inState {
+			if _, ok := at[id]; !ok {
+				return fmt.Sprintf("(b) %s (%s) is in state but not at the API after a successful apply", c.addr, id)
+			}
+		}
+	}
+	// (e) no secret or token in the provider's log or any output.
+	logged, _ := os.ReadFile(h.logPath)
+	text := string(logged) + strings.Join(h.outputs, "\n")
+	for _, secret := range append(secrets, mockapi.DefaultServiceToken, otherActorToken) {
+		if secret != "" && strings.Contains(text, secret) {
+			return "(e) a secret or token appears in the provider's log or terraform's output"
+		}
+	}
+	return ""
+}
