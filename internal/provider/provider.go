@@ -216,6 +216,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := newProviderData(client, credentials, token.value, access.value)
+	data.oauth = access.value != ""
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
