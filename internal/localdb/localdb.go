@@ -2,6 +2,11 @@
 // loopback ports in temporary directories, so the mock API can back the
 // credentials it mints with real database users, and tests can log in with
 // them. Nothing is left running: Stop ends the server and removes its files.
+//
+// Each server keeps every file it makes in its own directory: data,
+// temporary files (never the shared /tmp, where two bootstraps at once
+// delete each other's temporary tables), socket, pid file and logs. So two
+// packages, two suites or two checkouts can start servers at the same time.
 package localdb
 
 import (
@@ -34,9 +39,31 @@ type Server struct {
 	// AdminDSN opens another superuser connection.
 	AdminDSN string
 
-	dir  string
-	cmd  *exec.Cmd
-	done chan struct{}
+	dir string
+	// tmpDir, socket and pidFile are the server's own, inside dir.
+	tmpDir, socket, pidFile string
+	cmd                     *exec.Cmd
+	done                    chan struct{}
+}
+
+// newServer makes a server's directory and its temporary directory.
+func newServer(prefix string) (*Server, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{dir: dir, tmpDir: filepath.Join(dir, "tmp")}
+	if err := os.Mkdir(s.tmpDir, 0o700); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// env is the environment of the server's programs: TMPDIR is the server's
+// own temporary directory, for anything that takes it from there.
+func (s *Server) env() []string {
+	return append(os.Environ(), "TMPDIR="+s.tmpDir)
 }
 
 // ErrUnavailable means the server's programs are not installed here.
@@ -90,11 +117,11 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "planetscale-pg-")
+	s, err := newServer("planetscale-pg-")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir}
+	dir := s.dir
 	fail := func(err error) (*Server, error) {
 		s.Stop()
 		return nil, err
@@ -111,7 +138,7 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		}
 		uid, _ := strconv.Atoi(nobody.Uid)
 		gid, _ := strconv.Atoi(nobody.Gid)
-		for _, p := range []string{dir, filepath.Join(dir, "pwfile")} {
+		for _, p := range []string{dir, s.tmpDir, filepath.Join(dir, "pwfile")} {
 			if err := os.Chown(p, uid, gid); err != nil {
 				return fail(err)
 			}
@@ -123,7 +150,9 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 	}
 	run := func(args ...string) *exec.Cmd {
 		all := append(append([]string{}, asUser...), args...)
-		return exec.CommandContext(ctx, all[0], all[1:]...)
+		cmd := exec.CommandContext(ctx, all[0], all[1:]...)
+		cmd.Env = s.env()
+		return cmd
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-E", "UTF8",
@@ -135,10 +164,15 @@ func StartPostgres(ctx context.Context) (*Server, error) {
 		return fail(err)
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	// The socket goes in the server's directory (not /var/run/postgresql
+	// or /tmp), and the pid file stays postmaster.pid in its data.
+	s.socket = filepath.Join(dir, ".s.PGSQL."+strconv.Itoa(port))
+	s.pidFile = filepath.Join(data, "postmaster.pid")
 	// Not bound to ctx: the server outlives this call, and Stop ends it.
-	args := append(append([]string{}, asUser...), filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200")
+	args := append(append([]string{}, asUser...), filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
+		"-c", "unix_socket_directories="+dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200")
 	s.cmd = exec.Command(args[0], args[1:]...)
+	s.cmd.Env = s.env()
 	if err := s.start(filepath.Join(dir, "server.log")); err != nil {
 		return fail(err)
 	}
@@ -164,11 +198,11 @@ func StartMariaDB(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MariaDB server (mariadb-install-db): %w", ErrUnavailable)
 	}
-	dir, err := os.MkdirTemp("", "planetscale-mariadb-")
+	s, err := newServer("planetscale-mariadb-")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir}
+	dir := s.dir
 	fail := func(err error) (*Server, error) {
 		s.Stop()
 		return nil, err
@@ -178,8 +212,12 @@ func StartMariaDB(ctx context.Context) (*Server, error) {
 		return fail(err)
 	}
 	data := filepath.Join(dir, "data")
-	if out, err := exec.CommandContext(ctx, installDB, "--no-defaults", "--datadir="+data, "--user="+current.Username,
-		"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput(); err != nil {
+	// The bootstrap makes and deletes temporary tables: in a shared /tmp,
+	// two bootstraps at once delete each other's.
+	install := exec.CommandContext(ctx, installDB, "--no-defaults", "--datadir="+data, "--tmpdir="+s.tmpDir, "--user="+current.Username,
+		"--auth-root-authentication-method=normal", "--skip-test-db")
+	install.Env = s.env()
+	if out, err := install.CombinedOutput(); err != nil {
 		return fail(fmt.Errorf("mariadb-install-db: %w\n%s", err, out))
 	}
 	port, err := freePort()
@@ -187,15 +225,17 @@ func StartMariaDB(ctx context.Context) (*Server, error) {
 		return fail(err)
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	socket := filepath.Join(dir, "mariadb.sock")
-	s.cmd = exec.Command(mariadbd, "--no-defaults", "--datadir="+data, "--port="+strconv.Itoa(port),
-		"--bind-address=127.0.0.1", "--socket="+socket, "--skip-name-resolve", "--user="+current.Username,
-		"--pid-file="+filepath.Join(dir, "mariadb.pid"), "--log-error="+filepath.Join(dir, "server.log"),
+	s.socket = filepath.Join(dir, "mariadb.sock")
+	s.pidFile = filepath.Join(dir, "mariadb.pid")
+	s.cmd = exec.Command(mariadbd, "--no-defaults", "--datadir="+data, "--tmpdir="+s.tmpDir, "--port="+strconv.Itoa(port),
+		"--bind-address=127.0.0.1", "--socket="+s.socket, "--skip-name-resolve", "--user="+current.Username,
+		"--pid-file="+s.pidFile, "--log-error="+filepath.Join(dir, "server.log"),
 		"--innodb-flush-log-at-trx-commit=0", "--skip-log-bin")
+	s.cmd.Env = s.env()
 	if err := s.start(filepath.Join(dir, "stdout.log")); err != nil {
 		return fail(err)
 	}
-	s.AdminDSN = fmt.Sprintf("root@unix(%s)/?multiStatements=false", socket)
+	s.AdminDSN = fmt.Sprintf("root@unix(%s)/?multiStatements=false", s.socket)
 	if s.Admin, err = waitOpen(ctx, "mysql", s.AdminDSN, s.done); err != nil {
 		return fail(fmt.Errorf("MariaDB did not start: %w\n%s", err, readLog(filepath.Join(dir, "server.log"))))
 	}

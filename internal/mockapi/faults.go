@@ -1,8 +1,10 @@
 package mockapi
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"time"
 )
 
@@ -47,6 +49,12 @@ type Fault struct {
 	// channel is closed, as a slow network would: the credential exists while
 	// the client still waits.
 	HoldAnswer <-chan struct{}
+	// AnswerSecret handles the request, then answers with this value as the
+	// credential's secret (a password's plain_text, a role's password), in
+	// the answer's object or in each item of a list, as an API that sends a
+	// secret outside the answers documented to carry one would. Only a 2xx
+	// JSON answer is changed; the stored secret stays as it was.
+	AnswerSecret string
 
 	seen    int
 	applied int
@@ -121,4 +129,31 @@ func closeConnection(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	_ = conn.Close()
+}
+
+// withSecret is a handled answer with secret set as key in its object, or in
+// each object of its list's data; any other answer is left as it is.
+func withSecret(held *httptest.ResponseRecorder, key, secret string) []byte {
+	body := held.Body.Bytes()
+	if held.Code < 200 || held.Code > 299 {
+		return body
+	}
+	var object map[string]any
+	if err := json.Unmarshal(body, &object); err != nil {
+		return body
+	}
+	if items, ok := object["data"].([]any); ok {
+		for _, item := range items {
+			if m, ok := item.(map[string]any); ok {
+				m[key] = secret
+			}
+		}
+	} else {
+		object[key] = secret
+	}
+	out, err := json.Marshal(object)
+	if err != nil {
+		return body
+	}
+	return out
 }

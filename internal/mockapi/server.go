@@ -299,6 +299,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		closeConnection(w)
 		return
 	}
+	if fault != nil && fault.AnswerSecret != "" {
+		held := httptest.NewRecorder()
+		h(held, r, db, branchID)
+		s.mu.Unlock()
+		key := "plain_text"
+		if strings.Contains(r.URL.Path, "/roles") {
+			key = "password"
+		}
+		body := withSecret(held, key, fault.AnswerSecret)
+		for k, v := range held.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(held.Code)
+		_, _ = w.Write(body)
+		return
+	}
 	if fault != nil && fault.HoldAnswer != nil {
 		held := httptest.NewRecorder()
 		h(held, r, db, branchID)

@@ -831,3 +831,52 @@ func TestFaultHoldAnswer(t *testing.T) {
 		t.Fatalf("after release: %d, want 200", status)
 	}
 }
+
+func TestFaultAnswerSecret(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, pw := ts.call(t, http.MethodPost, pwBase, map[string]any{"ttl": 3600})
+	pwID := stringField(t, pw, "id")
+	minted := stringField(t, pw, "plain_text")
+	_, ro := ts.call(t, http.MethodPost, roleBase, map[string]any{})
+	roID := stringField(t, ro, "id")
+
+	const leaked = "pscale_pw_not-the-minted-one"
+	ts.Inject(Fault{AnswerSecret: leaked})
+	for _, tc := range []struct {
+		method, path, key string
+		list              bool
+	}{
+		{http.MethodGet, pwBase, "plain_text", true},
+		{http.MethodGet, pwBase + "/" + pwID, "plain_text", false},
+		{http.MethodPatch, pwBase + "/" + pwID, "plain_text", false},
+		{http.MethodPost, pwBase + "/" + pwID + "/renew", "plain_text", false},
+		{http.MethodGet, roleBase, "password", true},
+		{http.MethodGet, roleBase + "/" + roID, "password", false},
+	} {
+		var body any
+		if tc.method == http.MethodPatch {
+			body = map[string]any{"name": "renamed"}
+		}
+		status, got := ts.call(t, tc.method, tc.path, body)
+		if status != http.StatusOK {
+			t.Fatalf("%s %s = %d", tc.method, tc.path, status)
+		}
+		objects := []any{got}
+		if tc.list {
+			objects = pageData(t, got)
+		}
+		for _, o := range objects {
+			if item, _ := o.(map[string]any); stringField(t, item, tc.key) != leaked {
+				t.Errorf("%s %s: %s = %v, want the injected secret", tc.method, tc.path, tc.key, item[tc.key])
+			}
+		}
+	}
+	if stored, _ := ts.Password(pwID); stored.PlainText != minted || stored.Name != "renamed" {
+		t.Errorf("stored password = %+v: the request must be handled and the minted secret kept", stored)
+	}
+	// An error answer is left as it is.
+	if status, got := ts.call(t, http.MethodGet, pwBase+"/missing", nil); status != http.StatusNotFound || got["plain_text"] != nil {
+		t.Errorf("GET of a missing password = %d %v", status, got)
+	}
+}

@@ -86,6 +86,11 @@ func New(cfg Config) (*Client, error) {
 	if u.User != nil {
 		return nil, errors.New("invalid PlanetScale API URL: it holds credentials (user:password@); remove them and authenticate with a token")
 	}
+	// Request paths are appended to the URL, which a query or a fragment
+	// would swallow.
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(base, "#") {
+		return nil, errors.New("invalid PlanetScale API URL: it has a query (?...) or a fragment (#...); remove it")
+	}
 
 	var auth string
 	switch {

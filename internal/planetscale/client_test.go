@@ -67,6 +67,11 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"half a service token", planetscale.Config{ServiceTokenID: "id"}, "no credentials"},
 		{"both", planetscale.Config{ServiceTokenID: "id", ServiceToken: "t", AccessToken: "a"}, "both"},
 		{"relative url", planetscale.Config{BaseURL: "api/v1", AccessToken: "a"}, "invalid PlanetScale API URL"},
+		{"url with a query", planetscale.Config{BaseURL: "https://api.planetscale.com/v1?region=us", AccessToken: "a"}, "query"},
+		{"url with an empty query", planetscale.Config{BaseURL: "https://api.planetscale.com/v1?", AccessToken: "a"}, "query"},
+		{"url with a query after a slash", planetscale.Config{BaseURL: "https://api.planetscale.com/v1/?a=/", AccessToken: "a"}, "query"},
+		{"url with a fragment", planetscale.Config{BaseURL: "https://api.planetscale.com/v1#top", AccessToken: "a"}, "fragment"},
+		{"url with an empty fragment", planetscale.Config{BaseURL: "https://api.planetscale.com/v1#", AccessToken: "a"}, "fragment"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 )
 
 // Password is a Vitess/MySQL branch password as the API returns it.
-// PlainText is set only in the answer to CreatePassword.
+// PlainText is set only in the answer to CreatePassword: whatever another
+// answer holds there is dropped, so a read can never replace a stored
+// secret.
 type Password struct {
 	ID                     string       `json:"id"`
 	Name                   string       `json:"name"`
@@ -76,6 +78,7 @@ func (c *Client) GetPassword(ctx context.Context, b Branch, id string) (*Passwor
 	if out.ID == "" {
 		return nil, incomplete(http.MethodGet, b.path("passwords", id), "id")
 	}
+	out.PlainText = nil
 	return &out, nil
 }
 
@@ -84,6 +87,9 @@ func (c *Client) ListPasswords(ctx context.Context, b Branch, opts ListOptions) 
 	var out Page[Password]
 	if err := c.do(ctx, retryTransient, http.MethodGet, b.path("passwords"), opts.values(), nil, &out); err != nil {
 		return nil, err
+	}
+	for i := range out.Data {
+		out.Data[i].PlainText = nil
 	}
 	return &out, nil
 }
@@ -109,6 +115,7 @@ func (c *Client) UpdatePassword(ctx context.Context, b Branch, id string, req Up
 	if err := c.do(ctx, retryTransient, http.MethodPatch, b.path("passwords", id), nil, req, &out); err != nil {
 		return nil, err
 	}
+	out.PlainText = nil
 	return &out, nil
 }
 
@@ -123,5 +130,6 @@ func (c *Client) RenewPassword(ctx context.Context, b Branch, id string) (*Passw
 	if err := c.do(ctx, retryTransient, http.MethodPost, b.path("passwords", id, "renew"), nil, nil, &out); err != nil {
 		return nil, err
 	}
+	out.PlainText = nil
 	return &out, nil
 }

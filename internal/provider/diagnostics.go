@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,35 +22,83 @@ type apiCall struct {
 	object  string // "branch password acme/app-db/main/abc"
 	timeout time.Duration
 	data    *providerData
-	// access is the token access the operation needs, for 401/403.
-	access string
 	// notFound is what a 404 means for this call.
 	notFound string
 }
 
-// newAPICall describes an operation on a credential of either kind: the
-// access each operation needs and what a 404 means are the same for both,
-// but for the engine named in a create's 404.
+// newAPICall describes an operation on a credential of either kind: what a
+// 404 means is the same for both, but for the engine named in a create's
+// 404. The access a 401 or 403 names is the failed request's own (see
+// tokenAccesses).
 func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, data *providerData, kind credentialKind) apiCall {
 	c := apiCall{op: op, object: object, timeout: timeout, data: data}
 	switch op {
 	case "create":
-		c.access = "connect_branch (connect_production_branch for a production branch)"
 		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a %s database "+
 			"(use %s for the other kind). Check the three names and that the token can see the database.",
 			b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other)
 	case "read":
-		c.access = "read_branch"
 		c.notFound = unseenBranch(b, data)
 	case "update", "renew":
-		c.access = "connect_branch"
 		c.notFound = "The credential, its branch or its database was not found, or the token cannot see them. " +
 			"Run terraform plan: a credential that is gone is then planned for creation."
 	case "delete":
-		c.access = "delete_branch_password (delete_production_branch_password for a production branch)"
 		c.notFound = unseenBranch(b, data)
 	}
 	return c
+}
+
+// Service token accesses, as the API document's "Authorization" section of
+// each operation lists them: a token needs at least one of them.
+var (
+	readAccesses = []string{"read_branch", "delete_branch", "create_branch",
+		"connect_production_branch", "connect_production_read_only_branch", "connect_branch"}
+	connectAccesses        = []string{"connect_production_branch", "connect_production_read_only_branch", "connect_branch"}
+	createPasswordAccesses = []string{"create_production_branch_password", "create_production_read_only_branch_password", "create_branch_password"}
+	deletePasswordAccesses = []string{"delete_production_branch_password", "delete_production_read_only_branch_password", "delete_branch_password"}
+)
+
+// tokenAccesses are the service token accesses of each operation the
+// provider calls, by the API document's operation ID. The kinds differ:
+// creating, renaming or renewing a role needs a create_*_password access
+// where a password needs a connect_* one, and resetting a role or handing
+// over its objects needs a delete_*_password access.
+var tokenAccesses = map[string][]string{
+	"list_passwords":  readAccesses,
+	"get_password":    readAccesses,
+	"create_password": connectAccesses,
+	"update_password": connectAccesses,
+	"renew_password":  connectAccesses,
+	"delete_password": deletePasswordAccesses,
+
+	"list_roles":            readAccesses,
+	"get_role":              readAccesses,
+	"create_role":           createPasswordAccesses,
+	"update_role":           createPasswordAccesses,
+	"renew_role":            createPasswordAccesses,
+	"reset_role":            deletePasswordAccesses,
+	"reassign_role_objects": deletePasswordAccesses,
+	"delete_role":           deletePasswordAccesses,
+}
+
+// oauthScopes is what the API document lists for an OAuth token, the same
+// for every one of these operations.
+const oauthScopes = "one of the OAuth scopes manage_passwords, manage_production_branch_passwords, manage_read_only_passwords " +
+	"or manage_production_read_only_passwords on the organization or the database (manage_passwords or manage_read_only_passwords on the branch)"
+
+// accessAdvice says what a token refused with 401 or 403 needs for the
+// operation that was refused.
+func (d *providerData) accessAdvice(apiErr *planetscale.APIError) string {
+	check := "The request used the " + d.credentials + ". Check that the token is valid and "
+	op := apiErr.Operation()
+	accesses, known := tokenAccesses[op]
+	switch {
+	case d.oauth:
+		return check + "was granted " + oauthScopes + "."
+	case known:
+		return check + "has, on this database, one of the service token accesses the API lists for " + op + ": " + strings.Join(accesses, ", ") + "."
+	}
+	return check + "has access to this database."
 }
 
 // unseenBranch explains a 404 from a credential's branch: PlanetScale gives
@@ -86,7 +135,7 @@ func (c apiCall) detail(err error) string {
 		detail := apiStatus(c.object, apiErr) + "\n\n"
 		switch apiErr.StatusCode {
 		case http.StatusUnauthorized, http.StatusForbidden:
-			return detail + fmt.Sprintf("The request used the %s. Check that the token is valid and has the %s access on this database.", c.data.credentials, c.access)
+			return detail + c.data.accessAdvice(apiErr)
 		case http.StatusNotFound:
 			return detail + c.notFound
 		case http.StatusUnprocessableEntity:
@@ -157,7 +206,7 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 		return fmt.Sprintf("%s: PlanetScale has no %s with ID %q on this branch (the credential answered 404 Not Found; the branch answers). "+
 			"Check the ID; the %ss data source lists the branch's %ss.", object, kind.noun, id, kind.resource, kind.noun)
 	}
-	return apiCall{op: "read", object: object, data: d, access: "read_branch", timeout: defaultReadTimeout}.detail(err)
+	return apiCall{op: "read", object: object, data: d, timeout: defaultReadTimeout}.detail(err)
 }
 
 // branchAnswers reports whether a kind's list answers on the branch.
@@ -173,7 +222,7 @@ func (d *providerData) listError(kind credentialKind, b planetscale.Branch, err 
 	notFound := fmt.Sprintf("Either there is no branch %q in database %q of organization %q, or %q is not a %s database "+
 		"(%s's data sources read the other kind), or the %s cannot see it. Check the three names and the token's access.",
 		b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other, d.credentials)
-	return apiCall{op: "read", object: kind.noun + "s on " + b.String(), data: d, access: "read_branch",
+	return apiCall{op: "read", object: kind.noun + "s on " + b.String(), data: d,
 		timeout: defaultReadTimeout, notFound: notFound}.detail(err)
 }
 
@@ -192,5 +241,5 @@ func (d *providerData) actionError(ctx context.Context, op string, kind credenti
 	case op == "reassign" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
 		return apiStatus(object, apiErr) + "\n\nCheck successor: it must be the ID or username of another role on the same branch."
 	}
-	return apiCall{op: op, object: object, data: d, access: "connect_branch", timeout: defaultUpdateTimeout}.detail(err)
+	return apiCall{op: op, object: object, data: d, timeout: defaultUpdateTimeout}.detail(err)
 }

@@ -71,6 +71,10 @@ func parseImportID(id string) (org, db, branch, objectID string, err error) {
 		if strings.TrimSpace(parts[i]) == "" {
 			return "", "", "", "", fmt.Errorf("got %q, whose %s is empty", id, name)
 		}
+		if isDotSegment(parts[i]) {
+			return "", "", "", "", fmt.Errorf("got %q, whose %s is %q, which is not a name: a URL path resolves \".\" and \"..\" away, "+
+				"so the request would reach another object; give the %s as PlanetScale shows it", id, name, parts[i], name)
+		}
 	}
 	return parts[0], parts[1], parts[2], parts[3], nil
 }

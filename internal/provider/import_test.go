@@ -21,6 +21,12 @@ func TestParseImportID(t *testing.T) {
 		{id: "/app-db/main/abc", wantErr: "organization is empty"},
 		{id: "acme/app-db/ /abc", wantErr: "branch is empty"},
 		{id: "acme/app-db/main/", wantErr: "id is empty"},
+		{id: "../app-db/main/abc", wantErr: `organization is ".."`},
+		{id: "acme/./main/abc", wantErr: `database is "."`},
+		{id: "acme/app-db/../abc", wantErr: `branch is ".."`},
+		{id: "acme/app-db/main/.", wantErr: `id is "."`},
+		{id: "acme/app-db/main/..", wantErr: `resolves "." and ".." away`},
+		{id: "acme/app-db/main/...", want: []string{"acme", "app-db", "main", "..."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
@@ -43,7 +49,7 @@ func TestParseImportID(t *testing.T) {
 }
 
 func FuzzParseImportID(f *testing.F) {
-	for _, seed := range []string{"acme/app-db/main/abc", "a//b/c", "////", "", "x/y/z/w/v"} {
+	for _, seed := range []string{"acme/app-db/main/abc", "a//b/c", "////", "", "x/y/z/w/v", "acme/../main/abc", "./././.", "a/b/c/..."} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
@@ -53,6 +59,13 @@ func FuzzParseImportID(f *testing.F) {
 		}
 		if org+"/"+db+"/"+branch+"/"+objectID != id {
 			t.Errorf("parts of %q do not rejoin to it", id)
+		}
+		// What parses is what the attributes accept: a URL path segment
+		// that names exactly that object.
+		for _, part := range []string{org, db, branch, objectID} {
+			if err := checkPathSegment(part); err != nil {
+				t.Errorf("%q parsed, but its part %q %v", id, part, err)
+			}
 		}
 	})
 }

@@ -91,7 +91,7 @@ func (p *planetscaleProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"server_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the PlanetScale API. Defaults to `" + planetscale.DefaultBaseURL + "`; falls back to the `" + envServerURL + "` environment variable. " +
-					"Must be `https://`, except for a loopback host (such as the mock API on `http://127.0.0.1:<port>/v1`).",
+					"Must be `https://`, except for a loopback host (such as the mock API on `http://127.0.0.1:<port>/v1`), and without a query (`?...`) or fragment (`#...`).",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
@@ -216,6 +216,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := newProviderData(client, credentials, token.value, access.value)
+	data.oauth = access.value != ""
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -261,6 +262,14 @@ func checkServerURL(raw string) error {
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("not an absolute http(s) URL")
 	}
+	// Each request's path is added to the URL: a query or fragment would
+	// swallow it. Neither is quoted; a query may hold a key.
+	if u.RawQuery != "" || u.ForceQuery {
+		return errors.New("it has a query (\"?...\"), which would end up in front of every request's path; remove it")
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return errors.New("it has a fragment (\"#...\"), which would swallow every request's path; remove it")
+	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return fmt.Errorf("plain http:// to the non-loopback host %q would send credentials in clear text", u.Hostname())
 	}
@@ -270,6 +279,7 @@ func checkServerURL(raw string) error {
 // redactedURL quotes a server URL for a message, without any user:password.
 func redactedURL(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
+		u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
 		return strconv.Quote(u.Redacted())
 	}
 	if strings.Contains(raw, "@") {

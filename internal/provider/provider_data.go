@@ -19,6 +19,9 @@ type providerData struct {
 	// credentials names where the credentials came from (attributes or
 	// environment variables), never their values, for auth error messages.
 	credentials string
+	// oauth is set for an OAuth access token, whose rights are scopes
+	// rather than a service token's accesses.
+	oauth bool
 	// tokens are masked in every log line.
 	tokens []string
 	// passwordLists and roleLists serve refreshes from branch lists.

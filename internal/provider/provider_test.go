@@ -106,6 +106,31 @@ func TestConfigureErrors(t *testing.T) {
 			want:   []string{"not a URL", "not shown"},
 		},
 		{
+			name:   "server_url with a query",
+			values: map[string]any{"access_token": "a", "server_url": "https://api.planetscale.com/v1?api_key=hunter2"},
+			attr:   "server_url",
+			want:   []string{"Invalid PlanetScale Server URL", "provider attribute server_url", "has a query", "remove it", `"https://api.planetscale.com/v1"`},
+		},
+		{
+			name:   "server_url with an empty query",
+			values: map[string]any{"access_token": "a"},
+			env:    map[string]string{envServerURL: "https://api.planetscale.com/v1?"},
+			attr:   "server_url",
+			want:   []string{"environment variable " + envServerURL, "has a query", "remove it"},
+		},
+		{
+			name:   "server_url with a fragment",
+			values: map[string]any{"access_token": "a", "server_url": "http://127.0.0.1:8080/v1#hunter2"},
+			attr:   "server_url",
+			want:   []string{"Invalid PlanetScale Server URL", "has a fragment", "remove it"},
+		},
+		{
+			name:   "server_url with an empty fragment",
+			values: map[string]any{"access_token": "a", "server_url": "https://api.planetscale.com/v1#"},
+			attr:   "server_url",
+			want:   []string{"has a fragment", "remove it"},
+		},
+		{
 			name:   "plain http to a remote host",
 			values: map[string]any{"access_token": "a"},
 			env:    map[string]string{envServerURL: "http://api.example.com/v1"},

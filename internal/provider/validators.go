@@ -16,15 +16,16 @@ import (
 
 // Validators of the resources' attributes and configuration.
 
-// pathSegment checks organization, database and branch names: they become
-// URL path segments and parts of the import ID, so they cannot be empty or
-// hold a "/".
+// pathSegment checks organization, database and branch names and IDs: they
+// become URL path segments and parts of the import ID, so they cannot be
+// empty, hold a "/", or be "." or "..", which a URL path resolves to the
+// segment itself or its parent, so that a request would reach another object.
 type pathSegment struct{}
 
 var _ validator.String = pathSegment{}
 
 func (pathSegment) Description(context.Context) string {
-	return "must be a non-empty name without \"/\""
+	return "must be a non-empty name without \"/\", other than \".\" and \"..\""
 }
 
 func (v pathSegment) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -45,9 +46,14 @@ func checkPathSegment(s string) error {
 		return fmt.Errorf("must not be empty")
 	case strings.Contains(s, "/"):
 		return fmt.Errorf("is %q, which contains \"/\"; give one name, not a path", s)
+	case isDotSegment(s):
+		return fmt.Errorf("is %q, which is not a name: a URL path resolves \".\" and \"..\" away, so the request would reach another object", s)
 	}
 	return nil
 }
+
+// isDotSegment reports "." and "..", which URL paths resolve away.
+func isDotSegment(s string) bool { return s == "." || s == ".." }
 
 // cidr checks that a value is an IP address or a CIDR range, IPv4 or IPv6.
 type cidr struct{}

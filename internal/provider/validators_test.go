@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,7 +29,10 @@ func TestIsCIDR(t *testing.T) {
 
 func TestCheckPathSegment(t *testing.T) {
 	t.Parallel()
-	for s, wantErr := range map[string]bool{"acme": false, "app-db": false, "": true, "  ": true, "a/b": true} {
+	for s, wantErr := range map[string]bool{
+		"acme": false, "app-db": false, "": true, "  ": true, "a/b": true,
+		".": true, "..": true, "...": false, ".hidden": false, "a..b": false,
+	} {
 		if err := checkPathSegment(s); (err != nil) != wantErr {
 			t.Errorf("checkPathSegment(%q) = %v", s, err)
 		}
@@ -72,6 +76,29 @@ func TestCIDRMustBeCanonical(t *testing.T) {
 			t.Errorf("%q accepted; want it refused in favour of %q", value, want)
 		case want != "" && !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), `"`+want+`"`):
 			t.Errorf("%q: the error does not propose %q: %s", value, want, resp.Diagnostics.Errors()[0].Detail())
+		}
+	}
+}
+
+// An action's import_id is refused at plan time when one of its parts is
+// "." or "..", as the four attributes are.
+func TestActionImportIDRefusesDotSegments(t *testing.T) {
+	t.Parallel()
+	for id, want := range map[string]string{
+		"acme/../main/abc":  `database is ".."`,
+		"acme/pg-db/./abc":  `branch is "."`,
+		"acme/pg-db/main/.": `id is "."`,
+		"acme/pg-db/main/a": "",
+	} {
+		var diags diag.Diagnostics
+		credentialTarget{ImportID: types.StringValue(id)}.validate(roleKind, &diags)
+		switch {
+		case want == "" && diags.HasError():
+			t.Errorf("%q refused: %v", id, diags)
+		case want != "" && !diags.HasError():
+			t.Errorf("%q accepted", id)
+		case want != "" && !strings.Contains(diags.Errors()[0].Detail(), want):
+			t.Errorf("%q: %s; want it to say %s", id, diags.Errors()[0].Detail(), want)
 		}
 	}
 }
