@@ -65,7 +65,7 @@ func TestAccFaultHarnessProvider(t *testing.T) {
 		}
 		seeds = []uint64{seed}
 	} else {
-		n := 6
+		n := 24
 		if v := os.Getenv("PLANETSCALE_HARNESS_PROVIDER_SCHEDULES"); v != "" {
 			var err error
 			if n, err = strconv.Atoi(v); err != nil {
@@ -81,22 +81,36 @@ func TestAccFaultHarnessProvider(t *testing.T) {
 		}
 	}
 	harnessRCOnce.Do(func() { harnessRC = devOverrides(t, host) })
+	// Schedules run side by side: each mostly waits for terraform and the
+	// provider to start, so six at once keep two cores busy.
+	workers := 6
+	if v := os.Getenv("PLANETSCALE_HARNESS_WORKERS"); v != "" {
+		workers, _ = strconv.Atoi(v)
+	}
+	queue := make(chan uint64)
+	var wg sync.WaitGroup
 	var mu sync.Mutex
 	broken := 0
-	t.Run("schedules", func(t *testing.T) {
-		for _, seed := range seeds {
-			t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
-				t.Parallel()
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seed := range queue {
 				h := newProviderWorld(t, tf, host, seed)
-				if problem := h.run(); problem != "" {
+				if problem := h.runRecovering(); problem != "" {
 					mu.Lock()
 					broken++
 					mu.Unlock()
 					t.Errorf("seed %d breaks an invariant: %s\ntrace (PLANETSCALE_HARNESS_SEED=%d reruns it):\n%s", seed, problem, seed, h.trace())
 				}
-			})
-		}
-	})
+			}
+		}()
+	}
+	for _, seed := range seeds {
+		queue <- seed
+	}
+	close(queue)
+	wg.Wait()
 	t.Logf("%d provider schedules ran, %d broke an invariant", len(seeds), broken)
 }
 
@@ -131,7 +145,6 @@ func (s slot) address(i int) string {
 }
 
 type providerWorld struct {
-	t        *testing.T
 	tf, dir  string
 	host     string
 	rng      *rand.Rand
@@ -154,11 +167,11 @@ func newProviderWorld(t *testing.T, tf, host string, seed uint64) *providerWorld
 	mock.AddServiceToken(otherActorTokenID, otherActorToken)
 	direct, err := planetscale.New(planetscale.Config{BaseURL: mock.URL, ServiceTokenID: otherActorTokenID, ServiceToken: otherActorToken, NoRetries: true, Unpaced: true})
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	dir := t.TempDir()
 	h := &providerWorld{
-		t: t, tf: tf, host: host, dir: dir, rng: rand.New(rand.NewPCG(seed, ^seed)), mock: mock, direct: direct,
+		tf: tf, host: host, dir: dir, rng: rand.New(rand.NewPCG(seed, ^seed)), mock: mock, direct: direct,
 		theirs: map[string]string{}, logPath: filepath.Join(dir, "provider.log"), rmByUs: map[string]bool{}, lastIDs: map[string]bool{},
 	}
 	kinds := []string{"password", "role"}
@@ -194,7 +207,7 @@ func (h *providerWorld) writeConfig() {
 		}
 	}
 	if err := os.WriteFile(filepath.Join(h.dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
-		h.t.Fatal(err)
+		panic(err)
 	}
 }
 
@@ -212,7 +225,7 @@ func (h *providerWorld) terraform(args ...string) (string, bool) {
 	h.outputs = append(h.outputs, string(out))
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		h.t.Fatalf("running terraform: %v", err)
+		panic(fmt.Sprintf("running terraform: %v", err))
 	}
 	return string(out), err == nil
 }
@@ -242,7 +255,7 @@ func (h *providerWorld) state() []stateCredential {
 		return nil
 	}
 	if err != nil {
-		h.t.Fatal(err)
+		panic(err)
 	}
 	var st struct {
 		Resources []struct {
@@ -253,7 +266,7 @@ func (h *providerWorld) state() []stateCredential {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(raw, &st); err != nil {
-		h.t.Fatalf("reading state: %v", err)
+		panic(fmt.Sprintf("reading state: %v", err))
 	}
 	var out []stateCredential
 	for _, r := range st.Resources {
@@ -269,6 +282,18 @@ func (h *providerWorld) state() []stateCredential {
 		}
 	}
 	return out
+}
+
+// runRecovering is run, with a harness failure (terraform that cannot be
+// started, a state file that cannot be read) reported as a problem: Fatal
+// cannot be called from the worker goroutines.
+func (h *providerWorld) runRecovering() (problem string) {
+	defer func() {
+		if r := recover(); r != nil {
+			problem = fmt.Sprint("the harness failed: ", r)
+		}
+	}()
+	return h.run()
 }
 
 func (h *providerWorld) run() string {
