@@ -13,6 +13,9 @@ type Fault struct {
 	// Route limits the fault to one route (a Route* constant); empty
 	// matches every route.
 	Route string
+	// Authorization limits the fault to requests sent with this header (one
+	// actor's, when several share the mock); empty matches every request.
+	Authorization string
 	// Every applies the fault to every Nth matching request (0 or 1: each).
 	Every int
 	// Times is how many requests the fault applies to before it is spent;
@@ -75,11 +78,14 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-func (s *Server) takeFault(route string) *Fault {
+func (s *Server) takeFault(route, authorization string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range s.faults {
 		if f.Route != "" && f.Route != route {
+			continue
+		}
+		if f.Authorization != "" && f.Authorization != authorization {
 			continue
 		}
 		if f.Times > 0 && f.applied >= f.Times {

@@ -233,7 +233,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 	logged := s.record(r, route, body)
 	defer s.setStatus(logged, rec)
 
-	fault := s.takeFault(route)
+	fault := s.takeFault(route, r.Header.Get("Authorization"))
 	if fault != nil && fault.Before != nil {
 		fault.Before()
 	}

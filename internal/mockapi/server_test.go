@@ -650,6 +650,20 @@ func TestFaultBefore(t *testing.T) {
 	}
 }
 
+// A fault limited to one token leaves another token's requests alone.
+func TestFaultAuthorization(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.AddServiceToken("second", "pscale_tkn_second")
+	ts.Inject(Fault{Authorization: "second:pscale_tkn_second", Status: http.StatusServiceUnavailable})
+	if status, _ := ts.callAuth(t, serviceAuth, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("the default token's request: %d, want 200", status)
+	}
+	if status, _ := ts.callAuth(t, "second:pscale_tkn_second", http.MethodGet, pwBase, nil); status != http.StatusServiceUnavailable {
+		t.Errorf("the second token's request: %d, want the fault's 503", status)
+	}
+}
+
 // A reset on the way to the API: no answer, and nothing was made.
 func TestFaultCloseBeforeHandling(t *testing.T) {
 	t.Parallel()

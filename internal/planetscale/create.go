@@ -27,6 +27,7 @@ package planetscale
 // state shows for a role named "app"), so nothing durable keeps the mark.
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -218,6 +219,9 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 	defer cancel()
 	var id string
 	var createErr error
+	// unseen: an attempt's outcome was unknown and nothing carrying the
+	// mark was found; the list may only have lagged behind it.
+	unseen := false
 	attempt := 1
 	for ; ; attempt++ {
 		id, createErr = ops.create(sendCtx, mark)
@@ -227,6 +231,7 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 		cleanupCtx, cancelCleanup := cleanupContext()
 		removed, err := c.removeMarked(cleanupCtx, ops, mark, "")
 		cancelCleanup()
+		unseen = unseen || (err == nil && len(removed) == 0)
 		if err != nil {
 			return "", fmt.Errorf("%w; the create may have made a %s named %q (a name only this create uses) whose secret is lost, and removing it failed: %v. "+
 				"Delete any %s named %q on %s in the PlanetScale console, then apply again", createErr, ops.kind, mark, err, ops.kind, mark, b) //nolint:errorlint // the outcome is the create's; the failed cleanup is only told
@@ -248,18 +253,23 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 	if attempt > 1 {
 		// An earlier attempt's credential may show up only now.
 		cleanupCtx, cancelCleanup := cleanupContext()
-		_, err := c.removeMarked(cleanupCtx, ops, mark, id)
+		removed, err := c.removeMarked(cleanupCtx, ops, mark, id)
 		cancelCleanup()
-		if err != nil {
-			problem := fmt.Sprintf("removing what an earlier attempt may have made (a %s named %q whose secret is lost) failed: %v; delete any %s of that name but %s in the PlanetScale console",
-				ops.kind, mark, err, ops.kind, id)
-			if createErr != nil {
-				return "", fmt.Errorf("%w; %s", createErr, problem)
-			}
-			problems = append(problems, problem)
+		switch {
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("removing what an earlier attempt may have made (a %s named %q whose secret is lost) failed: %v; "+
+				"delete any %s of that name on %s but %s in the PlanetScale console", ops.kind, mark, err, ops.kind, b, cmp.Or(id, "none")))
+		case unseen && len(removed) == 0:
+			// Nothing proves that attempt made nothing: say what to look for.
+			problems = append(problems, fmt.Sprintf("an earlier attempt's outcome was unknown and no %s named %q was found afterwards; "+
+				"if one appears on %s (other than %s), it is that attempt's, whose secret is lost: delete it in the PlanetScale console",
+				ops.kind, mark, b, cmp.Or(id, "none")))
 		}
 	}
 	if createErr != nil {
+		if len(problems) > 0 {
+			return "", fmt.Errorf("%w; %s", createErr, strings.Join(problems, "; and ")) //nolint:errorlint // the outcome is the create's; the rest is only told
+		}
 		return "", createErr
 	}
 	current := mark

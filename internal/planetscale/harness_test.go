@@ -99,6 +99,8 @@ type step struct {
 	pick   int    // which credential the operation is about
 	fault  *mockapi.Fault
 	faultN string // what the fault is, for the trace
+	extra  *mockapi.Fault
+	extraN string
 	stop   string // "", "before", "wait", "sent"
 }
 
@@ -116,6 +118,9 @@ func (s step) String() string {
 	}
 	if s.faultN != "" {
 		out += "; fault: " + s.faultN
+	}
+	if s.extraN != "" {
+		out += "; and fault: " + s.extraN
 	}
 	if s.stop != "" {
 		out += "; stop: " + s.stop
@@ -164,6 +169,17 @@ func newSchedule(seed uint64) []step {
 		}
 		if !strings.HasPrefix(s.op, "other") && s.op != "see" && s.op != "unsee" {
 			addFault(rng, &s)
+			// Faults come in pairs too: a lost create whose cleanup's
+			// list lags, say.
+			if s.fault != nil && rng.IntN(3) == 0 {
+				first, firstN := s.fault, s.faultN
+				addFault(rng, &s)
+				if s.fault != nil && s.fault != first {
+					s.extra, s.extraN = first, firstN
+				} else {
+					s.fault, s.faultN = first, firstN
+				}
+			}
 		}
 		steps[i] = s
 	}
@@ -199,10 +215,13 @@ func routesOf(op, kind string) []string {
 func addFault(rng *rand.Rand, s *step) {
 	routes := routesOf(s.op, s.kind)
 	route := routes[rng.IntN(len(routes))]
-	f := &mockapi.Fault{Route: route, Times: 1 + rng.IntN(2)}
-	switch rng.IntN(11) {
+	// Faults meet our requests only: the other actor's go through.
+	f := &mockapi.Fault{Route: route, Times: 1 + rng.IntN(2), Authorization: mockapi.DefaultServiceTokenID + ":" + mockapi.DefaultServiceToken}
+	switch rng.IntN(12) {
 	case 0:
 		return // no fault
+	case 11:
+		f.Status, s.faultN = http.StatusUnprocessableEntity, "422 (the API refuses)"
 	case 1:
 		f.Status, s.faultN = []int{502, 503, 504}[rng.IntN(3)], "5xx before acting"
 	case 2:
@@ -407,6 +426,9 @@ func (w *world) apply(s step) {
 	w.mu.Lock()
 	w.stopAt, w.onLog = -1, nil
 	w.mu.Unlock()
+	if s.extra != nil {
+		w.mock.Inject(*s.extra)
+	}
 	if s.fault != nil {
 		f := *s.fault
 		switch {

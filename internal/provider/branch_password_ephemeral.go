@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 var (
@@ -110,11 +108,14 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	ctx = e.data.maskSecrets(ctx)
 	created, err := e.data.client.CreatePasswordNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
-	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, m.object(), err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, m.object(), ephemeralKept, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Branch Password",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, passwordKind).detail(err))
 		return
 	}
+	// Terraform holds a configured name to its value even when the rename
+	// from the temporary one failed; the credential is deleted by its ID.
+	created.Name = body.Name
 	ctx = e.data.maskSecrets(ctx, *created.PlainText)
 	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(), ID: created.ID, TTL: m.TTL.ValueInt64()}
 	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, passwordKind, e.remove)
@@ -141,8 +142,6 @@ func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.Close
 }
 
 func (e *branchPasswordEphemeral) remove(ctx context.Context, open openCredential) error {
-	if err := e.data.client.DeletePassword(ctx, open.branch(), open.ID); !planetscale.IsNotFound(err) {
-		return err
-	}
-	return nil
+	err := e.data.client.DeletePassword(ctx, open.branch(), open.ID)
+	return e.data.deleteDone(ctx, passwordKind, open.branch(), err)
 }

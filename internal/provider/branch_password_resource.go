@@ -155,7 +155,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 
 	r.data.passwordLists.forget(plan.branch())
 	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
-	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, plan.object(), err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, plan.object(), renamedNextPlan, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
 		return
 	}
@@ -280,10 +280,7 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
 	// while its branch answers. A 404 for a branch the token cannot see
 	// keeps it in state, as in Read.
-	if planetscale.IsNotFound(err) {
-		err = r.data.passwordLists.branchAnswers(ctx, state.branch())
-	}
-	if err != nil {
+	if err = r.data.deleteDone(ctx, passwordKind, state.branch(), err); err != nil {
 		resp.Diagnostics.AddError("Error Deleting Branch Password", r.call("delete", &state, timeout).detail(err))
 	}
 }

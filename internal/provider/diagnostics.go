@@ -162,15 +162,33 @@ func (c apiCall) detail(err error) string {
 // (a rename from its temporary name, or removing what an earlier attempt
 // left; see planetscale.FollowUpError) as a warning: the credential exists,
 // its secret is in hand, and it is kept. Any other error is returned as is.
-func keepAfterFollowUp(diags *diag.Diagnostics, kind credentialKind, object string, err error) error {
+// next says what becomes of a temporary name: the next plan renames a
+// managed credential; an ephemeral one is deleted at the end of the run.
+func keepAfterFollowUp(diags *diag.Diagnostics, kind credentialKind, object, next string, err error) error {
 	var followUp *planetscale.FollowUpError
 	if !errors.As(err, &followUp) {
 		return err
 	}
 	diags.AddWarning("Credential Created, A Step After It Failed",
-		fmt.Sprintf("%s: %v.\n\nThe %s works, and it is kept with its secret. "+
-			"If it still has its temporary name (terraform-pending-...), the next plan renames it in place.", object, err, kind.noun))
+		fmt.Sprintf("%s: %v.\n\nThe %s works, and it is kept with its secret. %s", object, err, kind.noun, next))
 	return nil
+}
+
+// Where a rename from the temporary name failed.
+const (
+	renamedNextPlan = "If it still has its temporary name (terraform-pending-...), the next plan renames it in place."
+	ephemeralKept   = "It is deleted at the end of this run, as every ephemeral credential is, whatever its name at PlanetScale."
+)
+
+// deleteDone applies the one rule for a DELETE's 404: the credential counts
+// as deleted only when its branch's list answers now, since PlanetScale
+// answers 404 also for a branch or database the token cannot see.
+func (d *providerData) deleteDone(ctx context.Context, kind credentialKind, b planetscale.Branch, err error) error {
+	if !planetscale.IsNotFound(err) {
+		return err
+	}
+	d.forgetLists(kind, b)
+	return d.branchAnswers(ctx, kind, b)
 }
 
 // apiStatus is the first line of an API error: object, status, API message.
@@ -207,6 +225,16 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 			"Check the ID; the %ss data source lists the branch's %ss.", object, kind.noun, id, kind.resource, kind.noun)
 	}
 	return apiCall{op: "read", object: object, data: d, timeout: defaultReadTimeout}.detail(err)
+}
+
+// forgetLists drops the kind's cached list of the branch, so the next
+// question about it asks the API.
+func (d *providerData) forgetLists(kind credentialKind, b planetscale.Branch) {
+	if kind == roleKind {
+		d.roleLists.forget(b)
+		return
+	}
+	d.passwordLists.forget(b)
 }
 
 // branchAnswers reports whether a kind's list answers on the branch.

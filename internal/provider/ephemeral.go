@@ -112,7 +112,8 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), openCleanupTimeout)
 	defer cancel()
 	object := open.object(kind.noun)
-	if err := remove(ctx, open); err != nil && !planetscale.IsNotFound(err) {
+	// remove counts a 404 as deleted only when the branch answers.
+	if err := remove(ctx, open); err != nil {
 		diags.AddError(fmt.Sprintf("Ephemeral %s Left Behind", titleCase(kind.noun)),
 			fmt.Sprintf("%s was created, then opening it failed (see the other error), and deleting it failed too: %s\n\n"+
 				"Delete it in the PlanetScale console.", object, newAPICall("delete", object, open.branch(), openCleanupTimeout, data, kind).detail(err)))

@@ -441,16 +441,22 @@ var harnessRoutes = []string{
 
 func (h *providerWorld) injectFault() {
 	route := harnessRoutes[h.rng.IntN(len(harnessRoutes))]
-	f := mockapi.Fault{Route: route, Times: 1 + h.rng.IntN(2)}
+	// Faults meet the provider's requests only: the other actor's go through.
+	f := mockapi.Fault{Route: route, Times: 1 + h.rng.IntN(2), Authorization: mockapi.DefaultServiceTokenID + ":" + mockapi.DefaultServiceToken}
 	var what string
 	kind := "password"
 	if strings.HasSuffix(route, "_role") || strings.HasSuffix(route, "_roles") {
 		kind = "role"
 	}
-	switch h.rng.IntN(10) {
+	switch h.rng.IntN(12) {
 	case 0:
 		h.steps = append(h.steps, "no fault")
 		return
+	case 10:
+		f.Status, what = 422, "422 (the API refuses)"
+	case 11:
+		h.mock.SetRolesPendingGets(1 + h.rng.IntN(2))
+		f.Status, what = 422, "new roles not ready at once, and a 422"
 	case 1:
 		f.Status, what = []int{502, 503, 504}[h.rng.IntN(3)], "5xx before acting"
 	case 2:

@@ -125,11 +125,14 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 	}
 	ctx = e.data.maskSecrets(ctx)
 	created, err := e.data.client.CreateRoleNoOrphan(ctx, m.branch(), body, nameOrigin(m.Name))
-	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, m.object(), err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, m.object(), ephemeralKept, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral Postgres Role",
 			newAPICall("create", m.object(), m.branch(), 0, e.data, roleKind).detail(err))
 		return
 	}
+	// Terraform holds a configured name to its value even when the rename
+	// from the temporary one failed; the credential is deleted by its ID.
+	created.Name = body.Name
 	ctx = e.data.maskSecrets(ctx, *created.Password)
 	open := openCredential{Organization: m.Organization.ValueString(), Database: m.Database.ValueString(), Branch: m.Branch.ValueString(),
 		ID: created.ID, TTL: m.TTL.ValueInt64(), Successor: m.Successor.ValueString()}
@@ -144,6 +147,7 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 				newAPICall("create", m.object(), m.branch(), planetscale.RoleReadyTimeout, e.data, roleKind).detail(err))
 			return
 		}
+		ready.Name = created.Name // the configured name, as above
 		resp.Diagnostics.Append(m.apply(ctx, ready)...)
 	}
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
@@ -171,8 +175,6 @@ func (e *postgresRoleEphemeral) Close(ctx context.Context, req ephemeral.CloseRe
 }
 
 func (e *postgresRoleEphemeral) remove(ctx context.Context, open openCredential) error {
-	if err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor); !planetscale.IsNotFound(err) {
-		return err
-	}
-	return nil
+	err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor)
+	return e.data.deleteDone(ctx, roleKind, open.branch(), err)
 }

@@ -202,7 +202,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 
 	r.data.roleLists.forget(plan.branch())
 	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
-	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, plan.object(), err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, plan.object(), renamedNextPlan, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
 		return
 	}
@@ -226,6 +226,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 					plan.object(), r.call("create", &plan, timeout).detail(err)))
 			return
 		}
+		ready.Name = created.Name // the planned name, as above
 		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
 	}
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
@@ -359,9 +360,7 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
 	// while its branch answers. A 404 for a branch the token cannot see
 	// keeps it in state, as in Read.
-	if planetscale.IsNotFound(err) {
-		err = r.data.roleLists.branchAnswers(ctx, state.branch())
-	}
+	err = r.data.deleteDone(ctx, roleKind, state.branch(), err)
 	var apiErr *planetscale.APIError
 	switch {
 	case err == nil:
