@@ -751,3 +751,15 @@ func TestFaultHoldAnswer(t *testing.T) {
 		t.Fatalf("after release: %d, want 200", status)
 	}
 }
+
+// Now runs ahead of the real clock by what Advance added, so a provider
+// given it as its clock sees time pass as the mock does.
+func TestNowFollowsAdvance(t *testing.T) {
+	t.Parallel()
+	s := New()
+	before := time.Now()
+	s.Advance(time.Hour)
+	if got := s.Now().Sub(before); got < time.Hour || got > time.Hour+time.Minute {
+		t.Errorf("Now after Advance(1h) is %s ahead of the real clock, want one hour", got)
+	}
+}

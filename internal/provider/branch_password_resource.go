@@ -288,7 +288,7 @@ func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, passwordKind)
 	}
-	planExpiry(ctx, req, resp, passwordKind, func() bool {
+	planExpiry(ctx, req, resp, passwordKind, r.data.clock(), func() bool {
 		var renewable types.Bool
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)
 		return renewable.ValueBool()

@@ -376,7 +376,7 @@ func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, roleKind)
 	}
-	planExpiry(ctx, req, resp, roleKind, func() bool {
+	planExpiry(ctx, req, resp, roleKind, r.data.clock(), func() bool {
 		// The API renews any role created with a TTL.
 		var ttl types.Int64
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ttl"), &ttl)...)

@@ -27,7 +27,7 @@ func renewBeforeAttribute(kind string) schema.StringAttribute {
 // is replaced. With renew_before set, one expiring inside that window is
 // renewed in place (expires_at planned as unknown, so Update renews it) when
 // it is renewable, and replaced otherwise; the plan says which and why.
-func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind, renewable func() bool) {
+func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind, now time.Time, renewable func() bool) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -54,7 +54,7 @@ func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 	}
 	window, err1 := time.ParseDuration(renewBefore.ValueString())
 	expires, err2 := time.Parse(time.RFC3339, expiresAt.ValueString())
-	if err1 != nil || err2 != nil || time.Until(expires) > window {
+	if err1 != nil || err2 != nil || expires.Sub(now) > window {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringUnknown())...)
