@@ -128,7 +128,8 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		"password_rotation_trigger": schema.StringAttribute{
 			MarkdownDescription: "Any string; when it changes to a new value, apply gives the role a new password through the API's reset endpoint, " +
 				"in place: the role, its grants and its objects stay. Tie it to a time-based resource (such as `time_rotating`) to rotate on a schedule. " +
-				"Setting it on create, or removing it, rotates nothing.",
+				"Setting it on create, or removing it, rotates nothing. When its value is not known until apply (a `time_rotating` being replaced, say), " +
+				"the plan shows `password` and `connection_string` as known after apply: apply resets the password only if the value turns out new.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
@@ -371,7 +372,7 @@ func (r *postgresRoleResource) ImportState(ctx context.Context, req resource.Imp
 
 // ModifyPlan replaces an expired role, renews (or replaces) one that expires
 // within renew_before, and plans a new password when
-// password_rotation_trigger changes.
+// password_rotation_trigger changes or is not known until apply.
 func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, roleKind)
@@ -388,7 +389,9 @@ func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var planned, prior types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("password_rotation_trigger"), &planned)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("password_rotation_trigger"), &prior)...)
-	if rotates(planned, prior) {
+	// A trigger unknown until apply may turn out to be a new value: the
+	// password and what is built from it may change too.
+	if planned.IsUnknown() || rotates(planned, prior) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("password"), types.StringUnknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("connection_string"), types.StringUnknown())...)
 	}
