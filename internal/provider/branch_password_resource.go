@@ -162,6 +162,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	ctx = r.data.maskSecrets(ctx, *created.PlainText)
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
@@ -209,6 +210,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
@@ -253,6 +255,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	}
 	plan.PlainText = state.PlainText
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, updated)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
@@ -288,7 +291,7 @@ func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, passwordKind)
 	}
-	planExpiry(ctx, req, resp, passwordKind, r.data.clock(), func() bool {
+	planExpiry(ctx, req, resp, passwordKind, func() bool {
 		var renewable types.Bool
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)
 		return renewable.ValueBool()

@@ -225,6 +225,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 		}
 		resp.Diagnostics.Append(applyRole(ctx, &plan, ready)...)
 	}
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
@@ -271,6 +272,7 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &state, ro)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
@@ -333,6 +335,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	resp.Diagnostics.Append(applyRole(ctx, &plan, updated)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
@@ -377,7 +380,7 @@ func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, roleKind)
 	}
-	planExpiry(ctx, req, resp, roleKind, r.data.clock(), func() bool {
+	planExpiry(ctx, req, resp, roleKind, func() bool {
 		// The API renews any role created with a TTL.
 		var ttl types.Int64
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ttl"), &ttl)...)
