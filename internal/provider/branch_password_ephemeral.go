@@ -55,7 +55,7 @@ func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRe
 			MarkdownDescription: fmt.Sprintf("Time to live in seconds. Defaults to `%d` (one hour). Terraform renews the password halfway through while it still uses it.", defaultEphemeralTTL),
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 		},
 		"cidrs": schema.SetAttribute{
 			MarkdownDescription: "IP addresses or CIDR ranges allowed to use the password. Omit to allow any address.",

@@ -71,7 +71,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 			MarkdownDescription: "Time to live in seconds; the password stops working that long after it is created. Omit for a password that never expires. " +
 				"Changing it replaces the password. An expired password is replaced on the next apply.",
 			Optional:      true,
-			Validators:    []validator.Int64{int64validator.AtLeast(1)},
+			Validators:    []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"cidrs": schema.SetAttribute{

@@ -60,7 +60,7 @@ func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequ
 			MarkdownDescription: fmt.Sprintf("Time to live in seconds. Defaults to `%d` (one hour). Terraform renews the role halfway through while it still uses it.", defaultEphemeralTTL),
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 		},
 		"inherited_roles": schema.SetAttribute{
 			MarkdownDescription: "Postgres roles the credentials inherit. One of: `" + strings.Join(inheritableRoles, "`, `") + "`.",

@@ -86,7 +86,7 @@ func (r *postgresRoleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		"ttl": schema.Int64Attribute{
 			MarkdownDescription: "Time to live in seconds, counted from creation. Omit for a role that never expires. Changing it replaces the role. An expired role is replaced on the next apply.",
 			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"inherited_roles": schema.SetAttribute{

@@ -20,7 +20,9 @@ func renewBeforeAttribute(kind string) schema.StringAttribute {
 		MarkdownDescription: fmt.Sprintf("Renew the %[1]s in place when it expires within this long, as a duration such as `\"72h\"` or `\"30m\"`. "+
 			"When a plan finds the %[1]s inside that window it shows an in-place update, and apply calls the API's renew endpoint: "+
 			"`expires_at` moves forward, the secret stays the same. A %[1]s that cannot be renewed, or has already expired, is replaced instead. "+
-			"Without `renew_before`, the %[1]s is replaced once it has expired. Must be shorter than `ttl`, or every plan would renew it again. "+
+			"Without `renew_before`, the %[1]s is replaced once it has expired. "+
+			"Must be at most half of `ttl`: a renewal moves the expiry to `ttl` from then, so the %[1]s then stays outside the window at least as long as it was inside, "+
+			"and the plan right after a renewal never renews it again. "+
 			"Whether the %[1]s is inside the window is judged as of the refresh that read it, so a plan applied later (a saved plan applied after review) "+
 			"does what it planned and the next plan renews; a plan with `-refresh=false` judges as of the last refresh or apply. "+
 			"When `renew_before` is not known until apply, the plan shows `expires_at` as known after apply, and apply renews only if the %[1]s turns out to be inside the window.", kind),
