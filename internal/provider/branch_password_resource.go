@@ -68,7 +68,7 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: "Time to live in seconds; the password stops working that long after it is created. Omit for a password that never expires. " +
+			MarkdownDescription: "Time to live in seconds, from 1 to 9223372036 (about 292 years); the password stops working that long after it is created (or last renewed). Omit for a password that never expires. " +
 				"Changing it replaces the password. An expired password is replaced on the next apply.",
 			Optional:      true,
 			Validators:    []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
