@@ -70,13 +70,17 @@ resource "planetscale_branch_password" "test" {
 						plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
 						timePasses{mock, 40 * time.Minute},
 					},
+					// The plan after this apply renews; the step's own
+					// empty-plan check would fail on that, rightly.
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
+					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
 				},
-				// The plan after this apply renews; the step's own
-				// empty-plan check would fail on that, rightly.
 				ExpectNonEmptyPlan: true,
 				Check:              mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 1}),
 			},
@@ -123,6 +127,10 @@ resource "planetscale_postgres_role" "test" {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
 						timePasses{mock, 90 * time.Minute},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
 					},
 				},
 				ExpectNonEmptyPlan: true,
