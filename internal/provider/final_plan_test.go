@@ -243,3 +243,44 @@ resource "planetscale_branch_password" "test" {
 		},
 	})
 }
+
+// renew_before unknown at plan time for a password the API will not renew:
+// whether it is replaced cannot wait for apply, so the plan fails and says
+// what to do.
+func TestAccBranchPassword_unknownRenewBeforeNotRenewable(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	config := func(window string) string {
+		return mock.Config(`
+resource "terraform_data" "window" {
+  input = %q
+}
+
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  ttl          = 3600
+  renew_before = terraform_data.window.output
+}
+`, window)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
+			{
+				// Inside the window it turns out to have: apply would have
+				// to replace what the plan kept.
+				PreConfig: func() {
+					mock.SetPasswordRenewable(id, false)
+					expireIn(mock, &id, 20*time.Minute)()
+				},
+				Config:      config("30m"),
+				ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
+			},
+		},
+	})
+}
