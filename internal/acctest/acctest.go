@@ -109,6 +109,15 @@ func NewMock(t *testing.T) *Mock {
 	return &Mock{Server: server, URL: ts.URL + "/v1"}
 }
 
+// ProviderFactories serve the provider in-process with the mock's clock as
+// its own, for tests that move time with Advance: the provider then sees
+// time pass as the API does, without anyone waiting.
+func (m *Mock) ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"planetscale": providerserver.NewProtocol6WithError(provider.NewWithClock("acctest", m.Now)()),
+	}
+}
+
 // ProviderConfig is a provider block that points at the mock with a
 // service token.
 func (m *Mock) ProviderConfig() string {

@@ -162,6 +162,14 @@ func (s *Server) Advance(d time.Duration) {
 	}
 }
 
+// Now is the time on the mock's clock: the real time plus what Advance
+// added.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock()
+}
+
 func (s *Server) clock() time.Time {
 	return s.now().Add(s.clockOff).UTC()
 }

@@ -894,3 +894,15 @@ func TestFaultAnswerSecret(t *testing.T) {
 		t.Errorf("GET of a missing password = %d %v", status, got)
 	}
 }
+
+// Now runs ahead of the real clock by what Advance added, so a provider
+// given it as its clock sees time pass as the mock does.
+func TestNowFollowsAdvance(t *testing.T) {
+	t.Parallel()
+	s := New()
+	before := time.Now()
+	s.Advance(time.Hour)
+	if got := s.Now().Sub(before); got < time.Hour || got > time.Hour+time.Minute {
+		t.Errorf("Now after Advance(1h) is %s ahead of the real clock, want one hour", got)
+	}
+}

@@ -50,10 +50,10 @@ func (e *branchPasswordEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRe
 			Validators:          []validator.String{stringvalidator.OneOf(passwordRoles...)},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Time to live in seconds. Defaults to `%d` (one hour). Terraform renews the password halfway through while it still uses it.", defaultEphemeralTTL),
+			MarkdownDescription: fmt.Sprintf("Time to live in seconds, from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). Terraform renews the password halfway through while it still uses it.", defaultEphemeralTTL),
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 		},
 		"cidrs": schema.SetAttribute{
 			MarkdownDescription: "IP addresses or CIDR ranges allowed to use the password. Omit to allow any address.",

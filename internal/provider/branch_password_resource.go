@@ -68,10 +68,10 @@ func (r *branchPasswordResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: "Time to live in seconds; the password stops working that long after it is created. Omit for a password that never expires. " +
+			MarkdownDescription: "Time to live in seconds, from 1 to 9223372036 (about 292 years); the password stops working that long after it is created (or last renewed). Omit for a password that never expires. " +
 				"Changing it replaces the password. An expired password is replaced on the next apply.",
 			Optional:      true,
-			Validators:    []validator.Int64{int64validator.AtLeast(1)},
+			Validators:    []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"cidrs": schema.SetAttribute{
@@ -166,6 +166,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	ctx = r.data.maskSecrets(ctx, *created.PlainText)
 	tflog.Debug(ctx, "created branch password", map[string]any{"id": created.ID, "branch": plan.branch().String()})
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, created)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }
@@ -213,6 +214,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(applyPassword(ctx, &state, p)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.Organization, state.Database, state.Branch, state.ID)...)
 }
@@ -257,6 +259,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	}
 	plan.PlainText = state.PlainText
 	resp.Diagnostics.Append(applyPassword(ctx, &plan, updated)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.Organization, plan.Database, plan.Branch, plan.ID)...)
 }

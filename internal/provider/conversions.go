@@ -81,17 +81,3 @@ func withDefaultPort(host, port string) string {
 	}
 	return net.JoinHostPort(host, port)
 }
-
-// ttlFromTimes recovers the TTL a role was created with.
-func ttlFromTimes(createdAt string, expiresAt *string) *int64 {
-	if expiresAt == nil {
-		return nil
-	}
-	created, err1 := time.Parse(time.RFC3339, createdAt)
-	expires, err2 := time.Parse(time.RFC3339, *expiresAt)
-	if err1 != nil || err2 != nil || !expires.After(created) {
-		return nil
-	}
-	ttl := int64(expires.Sub(created).Round(time.Second) / time.Second)
-	return &ttl
-}

@@ -19,21 +19,6 @@ func TestConnectionURLEscapesSecrets(t *testing.T) {
 	}
 }
 
-func TestTTLFromTimes(t *testing.T) {
-	t.Parallel()
-	exp := "2026-01-01T01:00:00.4Z"
-	if got := ttlFromTimes("2026-01-01T00:00:00Z", &exp); got == nil || *got != 3600 {
-		t.Errorf("ttl = %v, want 3600", got)
-	}
-	if got := ttlFromTimes("2026-01-01T00:00:00Z", nil); got != nil {
-		t.Errorf("ttl without expiry = %v, want nil", *got)
-	}
-	bad := "yesterday"
-	if got := ttlFromTimes("2026-01-01T00:00:00Z", &bad); got != nil {
-		t.Errorf("ttl from a bad time = %v, want nil", *got)
-	}
-}
-
 func TestWithDefaultPort(t *testing.T) {
 	t.Parallel()
 	for host, want := range map[string]string{

@@ -70,9 +70,10 @@ func loadOpen(ctx context.Context, store privateStore) (openCredential, diag.Dia
 }
 
 // renewAt asks Terraform to renew halfway through the credential's life, so
-// a long apply never uses an expired one.
+// a long apply never uses an expired one. The ttl is capped at maxTTL, so
+// the time cannot overflow into the past.
 func renewAt(ttl int64) time.Time {
-	return time.Now().Add(time.Duration(ttl) * time.Second / 2)
+	return time.Now().Add(time.Duration(min(max(ttl, 0), maxTTL)) * time.Second / 2)
 }
 
 // onOpenCredential runs call on the credential an ephemeral resource opened,

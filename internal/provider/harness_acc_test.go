@@ -137,29 +137,21 @@ func (s slot) hcl(i int) string {
 	return out + "}\n"
 }
 
-func (s slot) address(i int) string {
-	if s.kind == "role" {
-		return fmt.Sprintf("planetscale_postgres_role.s%d", i)
-	}
-	return fmt.Sprintf("planetscale_branch_password.s%d", i)
-}
-
 type providerWorld struct {
-	tf, dir  string
-	host     string
-	rng      *rand.Rand
-	mock     *acctest.Mock
-	direct   *planetscale.Client
-	slots    []slot
-	steps    []string
-	outputs  []string
-	theirs   map[string]string
-	logPath  string
-	mu       sync.Mutex
-	running  *exec.Cmd
-	rmByUs   map[string]bool // IDs the harness itself removed from state
-	lastIDs  map[string]bool
-	problems []string
+	tf, dir string
+	host    string
+	rng     *rand.Rand
+	mock    *acctest.Mock
+	direct  *planetscale.Client
+	slots   []slot
+	steps   []string
+	outputs []string
+	theirs  map[string]string
+	logPath string
+	mu      sync.Mutex
+	running *exec.Cmd
+	rmByUs  map[string]bool // IDs the harness itself removed from state
+	lastIDs map[string]bool
 }
 
 func newProviderWorld(t *testing.T, tf, host string, seed uint64) *providerWorld {

@@ -138,9 +138,11 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 	if !decodeOfficial(req, &cred, &ro, &resp.Diagnostics) {
 		return
 	}
-	// applyRole recovers the TTL from the timestamps when ttl is unset.
+	// The official state's ttl is the API's, refreshed: the time left, not
+	// the TTL the role was created with. So ttl stays null, and the plan
+	// adopts the configured one (see roleTTLModifier).
 	m := newPostgresRoleModel(cred.location())
-	m.TTL, m.Successor = wholeSeconds(cred.TTL), types.StringPointerValue(cred.Successor)
+	m.Successor = types.StringPointerValue(cred.Successor)
 	resp.Diagnostics.Append(applyRole(ctx, &m, &ro)...)
 	if ro.Password == nil {
 		resp.Diagnostics.AddWarning("Postgres Role Moved Without A Password",

@@ -218,7 +218,10 @@ func TestMoveOfficialRoles(t *testing.T) {
 	}
 }
 
-// A role with a TTL: the official state's ttl, or created_at and expires_at.
+// A role with a TTL: neither the official state's ttl (the API's, that is
+// the time left at its last refresh) nor expires_at - created_at (wrong
+// after any renewal) is the TTL the role was created with. ttl stays null,
+// for the plan to adopt the configured one without replacing the role.
 func TestMoveOfficialRoleTTL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -226,13 +229,13 @@ func TestMoveOfficialRoleTTL(t *testing.T) {
 	src["ttl"], src["expires_at"] = 0, "2026-11-25T14:27:32Z" // an hour after created_at
 	_, state := move(t, &postgresRoleResource{}, officialAddress, "planetscale_postgres_branch_role", src)
 	var m postgresRoleModel
-	if d := state.Get(ctx, &m); d.HasError() || m.TTL.ValueInt64() != 3600 {
-		t.Errorf("ttl = %v (%v), want 3600 from the times", m.TTL, d)
+	if d := state.Get(ctx, &m); d.HasError() || !m.TTL.IsNull() || m.ExpiresAt.ValueString() != "2026-11-25T14:27:32Z" {
+		t.Errorf("ttl = %v, expires_at = %v (%v), want ttl null and the expiry kept", m.TTL, m.ExpiresAt, d)
 	}
 	src["ttl"] = 7200
 	_, state = move(t, &postgresRoleResource{}, officialAddress, "planetscale_postgres_branch_role", src)
-	if d := state.Get(ctx, &m); d.HasError() || m.TTL.ValueInt64() != 7200 {
-		t.Errorf("ttl = %v (%v), want the official ttl", m.TTL, d)
+	if d := state.Get(ctx, &m); d.HasError() || !m.TTL.IsNull() {
+		t.Errorf("ttl = %v (%v), want null: the official ttl is the time left", m.TTL, d)
 	}
 }
 

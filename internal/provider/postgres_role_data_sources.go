@@ -43,13 +43,18 @@ func roleMetadataAttributes() map[string]schema.Attribute {
 		"with_replication":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has the REPLICATION attribute."},
 		"require_where_on_delete": schema.StringAttribute{Computed: true, MarkdownDescription: "Query safety for DELETE without WHERE: `off`, `warn` or `on`."},
 		"require_where_on_update": schema.StringAttribute{Computed: true, MarkdownDescription: "Query safety for UPDATE without WHERE: `off`, `warn` or `on`."},
-		"ttl":                     schema.Int64Attribute{Computed: true, MarkdownDescription: "Time to live in seconds it was created with (from its creation and expiry times); null when it never expires."},
-		"access_host_url":         schema.StringAttribute{Computed: true, MarkdownDescription: "Host to connect to."},
-		"database_name":           schema.StringAttribute{Computed: true, MarkdownDescription: "Postgres database to connect to."},
-		"created_at":              schema.StringAttribute{Computed: true, MarkdownDescription: "When it was created (RFC 3339)."},
-		"expires_at":              schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339); null when it has no TTL."},
-		"expired":                 schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has expired."},
-		"disabled_at":             schema.StringAttribute{Computed: true, MarkdownDescription: "When it was disabled (RFC 3339); null when it is enabled."},
+		"ttl": schema.Int64Attribute{
+			Computed: true,
+			MarkdownDescription: "Always null. The API does not tell the TTL a role was created with: its `ttl` is the time left, " +
+				"and `expires_at` minus `created_at` stops being the TTL at the first renewal. Use `expires_at`.",
+			DeprecationMessage: "The API does not tell a role's TTL, so ttl is always null; use expires_at. It will be removed in a later major version.",
+		},
+		"access_host_url": schema.StringAttribute{Computed: true, MarkdownDescription: "Host to connect to."},
+		"database_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "Postgres database to connect to."},
+		"created_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it was created (RFC 3339)."},
+		"expires_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339); null when it has no TTL."},
+		"expired":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has expired."},
+		"disabled_at":     schema.StringAttribute{Computed: true, MarkdownDescription: "When it was disabled (RFC 3339); null when it is enabled."},
 	}
 }
 
@@ -62,7 +67,7 @@ func newRoleMetadata(ctx context.Context, ro *planetscale.Role) (roleMetadata, d
 		WithReplication:      types.BoolValue(ro.WithReplication),
 		RequireWhereOnDelete: types.StringValue(ro.QuerySafetySettings.RequireWhereOnDelete),
 		RequireWhereOnUpdate: types.StringValue(ro.QuerySafetySettings.RequireWhereOnUpdate),
-		TTL:                  types.Int64PointerValue(ttlFromTimes(ro.CreatedAt, ro.ExpiresAt)),
+		TTL:                  types.Int64Null(),
 		AccessHostURL:        types.StringValue(ro.AccessHostURL),
 		DatabaseName:         types.StringValue(ro.DatabaseName),
 		CreatedAt:            types.StringValue(ro.CreatedAt),

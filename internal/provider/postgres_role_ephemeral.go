@@ -57,10 +57,10 @@ func (e *postgresRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequ
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Time to live in seconds. Defaults to `%d` (one hour). Terraform renews the role halfway through while it still uses it.", defaultEphemeralTTL),
+			MarkdownDescription: fmt.Sprintf("Time to live in seconds, from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). Terraform renews the role halfway through while it still uses it.", defaultEphemeralTTL),
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
 		},
 		"inherited_roles": schema.SetAttribute{
 			MarkdownDescription: "Postgres roles the credentials inherit. One of: `" + strings.Join(inheritableRoles, "`, `") + "`.",

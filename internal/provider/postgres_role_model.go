@@ -93,9 +93,10 @@ func (c *roleCredential) createRequest(ctx context.Context) (planetscale.CreateR
 
 // apply copies an API role into the credential. The password is taken
 // only when the API sent it (create, reset); otherwise the state's is
-// kept. The API's ttl is the time left, not the TTL asked for, so it is
-// never copied; only an imported role (no ttl in state) gets one, from its
-// expiry.
+// kept. The TTL is never taken from the API: its ttl is the time left, not
+// the TTL asked for, and expires_at - created_at stops being the TTL at the
+// first renewal. A role whose TTL state does not know (imported, say) keeps
+// a null ttl until the configuration's is adopted (see roleTTLModifier).
 func (c *roleCredential) apply(ctx context.Context, ro *planetscale.Role) diag.Diagnostics {
 	c.ID = types.StringValue(ro.ID)
 	c.Name = types.StringValue(ro.Name)
@@ -106,9 +107,6 @@ func (c *roleCredential) apply(ctx context.Context, ro *planetscale.Role) diag.D
 	c.AccessHostURL = types.StringValue(ro.AccessHostURL)
 	c.DatabaseName = types.StringValue(ro.DatabaseName)
 	c.ExpiresAt = stringPtrValue(ro.ExpiresAt)
-	if c.TTL.IsNull() || c.TTL.IsUnknown() {
-		c.TTL = types.Int64PointerValue(ttlFromTimes(ro.CreatedAt, ro.ExpiresAt))
-	}
 	if ro.Password != nil {
 		c.Password = types.StringValue(*ro.Password)
 	}

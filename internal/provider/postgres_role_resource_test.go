@@ -341,20 +341,34 @@ resource "planetscale_postgres_role" "test" {
 			{Config: config},
 			{
 				// Some time later, so the API's ttl (time left) differs from
-				// the configured ttl; import still recovers 86400.
+				// the configured ttl. The API does not tell the TTL, so
+				// import leaves ttl null (it used to be derived from the
+				// timestamps, wrong after any renewal).
 				PreConfig:               func() { mock.Advance(time.Hour) },
 				ResourceName:            roleAddr,
 				ImportState:             true,
 				ImportStateIdFunc:       importID,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password", "connection_string"},
+				ImportStateVerifyIgnore: []string{"password", "connection_string", "ttl"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if ttl, ok := states[0].Attributes["ttl"]; ok && ttl != "" {
+						return fmt.Errorf("imported ttl = %q, want none: the API does not tell it", ttl)
+					}
+					return nil
+				},
 			},
 			{
-				Config:            config,
-				ResourceName:      roleAddr,
-				ImportState:       true,
-				ImportStateKind:   resource.ImportBlockWithID,
-				ImportStateIdFunc: importID,
+				// With the configuration: the configured ttl is adopted in
+				// place, not a replacement.
+				Config:             config,
+				ResourceName:       roleAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateIdFunc:  importID,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
 			},
 			{
 				ResourceName:  roleAddr,

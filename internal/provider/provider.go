@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -47,12 +48,20 @@ var (
 
 type planetscaleProvider struct {
 	version string
+	// now is the provider's clock: when it last heard from the API.
+	now func() time.Time
 }
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
+	return NewWithClock(version, time.Now)
+}
+
+// NewWithClock is New with another clock, so that acceptance tests can move
+// the provider's time along with the mock API's instead of waiting.
+func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &planetscaleProvider{version: version}
+		return &planetscaleProvider{version: version, now: now}
 	}
 }
 
@@ -217,6 +226,7 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	}
 	data := newProviderData(client, credentials, token.value, access.value)
 	data.oauth = access.value != ""
+	data.now = p.now
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data

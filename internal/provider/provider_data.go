@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -29,6 +30,8 @@ type providerData struct {
 	roleLists     *branchLists[planetscale.Role]
 	// names finds credential names declared twice on a branch.
 	names *declaredNames
+	// now is the provider's clock.
+	now func() time.Time
 }
 
 func newProviderData(client *planetscale.Client, credentials string, tokens ...string) *providerData {
@@ -37,6 +40,7 @@ func newProviderData(client *planetscale.Client, credentials string, tokens ...s
 		credentials: credentials,
 		tokens:      tokens,
 		names:       &declaredNames{count: map[declaredName]int{}},
+		now:         time.Now,
 		passwordLists: newBranchLists(
 			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
 				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
@@ -50,6 +54,15 @@ func newProviderData(client *planetscale.Client, credentials string, tokens ...s
 			func(ro *planetscale.Role) string { return ro.ID },
 		),
 	}
+}
+
+// clock is the provider's time; before Configure (a plan with unknown
+// provider values) it is the machine's.
+func (d *providerData) clock() time.Time {
+	if d == nil || d.now == nil {
+		return time.Now()
+	}
+	return d.now()
 }
 
 // secretFieldKeys are log field names whose values are always masked.

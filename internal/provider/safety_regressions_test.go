@@ -129,9 +129,8 @@ provider "echo" {
 
 resource "echo" "test" {}
 `),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ExpectError:        regexp.MustCompile(`Error Deleting Ephemeral Branch Password`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Branch Password`),
 		}},
 	})
 }
@@ -171,9 +170,8 @@ provider "echo" {
 
 resource "echo" "test" {}
 `),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ExpectError:        regexp.MustCompile(`Ephemeral Role Left Behind|Ephemeral Postgres Role Left Behind`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Left Behind`),
 		}},
 	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/netip"
 	"strings"
 	"time"
@@ -108,10 +109,37 @@ func isCIDR(s string) bool {
 // durationString checks a positive Go duration such as "72h" or "90m".
 type durationString struct{}
 
-// validateRenewBefore refuses a renew_before at least as long as ttl: the
-// credential would be inside its renewal window right after every apply, so
-// every plan would renew it again (or replace it, with a new secret, when it
-// cannot be renewed).
+// maxTTL is the longest ttl accepted, in seconds: the most whole seconds a
+// time.Duration holds (about 292 years). The API document sets no upper
+// bound; beyond this, expiry and renewal times cannot be computed.
+const maxTTL = math.MaxInt64 / int64(time.Second)
+
+// ttlNotTooLong refuses a ttl longer than maxTTL; int64validator.AtLeast(1)
+// gives the lower bound.
+type ttlNotTooLong struct{}
+
+var _ validator.Int64 = ttlNotTooLong{}
+
+func (ttlNotTooLong) Description(context.Context) string {
+	return fmt.Sprintf("must be at most %d seconds (about 292 years)", maxTTL)
+}
+
+func (v ttlNotTooLong) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (ttlNotTooLong) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueInt64() <= maxTTL {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "ttl Too Long",
+		fmt.Sprintf("%s is %d seconds; it must be from 1 to %d seconds (about 292 years): the provider cannot compute expiry and renewal times "+
+			"beyond that. Omit ttl for a credential that never expires.", req.Path, req.ConfigValue.ValueInt64(), maxTTL))
+}
+
+// validateRenewBefore refuses a renew_before longer than half of ttl. A
+// renewal moves the expiry to ttl from then, so the credential stays
+// outside its window for ttl - renew_before: at least as long as it was
+// inside, and never so short that the plan right after an apply renews it
+// again. At ttl or longer it would be due right after every apply.
 func validateRenewBefore(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var ttl types.Int64
 	var renewBefore types.String
@@ -120,18 +148,27 @@ func validateRenewBefore(ctx context.Context, config tfsdk.Config, diags *diag.D
 	if ttl.IsNull() || ttl.IsUnknown() || renewBefore.IsNull() || renewBefore.IsUnknown() {
 		return
 	}
+	if ttl.ValueInt64() < 1 || ttl.ValueInt64() > maxTTL {
+		return // ttl's validators report it
+	}
 	window, err := time.ParseDuration(renewBefore.ValueString())
 	if err != nil {
 		return // durationString reports it
 	}
 	life := time.Duration(ttl.ValueInt64()) * time.Second
-	if window < life {
+	summary, consequence := "renew_before Not Shorter Than ttl",
+		"As it is, the credential would be due for renewal right after every apply, so every plan would renew it again."
+	switch {
+	case window <= life/2:
 		return
+	case window < life:
+		summary, consequence = "renew_before Longer Than Half Of ttl",
+			fmt.Sprintf("As it is, a renewed credential would be due again %s after its renewal, so a plan soon after an apply would renew it again.", life-window)
 	}
-	diags.AddAttributeError(path.Root("renew_before"), "renew_before Not Shorter Than ttl",
-		fmt.Sprintf("renew_before is %q but ttl is %d seconds (%s): the credential would be due for renewal right after every apply, "+
-			"so every plan would renew it again. Set renew_before shorter than ttl, such as %q (a third of it), or raise ttl.",
-			renewBefore.ValueString(), ttl.ValueInt64(), life, (life/3).Round(time.Second).String()))
+	diags.AddAttributeError(path.Root("renew_before"), summary,
+		fmt.Sprintf("renew_before is %q but ttl is %d seconds (%s): renew_before must be at most half of ttl (%s). %s "+
+			"Set renew_before to at most half of ttl, such as %q (a third of it), or raise ttl.",
+			renewBefore.ValueString(), ttl.ValueInt64(), life, life/2, consequence, (life/3).Round(time.Second).String()))
 }
 
 func (durationString) Description(context.Context) string {

@@ -14,8 +14,9 @@ import (
 // that change on every run: terraform-plugin-testing proves the plan after
 // each applying step empty, and a step may turn that off
 // (ExpectNonEmptyPlan) only when it also says which change it expects, with
-// a PostApplyPostRefresh plan check. A perpetual diff cannot hide behind a
-// bare ExpectNonEmptyPlan.
+// a PostApplyPostRefresh plan check (an import block step, whose plan is
+// never applied: an ImportPlanChecks PreApply one). A perpetual diff cannot
+// hide behind a bare ExpectNonEmptyPlan.
 func TestEveryNonEmptyPlanSaysWhichChange(t *testing.T) {
 	fset := token.NewFileSet()
 	found := 0
@@ -47,6 +48,10 @@ func TestEveryNonEmptyPlanSaysWhichChange(t *testing.T) {
 					}
 				case key.Name == "ConfigPlanChecks":
 					checked = mentions(kv.Value, "PostApplyPostRefresh")
+				case key.Name == "ImportPlanChecks":
+					// An import block step applies nothing: its plan is
+					// the import's, and PreApply says which change it holds.
+					checked = mentions(kv.Value, "PreApply")
 				}
 			}
 			if nonEmpty != nil {
