@@ -2,6 +2,7 @@ package repotest
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -259,7 +260,10 @@ type extraFile struct {
 // (CORE|APP|NETWORK|ADDRESS|PROTOCOL).
 func pluginProtocol(t *testing.T, binary string) string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), binary)
+	// A binary that never answers is killed, which ends the read below.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary)
 	cmd.Env = append(os.Environ(), "TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -326,7 +330,8 @@ data "planetscale_branch_passwords" "main" {
 		cmd.Env = installerEnv(cliConfig, network.url)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("%s %s, installing %s from the mirror %s: %v\n%s", inst.name, strings.Join(args, " "), filepath.Base(rel.archive), mirror, err, out)
+			t.Fatalf("%s %s, installing %s from the mirror %s: %v (requests for the network: %q)\n%s",
+				inst.name, strings.Join(args, " "), filepath.Base(rel.archive), mirror, err, network.requests(), out)
 		}
 		return string(out)
 	}
