@@ -145,7 +145,7 @@ resource "planetscale_postgres_role" "test" {
 					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0}),
 					func(s *terraform.State) error {
 						if id, err := stateID(s, roleAddr); err != nil || id != ro.ID {
-							return fmt.Errorf("state holds role %q (%v), want the imported %s", id, err, ro.ID)
+							return fmt.Errorf("state holds role %q, want the imported %s: %w", id, ro.ID, err)
 						}
 						return nil
 					},

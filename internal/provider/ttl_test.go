@@ -89,12 +89,20 @@ func TestTTLRange(t *testing.T) {
 	for name, r := range map[string]resource.Resource{"password": NewBranchPasswordResource(), "role": NewPostgresRoleResource()} {
 		var resp resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &resp)
-		attrs[name] = resp.Schema.Attributes["ttl"].(int64Validated)
+		attr, ok := resp.Schema.Attributes["ttl"].(int64Validated)
+		if !ok {
+			t.Fatalf("%s: ttl is not an int64 attribute with validators", name)
+		}
+		attrs[name] = attr
 	}
 	for name, e := range map[string]ephemeral.EphemeralResource{"ephemeral password": NewBranchPasswordEphemeral(), "ephemeral role": NewPostgresRoleEphemeral()} {
 		var resp ephemeral.SchemaResponse
 		e.Schema(ctx, ephemeral.SchemaRequest{}, &resp)
-		attrs[name] = resp.Schema.Attributes["ttl"].(int64Validated)
+		attr, ok := resp.Schema.Attributes["ttl"].(int64Validated)
+		if !ok {
+			t.Fatalf("%s: ttl is not an int64 attribute with validators", name)
+		}
+		attrs[name] = attr
 	}
 	for name, attr := range attrs {
 		for ttl, want := range map[int64]string{
