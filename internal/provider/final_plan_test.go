@@ -82,7 +82,9 @@ resource "planetscale_branch_password" "test" {
 					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
 				},
 				ExpectNonEmptyPlan: true,
-				Check:              mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 1}),
+				// The rename right after the create (from its temporary
+				// name), and this step's.
+				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 2}),
 			},
 			{
 				// The next plan finds it inside the window and renews it.
