@@ -255,11 +255,10 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 		cleanupCtx, cancelCleanup := cleanupContext()
 		removed, err := c.removeMarked(cleanupCtx, ops, mark, id)
 		cancelCleanup()
-		switch {
-		case err != nil:
+		if err != nil {
 			problems = append(problems, fmt.Sprintf("removing what an earlier attempt may have made (a %s named %q whose secret is lost) failed: %v; "+
 				"delete any %s of that name on %s but %s in the PlanetScale console", ops.kind, mark, err, ops.kind, b, cmp.Or(id, "none")))
-		case unseen && len(removed) == 0:
+		} else if unseen && len(removed) == 0 {
 			// Nothing proves that attempt made nothing: say what to look for.
 			problems = append(problems, fmt.Sprintf("an earlier attempt's outcome was unknown and no %s named %q was found afterwards; "+
 				"if one appears on %s (other than %s), it is that attempt's, whose secret is lost: delete it in the PlanetScale console",

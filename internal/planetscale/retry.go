@@ -38,18 +38,21 @@ const (
 // retryDecision says whether an attempt's result may be sent again, and why.
 // It is the one place that knows which answers prove the API did not act.
 func retryDecision(mode retryMode, resp *http.Response, err error) (retry bool, reason string) {
-	switch {
-	case err != nil && (errors.Is(err, ErrNotSent) || errors.Is(err, errRedirect) || IsCertificateError(err)):
-		// Nothing to gain from sending it again: the caller gave up, or the
-		// server is not the API (a redirect, a certificate that fails).
-		return false, ""
-	case err != nil && notSent(err):
-		return true, "connection failed before the request was sent"
-	case err != nil:
+	if err != nil {
+		if errors.Is(err, ErrNotSent) || errors.Is(err, errRedirect) || IsCertificateError(err) {
+			// Nothing to gain from sending it again: the caller gave up, or
+			// the server is not the API (a redirect, a certificate that fails).
+			return false, ""
+		}
+		if notSent(err) {
+			return true, "connection failed before the request was sent"
+		}
 		return mode == retryTransient, "no answer"
-	case resp.StatusCode == http.StatusTooManyRequests:
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, "rate limited (429)"
-	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+	}
+	if resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout {
 		return mode == retryTransient, "API unavailable (" + strconv.Itoa(resp.StatusCode) + ")"
 	}
 	return false, ""

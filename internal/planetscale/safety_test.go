@@ -583,3 +583,46 @@ func TestStopDuringARetryWaitSendsNothingMore(t *testing.T) {
 		}
 	}
 }
+
+// Every attempt's outcome unknown: the create is sent MaxRetries+1 times,
+// what each made is removed, and the error says so; nothing is left.
+func TestCreateGivesUpAfterItsAttemptsAndLeavesNothing(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url) // MaxRetries 4
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, Status: http.StatusBadGateway, AfterCommit: true})
+	_, err := c.CreateRoleNoOrphan(context.Background(), postgres, planetscale.CreateRoleRequest{Name: "app"}, planetscale.NameGiven)
+	if err == nil || !strings.Contains(err.Error(), "every attempt's outcome was unknown") {
+		t.Fatalf("err = %v, want the give-up after every attempt", err)
+	}
+	if n := mock.RequestCount(mockapi.RouteCreateRole); n != 5 {
+		t.Errorf("%d creates sent, want 5 (MaxRetries 4, and the first)", n)
+	}
+	if n := mock.RequestCount(mockapi.RouteDeleteRole); n != 5 {
+		t.Errorf("%d deletes, want one for each attempt's role", n)
+	}
+	if left := mock.Roles(); len(left) != 0 {
+		t.Errorf("the API holds %+v, want nothing left", left)
+	}
+}
+
+// A stop that comes while a create's answer is lost: what it made is
+// removed, and it is not sent again.
+func TestCreateStoppedAfterAnUnknownOutcomeIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Status: http.StatusBadGateway, AfterCommit: true, Before: stop})
+	_, err := c.CreatePasswordNoOrphan(ctx, vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
+	if err == nil || !strings.Contains(err.Error(), "not sent again") {
+		t.Fatalf("err = %v, want the create's outcome and that it was not sent again", err)
+	}
+	if got := mock.RequestCounts(); got[mockapi.RouteCreatePassword] != 1 || got[mockapi.RouteDeletePassword] != 1 || got[mockapi.RouteUpdatePassword] != 0 {
+		t.Errorf("requests = %v, want one create, the removal of what it made, and nothing else sent", got)
+	}
+	if left := mock.Passwords(); len(left) != 0 {
+		t.Errorf("the API holds %+v, want nothing left", left)
+	}
+}
