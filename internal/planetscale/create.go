@@ -27,7 +27,6 @@ package planetscale
 // state shows for a role named "app"), so nothing durable keeps the mark.
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -242,7 +241,7 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 		if attempt > c.maxRetries {
 			return "", fmt.Errorf("%w; every attempt's outcome was unknown, and what they made was removed", createErr)
 		}
-		if stopped(sendCtx) != nil || ctx.Err() != nil {
+		if stopped(sendCtx) != nil {
 			// Out of time, or stopped: what this attempt made was removed,
 			// and another attempt would be a create nobody waits for.
 			return "", fmt.Errorf("%w; what it made was removed, and it was not sent again", createErr)
@@ -250,6 +249,10 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 	}
 
 	var problems []string
+	except := ""
+	if id != "" {
+		except = " other than " + id
+	}
 	if attempt > 1 {
 		// An earlier attempt's credential may show up only now.
 		cleanupCtx, cancelCleanup := cleanupContext()
@@ -257,17 +260,17 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 		cancelCleanup()
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("removing what an earlier attempt may have made (a %s named %q whose secret is lost) failed: %v; "+
-				"delete any %s of that name on %s but %s in the PlanetScale console", ops.kind, mark, err, ops.kind, b, cmp.Or(id, "none")))
+				"delete any %s of that name on %s%s in the PlanetScale console", ops.kind, mark, err, ops.kind, b, except))
 		} else if unseen && len(removed) == 0 {
 			// Nothing proves that attempt made nothing: say what to look for.
 			problems = append(problems, fmt.Sprintf("an earlier attempt's outcome was unknown and no %s named %q was found afterwards; "+
-				"if one appears on %s (other than %s), it is that attempt's, whose secret is lost: delete it in the PlanetScale console",
-				ops.kind, mark, b, cmp.Or(id, "none")))
+				"if one appears on %s%s, it is that attempt's, whose secret is lost: delete it in the PlanetScale console",
+				ops.kind, mark, b, except))
 		}
 	}
 	if createErr != nil {
 		if len(problems) > 0 {
-			return "", fmt.Errorf("%w; %s", createErr, strings.Join(problems, "; and ")) //nolint:errorlint // the outcome is the create's; the rest is only told
+			return "", fmt.Errorf("%w; %s", createErr, strings.Join(problems, "; and "))
 		}
 		return "", createErr
 	}
