@@ -150,8 +150,10 @@ type providerWorld struct {
 	logPath string
 	mu      sync.Mutex
 	running *exec.Cmd
-	rmByUs  map[string]bool // IDs the harness itself removed from state
-	lastIDs map[string]bool
+	// interrupted: the running command got its SIGINT.
+	interrupted bool
+	rmByUs      map[string]bool // IDs the harness itself removed from state
+	lastIDs     map[string]bool
 }
 
 func newProviderWorld(t *testing.T, tf, host string, seed uint64) *providerWorld {
@@ -208,7 +210,7 @@ func (h *providerWorld) terraform(args ...string) (string, bool) {
 	cmd := terraformCommand(h.tf, h.dir, harnessRC, h.mock, args...)
 	cmd.Env = append(cmd.Env, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+h.logPath)
 	h.mu.Lock()
-	h.running = cmd
+	h.running, h.interrupted = cmd, false
 	h.mu.Unlock()
 	out, err := cmd.CombinedOutput()
 	h.mu.Lock()
@@ -222,11 +224,15 @@ func (h *providerWorld) terraform(args ...string) (string, bool) {
 	return string(out), err == nil
 }
 
-// interrupt is Ctrl-C: one SIGINT to the running terraform.
+// interrupt is Ctrl-C: one SIGINT to the running terraform, as a CI job's
+// cancel sends. A second one would make terraform exit at once, warning
+// that state may be lost: that is terraform's own doing, not the
+// provider's, so a command gets one at most.
 func (h *providerWorld) interrupt() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.running != nil && h.running.Process != nil {
+	if h.running != nil && h.running.Process != nil && !h.interrupted {
+		h.interrupted = true
 		_ = h.running.Process.Signal(syscall.SIGINT)
 	}
 }
