@@ -42,8 +42,9 @@ func TestBackoff(t *testing.T) {
 	if got := backoff(time.Second, 30*time.Second, 0, header("7")); got != 7*time.Second {
 		t.Errorf("Retry-After 7 = %v", got)
 	}
-	if got := backoff(time.Second, 30*time.Second, 0, header("86400")); got != maxRetryAfter {
-		t.Errorf("Retry-After of a day = %v, want the %v cap", got, maxRetryAfter)
+	// The cap the provider docs promise: 60 seconds.
+	if got := backoff(time.Second, 30*time.Second, 0, header("86400")); got != 60*time.Second {
+		t.Errorf("Retry-After of a day = %v, want the 60s cap", got)
 	}
 	for attempt := 0; attempt < 40; attempt++ {
 		exp := min(time.Second<<min(attempt, 20), 30*time.Second)
@@ -84,5 +85,18 @@ func TestExcerptNeverQuotesACredentialMember(t *testing.T) {
 		if strings.Contains(got, "pscale_pw_x") || strings.Contains(got, "t0k") || !strings.Contains(got, want) {
 			t.Errorf("excerpt(%s) = %s, want it to contain %s and no secret", body, got, want)
 		}
+	}
+}
+
+// The defaults the provider docs state: backoff from half a second to 30
+// seconds, 8 retries.
+func TestRetryDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{BaseURL: "https://api.example.com/v1", AccessToken: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.waitMin != 500*time.Millisecond || c.waitMax != 30*time.Second || c.maxRetries != 8 {
+		t.Errorf("waits %v to %v, %d retries; want 500ms to 30s and 8", c.waitMin, c.waitMax, c.maxRetries)
 	}
 }
