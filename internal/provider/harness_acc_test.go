@@ -23,6 +23,7 @@ package provider_test
 // it); PLANETSCALE_HARNESS_SEED runs one seed.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -209,13 +210,20 @@ func (h *providerWorld) writeConfig() {
 func (h *providerWorld) terraform(args ...string) (string, bool) {
 	cmd := terraformCommand(h.tf, h.dir, harnessRC, h.mock, args...)
 	cmd.Env = append(cmd.Env, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+h.logPath)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		panic(fmt.Sprintf("starting terraform: %v", err))
+	}
+	// Only a started command is handed to interrupt: Start sets its Process.
 	h.mu.Lock()
 	h.running, h.interrupted = cmd, false
 	h.mu.Unlock()
-	out, err := cmd.CombinedOutput()
+	err := cmd.Wait()
 	h.mu.Lock()
 	h.running = nil
 	h.mu.Unlock()
+	out := output.Bytes()
 	h.outputs = append(h.outputs, string(out))
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
