@@ -1,3 +1,5 @@
+//go:build releasetest
+
 package repotest
 
 import (
@@ -37,7 +39,7 @@ import (
 func TestReleaseInstall(t *testing.T) {
 	goreleaser, tofu := os.Getenv("PLANETSCALE_GORELEASER"), os.Getenv("PLANETSCALE_TOFU")
 	if goreleaser == "" || tofu == "" {
-		t.Skip("make release-test runs this test: it sets PLANETSCALE_GORELEASER and PLANETSCALE_TOFU to the goreleaser and tofu it builds")
+		t.Fatal("run it with make release-test, which sets PLANETSCALE_GORELEASER and PLANETSCALE_TOFU to the goreleaser and tofu it builds")
 	}
 	rel := buildSnapshot(t, goreleaser)
 	checkChecksums(t, rel)
@@ -553,14 +555,4 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	writeFile(t, to, string(b))
-}
-
-func writeFile(t *testing.T, file, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
