@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/localdb"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/provider"
@@ -95,7 +95,10 @@ func SkipBelow(t *testing.T, minimum, feature string) {
 // Mock is a mock PlanetScale API started for one test.
 type Mock struct {
 	*mockapi.Server
-	URL string // base URL, ending in /v1
+	// Contract checks every exchange against the API document; a
+	// violation fails the test.
+	Contract *contract.Server
+	URL      string // base URL, ending in /v1
 }
 
 // NewMock starts a mock API with the default world (organization "acme",
@@ -104,9 +107,8 @@ type Mock struct {
 func NewMock(t *testing.T) *Mock {
 	t.Helper()
 	server := mockapi.NewWithDefaultWorld()
-	ts := httptest.NewServer(server)
-	t.Cleanup(ts.Close)
-	return &Mock{Server: server, URL: ts.URL + "/v1"}
+	ts := contract.Serve(t, server)
+	return &Mock{Server: server, Contract: ts, URL: ts.URL + "/v1"}
 }
 
 // ProviderFactories serve the provider in-process with the mock's clock as

@@ -72,31 +72,36 @@ func (r *role) snapshot() Role {
 }
 
 type roleJSON struct {
-	ID                           string            `json:"id"`
-	Name                         string            `json:"name"`
-	AccessHostURL                string            `json:"access_host_url"`
-	PrivateAccessHostURL         string            `json:"private_access_host_url"`
-	PrivateConnectionServiceName string            `json:"private_connection_service_name"`
-	Username                     string            `json:"username"`
-	BaseUsername                 string            `json:"base_username"`
-	Password                     *string           `json:"password"`
-	DatabaseName                 string            `json:"database_name"`
-	CreatedAt                    string            `json:"created_at"`
-	UpdatedAt                    string            `json:"updated_at"`
-	DeletedAt                    *string           `json:"deleted_at"`
-	ExpiresAt                    *string           `json:"expires_at"`
-	DroppedAt                    *string           `json:"dropped_at"`
-	DisabledAt                   *string           `json:"disabled_at"`
-	DropFailed                   string            `json:"drop_failed"`
-	Ready                        bool              `json:"ready"`
-	Expired                      bool              `json:"expired"`
-	Default                      bool              `json:"default"`
-	TTL                          *int64            `json:"ttl"`
-	InheritedRoles               []string          `json:"inherited_roles"`
-	WithReplication              bool              `json:"with_replication"`
-	Branch                       map[string]any    `json:"branch"`
-	Actor                        map[string]any    `json:"actor"`
-	QuerySafetySettings          map[string]string `json:"query_safety_settings"`
+	ID                           string `json:"id"`
+	Name                         string `json:"name"`
+	AccessHostURL                string `json:"access_host_url"`
+	PrivateAccessHostURL         string `json:"private_access_host_url"`
+	PrivateConnectionServiceName string `json:"private_connection_service_name"`
+	Username                     string `json:"username"`
+	BaseUsername                 string `json:"base_username"`
+	// Password is a string in every answer, as the document requires it;
+	// only a create's or a reset's answer holds the secret, the others ""
+	// (the API returns the secret once).
+	Password     string  `json:"password"`
+	DatabaseName string  `json:"database_name"`
+	CreatedAt    string  `json:"created_at"`
+	UpdatedAt    string  `json:"updated_at"`
+	DeletedAt    *string `json:"deleted_at"`
+	ExpiresAt    *string `json:"expires_at"`
+	DroppedAt    *string `json:"dropped_at"`
+	DisabledAt   *string `json:"disabled_at"`
+	DropFailed   string  `json:"drop_failed"`
+	Ready        bool    `json:"ready"`
+	Expired      bool    `json:"expired"`
+	Default      bool    `json:"default"`
+	// TTL is an integer in every answer, as the document requires it: 0
+	// for a role that never expires.
+	TTL                 int64             `json:"ttl"`
+	InheritedRoles      []string          `json:"inherited_roles"`
+	WithReplication     bool              `json:"with_replication"`
+	Branch              map[string]any    `json:"branch"`
+	Actor               map[string]any    `json:"actor"`
+	QuerySafetySettings map[string]string `json:"query_safety_settings"`
 }
 
 func (s *Server) roleJSON(ro *role, withPassword bool) roleJSON {
@@ -136,8 +141,7 @@ func (s *Server) roleJSON(ro *role, withPassword bool) roleJSON {
 		// credentials expire": the time left, not the TTL asked for.
 		// Rounded up, so a role is never reported with 0 seconds left
 		// before it has expired.
-		left := int64((max(ro.expiresAt.Sub(now), 0) + time.Second - 1) / time.Second)
-		out.TTL = &left
+		out.TTL = int64((max(ro.expiresAt.Sub(now), 0) + time.Second - 1) / time.Second)
 	}
 	if s.dbs != nil && s.dbs.PostgresAddr != "" {
 		out.AccessHostURL = s.dbs.PostgresAddr
@@ -148,8 +152,7 @@ func (s *Server) roleJSON(ro *role, withPassword bool) roleJSON {
 		out.Ready = false
 	}
 	if withPassword {
-		pw := ro.password
-		out.Password = &pw
+		out.Password = ro.password
 	}
 	return out
 }

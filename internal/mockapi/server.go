@@ -223,6 +223,14 @@ const (
 	RouteReassignRole   = "reassign_role_objects"
 )
 
+// Routes are the operations the mock implements, by operation ID.
+func Routes() []string {
+	return []string{
+		RouteListPasswords, RouteCreatePassword, RouteGetPassword, RouteUpdatePassword, RouteDeletePassword, RouteRenewPassword,
+		RouteListRoles, RouteCreateRole, RouteGetRole, RouteUpdateRole, RouteDeleteRole, RouteRenewRole, RouteResetRole, RouteReassignRole,
+	}
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 )
 
 const (
@@ -23,15 +24,15 @@ var serviceAuth = DefaultServiceTokenID + ":" + DefaultServiceToken
 
 type testServer struct {
 	*Server
-	url string
+	contract *contract.Server
+	url      string
 }
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	s := NewWithDefaultWorld()
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	return &testServer{Server: s, url: ts.URL}
+	ts := contract.Serve(t, s)
+	return &testServer{Server: s, contract: ts, url: ts.URL}
 }
 
 // call sends a request with the default service token and decodes the answer.
@@ -77,6 +78,9 @@ func (ts *testServer) callAuth(t *testing.T, auth, method, path string, body any
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -118,6 +122,9 @@ func TestAuth(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := ts.callAuth(t, tc.auth, http.MethodGet, pwBase, nil)
+			if tc.auth == "" {
+				ts.contract.ExpectViolation(t, RouteListPasswords, "header Authorization")
+			}
 			if status != tc.want {
 				t.Fatalf("status = %d, want %d (body %v)", status, tc.want, body)
 			}
@@ -161,6 +168,7 @@ func TestNotFound(t *testing.T) {
 			t.Errorf("GET %s = %d %v, want 404 not_found", p, status, body)
 		}
 	}
+	ts.contract.ExpectViolation(t, "", "path")
 }
 
 func TestPasswordLifecycle(t *testing.T) {
@@ -273,6 +281,7 @@ func TestPasswordValidation(t *testing.T) {
 	if n := len(ts.Passwords()); n != 1 {
 		t.Errorf("stored %d passwords, want 1", n)
 	}
+	ts.contract.ExpectViolation(t, RouteCreatePassword, "body /role")
 }
 
 func TestPagination(t *testing.T) {
@@ -309,6 +318,7 @@ func TestPagination(t *testing.T) {
 			t.Errorf("GET %s = %d, want 422", q, status)
 		}
 	}
+	ts.contract.ExpectViolation(t, RouteListPasswords, "query page")
 }
 
 func TestPasswordHooks(t *testing.T) {
@@ -368,7 +378,7 @@ func TestRoleLifecycle(t *testing.T) {
 
 	ts.Advance(time.Hour)
 	_, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil)
-	if got["password"] != nil {
+	if got["password"] != "" {
 		t.Errorf("get shows the password")
 	}
 	if got["ttl"] != float64(3600) {
@@ -376,7 +386,7 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 
 	status, updated := ts.call(t, http.MethodPatch, roleBase+"/"+id, map[string]any{"name": "renamed", "require_where_on_update": "on"})
-	if status != http.StatusOK || updated["name"] != "renamed" || updated["password"] != nil {
+	if status != http.StatusOK || updated["name"] != "renamed" || updated["password"] != "" {
 		t.Fatalf("update = %d %v", status, updated)
 	}
 
@@ -413,6 +423,7 @@ func TestRoleValidation(t *testing.T) {
 			t.Errorf("create %v = %d %v, want 422", b, status, body)
 		}
 	}
+	ts.contract.ExpectViolation(t, RouteCreateRole, "body /inherited_roles")
 	if status, _ := ts.call(t, http.MethodPost, roleBase, map[string]any{"inherited_roles": []string{"pscale_managed"}}); status != http.StatusOK {
 		t.Errorf("pscale_managed (older documents) = %d, want 200", status)
 	}
@@ -472,6 +483,7 @@ func TestReassignRoleObjects(t *testing.T) {
 			t.Errorf("reassign %v = %d, want 422", bad, status)
 		}
 	}
+	ts.contract.ExpectViolation(t, RouteReassignRole, "body")
 	if status, _ := ts.call(t, http.MethodPost, roleBase+"/nosuchrole/reassign", map[string]any{"successor": heirID}); status != http.StatusNotFound {
 		t.Errorf("reassign of a missing role = %d, want 404", status)
 	}
@@ -604,6 +616,7 @@ func TestFaultCloseAfterCommit(t *testing.T) {
 	ts := newTestServer(t)
 	ts.Inject(Fault{Route: RouteCreatePassword, CloseAfterCommit: true, Times: 1})
 	req, _ := http.NewRequest(http.MethodPost, ts.url+pwBase, strings.NewReader(`{"name":"lost"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", serviceAuth)
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err == nil {
@@ -670,6 +683,7 @@ func TestFaultCloseBeforeHandling(t *testing.T) {
 	ts := newTestServer(t)
 	ts.Inject(Fault{Route: RouteCreatePassword, CloseBeforeHandling: true, Times: 1})
 	req, _ := http.NewRequest(http.MethodPost, ts.url+pwBase, strings.NewReader(`{"name":"never"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", serviceAuth)
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err == nil {
@@ -814,6 +828,7 @@ func TestFaultHoldAnswer(t *testing.T) {
 	answered := make(chan int, 1)
 	go func() {
 		req, _ := http.NewRequest(http.MethodPost, ts.url+roleBase, strings.NewReader(`{"name":"held"}`))
+		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", serviceAuth)
 		resp, err := http.DefaultTransport.RoundTrip(req)
 		if err != nil {

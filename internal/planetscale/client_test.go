@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -31,8 +32,7 @@ func newMock(t *testing.T) (*mockapi.Server, string) {
 func newMockB(tb testing.TB) (*mockapi.Server, string) {
 	tb.Helper()
 	mock := mockapi.NewWithDefaultWorld()
-	srv := httptest.NewServer(mock)
-	tb.Cleanup(srv.Close)
+	srv := contract.Serve(tb, mock)
 	return mock, srv.URL + "/v1"
 }
 
@@ -191,9 +191,12 @@ func TestCreateOmitsUnsetFields(t *testing.T) {
 
 func TestValidationErrorIsParsed(t *testing.T) {
 	t.Parallel()
-	_, url := newMock(t)
-	c := newClient(t, url)
+	srv := contract.Serve(t, mockapi.NewWithDefaultWorld())
+	c := newClient(t, srv.URL+"/v1")
 	_, err := c.CreatePassword(context.Background(), vitess, planetscale.CreatePasswordRequest{Role: "owner"})
+	// The client sends what it is given; the provider refuses such a role at
+	// plan time, and the document says why.
+	srv.ExpectViolation(t, "create_password", "body /role")
 	var apiErr *planetscale.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || apiErr.Code != "unprocessable" || !strings.Contains(apiErr.Message, "owner") {
 		t.Fatalf("err = %#v", err)

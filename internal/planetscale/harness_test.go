@@ -12,7 +12,8 @@ package planetscale_test
 //	(b) the API holds only our credentials, the other actor's, and ones an
 //	    error told the caller about by name; every secret we hold works;
 //	(c) after a stop, no create, rename, renew or reset is sent;
-//	(e) no secret or token appears in a log line or an error.
+//	(e) no secret or token appears in a log line or an error;
+//	(z) every exchange with the mock keeps the API document (internal/contract).
 //
 // A failing schedule is shrunk to the fewest steps that still fail and
 // printed with its seed. PLANETSCALE_HARNESS_SCHEDULES sets how many run
@@ -24,7 +25,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -33,6 +33,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -254,9 +255,10 @@ func addFault(rng *rand.Rand, s *step) {
 
 // world is the model a schedule is checked against.
 type world struct {
-	mock   *mockapi.Server
-	client *planetscale.Client
-	direct *planetscale.Client // the other actor, with its own token
+	mock     *mockapi.Server
+	contract *contract.Validator
+	client   *planetscale.Client
+	direct   *planetscale.Client // the other actor, with its own token
 
 	mu       sync.Mutex
 	logs     []string
@@ -282,9 +284,11 @@ const otherTokenID, otherToken = "other-actor", "pscale_tkn_other-actor-secret"
 func newWorld() (*world, func()) {
 	mock := mockapi.NewWithDefaultWorld()
 	mock.AddServiceToken(otherTokenID, otherToken)
-	srv := httptest.NewServer(mock)
-	w := &world{mock: mock, theirs: map[string]string{}, stopAt: -1}
-	var err error
+	srv, err := contract.Start(mock)
+	if err != nil {
+		panic(err)
+	}
+	w := &world{mock: mock, contract: srv.Validator, theirs: map[string]string{}, stopAt: -1}
 	w.client, err = planetscale.New(planetscale.Config{
 		BaseURL: srv.URL + "/v1", ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 4 * time.Millisecond, MaxRetries: 3, Unpaced: true,
@@ -307,7 +311,12 @@ func newWorld() (*world, func()) {
 	if err != nil {
 		panic(err)
 	}
-	return w, srv.Close
+	return w, func() {
+		srv.Close()
+		if err := srv.WriteCoverage("TestFaultHarnessClient"); err != nil {
+			panic(err)
+		}
+	}
 }
 
 var (
@@ -624,6 +633,11 @@ func (w *world) reported(id, name string) bool {
 func (w *world) check() string {
 	if len(w.problems) > 0 {
 		return strings.Join(w.problems, "; ")
+	}
+	// (z) every request the client sent and every answer the mock gave
+	// (faults included) keeps the API document.
+	if v := w.contract.Violations(); len(v) > 0 {
+		return fmt.Sprintf("(z) the API document rejects an exchange: %s", v[0])
 	}
 	type held struct{ kind, name, secret string }
 	at := map[string]held{}

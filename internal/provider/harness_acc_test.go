@@ -17,7 +17,8 @@ package provider_test
 //	(c) no credential leaves state while the API still holds it (but for
 //	    the harness's own state rm before an import);
 //	(d) the plan right after a successful apply is empty;
-//	(e) no secret or token appears in the provider's log or any output.
+//	(e) no secret or token appears in the provider's log or any output;
+//	(z) every exchange with the mock keeps the API document (internal/contract).
 //
 // PLANETSCALE_HARNESS_PROVIDER_SCHEDULES sets how many run (make soak raises
 // it); PLANETSCALE_HARNESS_SEED runs one seed.
@@ -499,6 +500,11 @@ func (h *providerWorld) reported(id, name string) bool {
 
 // check tests the invariants; exact adds (b)'s "exactly the state".
 func (h *providerWorld) check(exact bool) string {
+	// (z) every request the provider sent and every answer the mock gave
+	// (faults included) keeps the API document.
+	if v := h.mock.Contract.Validator.Violations(); len(v) > 0 {
+		return fmt.Sprintf("(z) the API document rejects an exchange: %s", v[0])
+	}
 	type held struct{ kind, name, secret string }
 	at := map[string]held{}
 	var secrets []string

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -23,8 +23,7 @@ import (
 func mockData(t *testing.T) (*mockapi.Server, *providerData) {
 	t.Helper()
 	mock := mockapi.NewWithDefaultWorld()
-	srv := httptest.NewServer(mock)
-	t.Cleanup(srv.Close)
+	srv := contract.Serve(t, mock)
 	client, err := planetscale.New(planetscale.Config{
 		BaseURL: srv.URL + "/v1", ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
 		Unpaced: true,

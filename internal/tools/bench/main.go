@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
 
@@ -243,8 +243,18 @@ func (b *bench) runScenario(sc scenario, runs int) map[string][]measurement {
 		mock.SetRateLimit(sc.limitPerMinute, 10)
 		pacing = ""
 	}
-	server := httptest.NewServer(mock)
-	defer server.Close()
+	// Checked against the API document like every other use of the mock; a
+	// benchmark of exchanges the API would refuse would measure nothing.
+	server, err := contract.Start(mock)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer func() {
+		server.Close()
+		for _, v := range server.Validator.Violations() {
+			log.Fatalf("bench: the API document rejects an exchange: %s", v)
+		}
+	}()
 
 	dirs := map[string]string{}
 	byVariant := map[string][][]measurement{} // variant → phase → runs

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/localdb"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
@@ -53,7 +54,16 @@ func main() {
 		}
 		fmt.Printf("Credentials are real users of PostgreSQL at %s and MariaDB at %s.\n", pg.Addr, my.Addr)
 	}
-	srv := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
+	// Every exchange is checked against the API document, so a client tried
+	// against the mock learns where it departs from the API.
+	check, err := contract.New()
+	if err != nil {
+		log.Fatalf("planetscale-mock: %v", err)
+	}
+	check.Report(func(v contract.Violation) {
+		log.Printf("planetscale-mock: the API document rejects this exchange: %s", v)
+	})
+	srv := &http.Server{Handler: check.Handler(mock), ReadHeaderTimeout: 10 * time.Second}
 
 	// These are the mock's own fixed test credentials, not real secrets.
 	settings := fmt.Sprintf("export PLANETSCALE_SERVER_URL=%s\nexport PLANETSCALE_SERVICE_TOKEN_ID=%s\nexport PLANETSCALE_SERVICE_TOKEN=%s\n",
