@@ -2,10 +2,13 @@ package contract
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -300,5 +303,23 @@ func TestOperations(t *testing.T) {
 	}
 	if len(ops) != 16 {
 		t.Errorf("%d operations, want the document's 16: %v", len(ops), ops)
+	}
+}
+
+// The document is the copy README.md names, unedited, and README.md lists
+// every exception.
+func TestREADMENamesTheDocumentAndTheExceptions(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(documentYAML)
+	if !strings.Contains(string(readme), hex.EncodeToString(sum[:])) {
+		t.Errorf("README.md does not name the document's SHA-256 %x: the copy was edited, or README.md not updated with a new copy", sum)
+	}
+	for _, e := range Exceptions() {
+		if !strings.Contains(string(readme), "| `"+e.Name+"` |") {
+			t.Errorf("README.md's table does not list the exception %s", e.Name)
+		}
 	}
 }

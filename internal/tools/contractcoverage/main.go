@@ -74,6 +74,11 @@ func render(operations, implemented []string, coverage contract.Coverage) (strin
 		var answers []string
 		success, failure := false, false
 		for _, status := range codes {
+			if status == 0 {
+				// The mock dropped the connection: a lost answer.
+				answers = append(answers, fmt.Sprintf("no answer × %d", statuses[status]))
+				continue
+			}
 			answers = append(answers, fmt.Sprintf("%d × %d", status, statuses[status]))
 			success = success || (status >= 200 && status < 300)
 			failure = failure || status >= 400
