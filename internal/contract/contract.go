@@ -142,13 +142,10 @@ func (v *Validator) Handler(next http.Handler) http.Handler {
 		}
 		_ = r.Body.Close()
 
-		ex := exchange{method: r.Method, path: r.URL.Path}
 		route, params, findErr := v.router.FindRoute(checkedCopy(r, body))
+		ex := exchange{method: r.Method, path: r.URL.Path, found: findErr == nil}
 		var requestErr error
-		if findErr != nil {
-			ex.found = false
-		} else {
-			ex.found = true
+		if ex.found {
 			ex.operation = route.Operation.OperationID
 			ex.input = &openapi3filter.RequestValidationInput{
 				Request:    checkedCopy(r, body),
@@ -177,7 +174,6 @@ func (v *Validator) Handler(next http.Handler) http.Handler {
 				if rec.status == 0 {
 					ex.status = http.StatusOK
 				}
-				ex.header = rec.header
 				found = append(found, ex.flatten("response", v.validateResponse(r.Context(), ex, rec))...)
 			}
 		}
@@ -272,7 +268,6 @@ type exchange struct {
 	operation    string
 	input        *openapi3filter.RequestValidationInput
 	status       int
-	header       http.Header
 }
 
 func (ex exchange) violation(side, field, rule, message string) Violation {
