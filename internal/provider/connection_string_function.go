@@ -123,7 +123,7 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 	}
 	chosen, ok := findFormat(shape.formats, format)
 	if !ok {
-		return "", false, function.NewArgumentFuncError(1, fmt.Sprintf("Unknown connection string format %q for a %s. Use one of %s.",
+		return "", false, function.NewArgumentFuncError(1, fmt.Sprintf("Unknown connection string format %q for a %s. Use one of %s",
 			format, shape.kind.noun, formatNames(shape.formats)))
 	}
 
@@ -135,23 +135,27 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 			missing = append(missing, name)
 			continue
 		}
+		// An object literal's null attribute has no type: test for
+		// unknown and null before asking for a string.
 		s, isString := v.(types.String)
 		switch {
-		case !isString:
-			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is a %s, not a string.", name, v.Type(context.Background())))
-		case s.IsUnknown():
+		case v.IsUnknown():
 			return "", false, nil
-		case s.IsNull() && name == shape.kind.secret:
+		case v.IsNull() && name == shape.kind.secret:
 			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The %s's %s is null: PlanetScale returns a secret only when the credential is created, "+
 				"so it is null after terraform import or a move from the official provider. Replace the credential (terraform apply -replace=...) "+
-				"or use an ephemeral %s to get a secret, then build its connection string.", shape.kind.noun, name, shape.kind.resource))
-		case s.IsNull() || s.ValueString() == "":
-			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is empty; a %s connection string needs it.", name, format))
+				"or use an ephemeral %s to get a secret, then build its connection string", shape.kind.noun, name, shape.kind.resource))
+		case v.IsNull():
+			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is null; a %s connection string needs it", name, format))
+		case !isString:
+			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is a %s, not a string", name, v.Type(context.Background())))
+		case s.ValueString() == "":
+			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is empty; a %s connection string needs it", name, format))
 		}
 		values[name] = s.ValueString()
 	}
 	if len(missing) > 0 {
-		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential has no %s. For the %q format, %s.",
+		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential has no %s. For the %q format, %s",
 			strings.Join(missing, ", "), format, shape.describe()))
 	}
 
@@ -162,11 +166,11 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 		Database: values[shape.databaseAttr],
 	}
 	if err := checkLogin(login); err != nil {
-		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("Cannot build a %s connection string: %v.", format, err))
+		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("Cannot build a %s connection string: %v", format, err))
 	}
 	built, buildErr := chosen.build(login)
 	if buildErr != nil {
-		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("Cannot build a %s connection string: %v.", format, buildErr))
+		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("Cannot build a %s connection string: %v", format, buildErr))
 	}
 	return built, true, nil
 }
@@ -183,7 +187,7 @@ func credentialAttributes(credential types.Dynamic) (map[string]attr.Value, *fun
 			return v.Elements(), nil
 		}
 	}
-	return nil, function.NewArgumentFuncError(0, "The credential must be an object: "+describeShapes()+".")
+	return nil, function.NewArgumentFuncError(0, "The credential must be an object: "+describeShapes())
 }
 
 // credentialShapeOf tells a branch password from a Postgres role by the
@@ -202,7 +206,7 @@ func credentialShapeOf(attrs map[string]attr.Value) (credentialShape, *function.
 	if len(found) > 1 {
 		problem = "The credential has both plain_text and password, so it is not clear whether it is a branch password or a Postgres role"
 	}
-	return credentialShape{}, function.NewArgumentFuncError(0, problem+": "+describeShapes()+".")
+	return credentialShape{}, function.NewArgumentFuncError(0, problem+": "+describeShapes())
 }
 
 func describeShapes() string {
