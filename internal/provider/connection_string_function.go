@@ -58,7 +58,7 @@ func (f *connectionStringFunction) Metadata(_ context.Context, _ function.Metada
 func (f *connectionStringFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	var formats strings.Builder
 	for _, s := range credentialShapes {
-		fmt.Fprintf(&formats, "\n\nFor a %s (%s):\n", s.kind.noun, s.kind.engine)
+		fmt.Fprintf(&formats, "\n\nFor a %s:\n", s.kind.noun)
 		for _, format := range s.formats {
 			fmt.Fprintf(&formats, "\n* `%s`: %s.", format.name, format.client)
 		}

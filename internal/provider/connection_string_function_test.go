@@ -3,10 +3,12 @@ package provider_test
 import (
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
 
 // Provider-defined functions need Terraform 1.8 (OpenTofu 1.7); below it
@@ -227,6 +230,31 @@ output "s" {
 	})
 }
 
+// The documentation's example applies: every format of both kinds, and
+// an ephemeral password's string in a local.
+func TestAccConnectionStringFunction_example(t *testing.T) {
+	example, err := os.ReadFile("../../examples/functions/connection_string/function.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock := acctest.NewMock(t)
+	var checks []statecheck.StateCheck
+	for prefix, formats := range map[string][]string{"mysql_": mysqlFormats, "postgres_": postgresFormats} {
+		for _, f := range formats {
+			checks = append(checks, statecheck.ExpectKnownOutputValue(prefix+f, knownvalue.NotNull()))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            mock.Config("%s", example),
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
 // An ephemeral credential's strings are ephemeral: Terraform refuses them
 // where they would be stored, and they reach what takes ephemeral values
 // (here the echo provider's configuration, which a test can read).
@@ -244,11 +272,12 @@ locals {
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:               func() { acctest.PreCheck(t) },
 		Steps: []resource.TestStep{
 			{
+				// Where it would be stored, Terraform refuses it.
+				ProtoV6ProviderFactories: withEcho(),
 				Config: mock.Config(credential + `
 output "dsn" {
   value     = local.dsn
@@ -258,13 +287,15 @@ output "dsn" {
 				ExpectError: errorLike(`Ephemeral value not allowed`),
 			},
 			{
-				Config: mock.Config(credential + `
-provider "echo" {
-  data = local.dsn
-}
-
-resource "echo" "test" {}
-`),
+				// Through a module's ephemeral output into the echo
+				// provider's configuration, which takes ephemeral values.
+				ProtoV6ProviderFactories: withEcho(),
+				ConfigDirectory:          config.StaticDirectory("testdata/connection-string-ephemeral"),
+				ConfigVariables: config.Variables{
+					"server_url":       config.StringVariable(mock.URL),
+					"service_token_id": config.StringVariable(mockapi.DefaultServiceTokenID),
+					"service_token":    config.StringVariable(mockapi.DefaultServiceToken),
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data"), knownvalue.StringRegexp(regexp.MustCompile(`^[^:]+:pscale_pw_[^@]+@tcp\([^)]+\)/app-db\?tls=true$`))),
 				},
@@ -281,4 +312,3 @@ resource "echo" "test" {}
 		},
 	})
 }
-

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,6 +62,26 @@ func TestConnectionStringsOfTheSample(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("connection strings (-want +got):\n%s", diff)
+	}
+}
+
+// The function's documentation shows the sample's strings: these.
+func TestConnectionStringDocsShowTheSample(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../templates/functions/connection_string.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		formats []connectionFormat
+		sample  dbLogin
+	}{{mysqlFormats, sampleMySQL}, {postgresFormats, samplePostgres}} {
+		for _, f := range tc.formats {
+			s, _ := f.build(tc.sample)
+			if !strings.Contains(string(doc), "`"+s+"`") {
+				t.Errorf("the documentation does not show the %s string %q", f.name, s)
+			}
+		}
 	}
 }
 
