@@ -284,7 +284,8 @@ output "dsn" {
   sensitive = true
 }
 `),
-				ExpectError: errorLike(`Ephemeral value not allowed`),
+				// Terraform's words, then OpenTofu's.
+				ExpectError: errorLike(`(Ephemeral value not allowed|Output does not allow ephemeral value)`),
 			},
 			{
 				// Through a module's ephemeral output into the echo
