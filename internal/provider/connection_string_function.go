@@ -148,7 +148,7 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 		case v.IsNull():
 			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is null; a %s connection string needs it", name, format))
 		case !isString:
-			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is a %s, not a string", name, v.Type(context.Background())))
+			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is not a string", name))
 		case s.ValueString() == "":
 			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is empty; a %s connection string needs it", name, format))
 		}

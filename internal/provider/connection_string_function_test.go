@@ -151,6 +151,15 @@ func TestAccConnectionStringFunction_formats(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				// The strings of a sensitive credential are sensitive.
+				Config: mock.Config(credentialsAndStrings+`
+output "not_marked_sensitive" {
+  value = provider::planetscale::connection_string(planetscale_branch_password.app, "go")
+}
+`, hclStrings(mysqlFormats), hclStrings(postgresFormats)),
+				ExpectError: errorLike(`Output refers to sensitive values`),
+			},
+			{
 				Config: mock.Config(credentialsAndStrings, hclStrings(mysqlFormats), hclStrings(postgresFormats)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
