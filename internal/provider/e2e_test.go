@@ -253,7 +253,7 @@ resource "planetscale_postgres_role" "test" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	controlURL := fmt.Sprintf("postgresql://%s:%s@%s/postgres?sslmode=disable", control.Username, url.QueryEscape(*control.Password), control.AccessHostURL)
+	controlURL := fmt.Sprintf("postgresql://%s:%s@%s/postgres?sslmode=verify-full", control.Username, url.QueryEscape(*control.Password), control.AccessHostURL)
 
 	var id string
 	var originalExpiry time.Time
