@@ -127,14 +127,21 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 			format, shape.kind.noun, formatNames(shape.formats)))
 	}
 
-	values := map[string]string{}
+	// A missing attribute is known at plan, when its values may not be.
 	var missing []string
 	for _, name := range shape.fields(chosen) {
-		v, present := attrs[name]
-		if !present {
+		if _, present := attrs[name]; !present {
 			missing = append(missing, name)
-			continue
 		}
+	}
+	if len(missing) > 0 {
+		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential has no %s. For the %q format, %s",
+			strings.Join(missing, ", "), format, shape.describe()))
+	}
+
+	values := map[string]string{}
+	for _, name := range shape.fields(chosen) {
+		v := attrs[name]
 		// An object literal's null attribute has no type: test for
 		// unknown and null before asking for a string.
 		s, isString := v.(types.String)
@@ -153,10 +160,6 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 			return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential's %s is empty; a %s connection string needs it", name, format))
 		}
 		values[name] = s.ValueString()
-	}
-	if len(missing) > 0 {
-		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("The credential has no %s. For the %q format, %s",
-			strings.Join(missing, ", "), format, shape.describe()))
 	}
 
 	login := dbLogin{

@@ -44,6 +44,7 @@ func TestConnectionStringReadsCredentials(t *testing.T) {
 		{"a map of strings", types.DynamicValue(types.MapValueMust(types.StringType, password)), "url", "mysql://u:p@h/d?sslaccept=strict", ""},
 		{"an unknown credential", types.DynamicUnknown(), "go", "", ""},
 		{"an unknown field it reads", object(with("plain_text", types.StringUnknown())), "go", "", ""},
+		{"a missing field beside an unknown one", object(map[string]attr.Value{"username": types.StringUnknown(), "plain_text": types.StringValue("p")}), "go", "", "The credential has no access_host_url, database"},
 		{"an unknown field it does not read", object(with("expires_at", types.StringUnknown())), "go", "u:p@tcp(h)/d?tls=true", ""},
 		{"a null secret for pdo, which reads none", object(with("plain_text", types.StringNull())), "pdo", "mysql:host=h;dbname=d", ""},
 		{"a null secret", object(with("plain_text", types.StringNull())), "go", "", "branch password's plain_text is null: PlanetScale returns a secret only when the credential is created"},
