@@ -75,7 +75,9 @@ func (f *connectionStringFunction) Definition(_ context.Context, _ function.Defi
 				Name: "credential",
 				MarkdownDescription: "A `planetscale_branch_password` or `planetscale_postgres_role`, resource or ephemeral resource, passed whole, " +
 					"or any object with the same attribute names: `username`, the secret (`plain_text` or `password`), `access_host_url`, " +
-					"and `database` (branch password) or `database_name` (Postgres role).",
+					"and `database` (branch password) or `database_name` (Postgres role). " +
+					"The data sources have no secret (the API returns it only at creation): merge one in, " +
+					"`merge(data.planetscale_branch_password.x, { plain_text = var.secret })`, or `{ plain_text = null }` for `pdo`, which reads none.",
 				// Unknown attributes the format does not read (expires_at
 				// during an update, say) leave the result known.
 				AllowUnknownValues: true,

@@ -239,6 +239,58 @@ output "s" {
 	})
 }
 
+// A data source has no secret (the API returns it only at creation): alone
+// it is refused, saying what is missing; with a secret merged in, or for
+// pdo, which reads none, it has strings.
+func TestAccConnectionStringFunction_dataSource(t *testing.T) {
+	mock := acctest.NewMock(t)
+	made, err := newAPIClient(t, mock).CreatePassword(t.Context(), vitessMain, createPasswordRequest("reader", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(outputs string) string {
+		return mock.Config(`
+data "planetscale_branch_password" "made" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  id           = %q
+}
+`+outputs, made.ID)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionsVersion,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`
+output "alone" {
+  value = provider::planetscale::connection_string(data.planetscale_branch_password.made, "go")
+}
+`),
+				ExpectError: errorLike(`The credential has neither plain_text \(a branch password's secret\) nor password`),
+			},
+			{
+				Config: config(fmt.Sprintf(`
+output "go" {
+  value     = provider::planetscale::connection_string(merge(data.planetscale_branch_password.made, { plain_text = %q }), "go")
+  sensitive = true
+}
+
+output "pdo" {
+  value = provider::planetscale::connection_string(merge(data.planetscale_branch_password.made, { plain_text = null }), "pdo")
+}
+`, *made.PlainText)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("go", knownvalue.StringExact(made.Username+":"+*made.PlainText+"@tcp("+made.AccessHostURL+")/app-db?tls=true")),
+					statecheck.ExpectKnownOutputValue("pdo", knownvalue.StringRegexp(regexp.MustCompile(`^mysql:host=[^;]+(;port=\d+)?;dbname=app-db$`))),
+				},
+			},
+		},
+	})
+}
+
 // The documentation's example applies: every format of both kinds, and
 // an ephemeral password's string in a local.
 func TestAccConnectionStringFunction_example(t *testing.T) {
