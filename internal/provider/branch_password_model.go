@@ -106,8 +106,7 @@ func (c *passwordCredential) apply(ctx context.Context, p *planetscale.Password)
 	}
 	c.ConnectionString = types.StringNull()
 	if !c.PlainText.IsNull() {
-		c.ConnectionString = types.StringValue(connectionURL("mysql", p.Username, c.PlainText.ValueString(),
-			p.AccessHostURL, c.Database.ValueString(), "sslaccept=strict"))
+		c.ConnectionString = types.StringValue(mysqlURL(p.Username, c.PlainText.ValueString(), p.AccessHostURL, c.Database.ValueString()))
 	}
 
 	var diags diag.Diagnostics

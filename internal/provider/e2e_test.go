@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -30,34 +31,83 @@ func attr(s *terraform.State, addr, name string) (string, error) {
 	return rs.Primary.Attributes[name], nil
 }
 
-// openPostgres connects with a role's connection_string. The local server
-// has no TLS certificate, so verify-full becomes disable; nothing else of
-// the provider's string changes.
-func openPostgres(connectionString string) (*sql.DB, error) {
-	db, err := sql.Open("pgx", strings.Replace(connectionString, "sslmode=verify-full", "sslmode=disable", 1))
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
+// The local servers have no TLS certificate, so each format's server
+// verification is switched off here, and only here: everything else of
+// the provider's string is used as it is. A setting that is not found
+// exactly once is an error rather than a silent connection without it.
+var localTLSOff = map[string]struct{ verify, off string }{
+	"mysql url":        {"?sslaccept=strict", ""},
+	"mysql go":         {"?tls=true", "?tls=false"},
+	"postgres url":     {"?sslmode=verify-full", "?sslmode=disable"},
+	"postgres go":      {"?sslmode=verify-full", "?sslmode=disable"},
+	"postgres keyword": {" sslmode=verify-full sslrootcert=system", " sslmode=disable"},
 }
 
-// openMySQL connects with a password's connection_string, turned into the
-// Go driver's DSN form (user:password@tcp(host)/database).
+func withoutTLS(format, s string) (string, error) {
+	r, ok := localTLSOff[format]
+	if !ok || strings.Count(s, r.verify) != 1 || !strings.HasSuffix(s, r.verify) {
+		return "", fmt.Errorf("%s: the string does not end in its TLS settings %q", format, r.verify)
+	}
+	return strings.TrimSuffix(s, r.verify) + r.off, nil
+}
+
+// openPostgres connects with pgx to a role's url, go or keyword string.
+func openPostgres(connectionString string) (*sql.DB, error) {
+	return openPostgresFormat("postgres url", connectionString)
+}
+
+func openPostgresFormat(format, connectionString string) (*sql.DB, error) {
+	local, err := withoutTLS(format, connectionString)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("pgx", local)
+	if err != nil {
+		return nil, err
+	}
+	return pinged(db)
+}
+
+// openMySQL connects with a password's connection_string (its url),
+// read as a Go MySQL client reads a URL: net/url's parts into the
+// driver's Config, sslaccept=strict as tls=true.
 func openMySQL(connectionString string) (*sql.DB, error) {
-	u, err := url.Parse(connectionString)
+	local, err := withoutTLS("mysql url", connectionString)
 	if err != nil {
 		return nil, err
 	}
-	pw, _ := u.User.Password()
-	db, err := sql.Open("mysql", fmt.Sprintf("%s:%s@tcp(%s)%s", u.User.Username(), pw, u.Host, u.Path))
+	u, err := url.Parse(local)
 	if err != nil {
 		return nil, err
 	}
+	cfg := mysql.NewConfig()
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.Net, cfg.Addr, cfg.DBName = "tcp", u.Host, strings.TrimPrefix(u.Path, "/")
+	if u.Query().Get("sslaccept") == "strict" {
+		cfg.TLSConfig = "true"
+	}
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return pinged(sql.OpenDB(connector))
+}
+
+// openMySQLDSN connects with a password's go-sql-driver DSN.
+func openMySQLDSN(dsn string) (*sql.DB, error) {
+	local, err := withoutTLS("mysql go", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("mysql", local)
+	if err != nil {
+		return nil, err
+	}
+	return pinged(db)
+}
+
+func pinged(db *sql.DB) (*sql.DB, error) {
 	db.SetMaxOpenConns(1)
 	if err := db.Ping(); err != nil {
 		db.Close()
@@ -203,7 +253,7 @@ resource "planetscale_postgres_role" "test" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	controlURL := fmt.Sprintf("postgresql://%s:%s@%s/postgres?sslmode=disable", control.Username, url.QueryEscape(*control.Password), control.AccessHostURL)
+	controlURL := fmt.Sprintf("postgresql://%s:%s@%s/postgres?sslmode=verify-full", control.Username, url.QueryEscape(*control.Password), control.AccessHostURL)
 
 	var id string
 	var originalExpiry time.Time
@@ -452,4 +502,112 @@ resource "planetscale_postgres_role" "owner" {
 			},
 		},
 	})
+}
+
+// The connection_string function's strings log in: the go DSN and the url
+// to MariaDB through go-sql-driver/mysql, and url, keyword and go to
+// PostgreSQL through pgx.
+func TestAccE2E_connectionStringFunction(t *testing.T) {
+	dbs := acctest.NewDatabaseMock(t)
+	// Besides the mock's credentials (whose secrets are letters and
+	// digits), a user made here with every character a format escapes.
+	const user, secret = "pscale_u@x", `p@ss:w/o?r#d%20 'q"\ é`
+	for _, stmt := range []string{
+		"CREATE USER 'pscale_u@x'@'%' IDENTIFIED BY 'p@ss:w/o?r#d%20 ''q\"\\\\ é'",
+		"GRANT SELECT ON `app-db`.* TO 'pscale_u@x'@'%'",
+	} {
+		if _, err := dbs.MySQL.Admin.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := dbs.Postgres.Admin.Exec(`CREATE ROLE "pscale_u@x" LOGIN PASSWORD 'p@ss:w/o?r#d%20 ''q"\ é'`); err != nil {
+		t.Fatal(err)
+	}
+	special := func(secretAttr, databaseAttr, database, addr string) string {
+		return fmt.Sprintf("{ username = %q, %s = %q, access_host_url = %q, %s = %q }", user, secretAttr, secret, addr, databaseAttr, database)
+	}
+	config := dbs.Config(`
+locals {
+  special_password = %s
+  special_role     = %s
+}
+
+output "special" {
+  value = {
+    "mysql go"         = provider::planetscale::connection_string(local.special_password, "go")
+    "mysql url"        = provider::planetscale::connection_string(local.special_password, "url")
+    "postgres url"     = provider::planetscale::connection_string(local.special_role, "url")
+    "postgres keyword" = provider::planetscale::connection_string(local.special_role, "keyword")
+    "postgres go"      = provider::planetscale::connection_string(local.special_role, "go")
+  }
+}
+`, special("plain_text", "database", "app-db", dbs.MySQL.Addr), special("password", "database_name", "postgres", dbs.Postgres.Addr)) + `
+resource "planetscale_branch_password" "app" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  role         = "reader"
+}
+
+resource "planetscale_postgres_role" "app" {
+  organization    = "acme"
+  database        = "pg-db"
+  branch          = "main"
+  inherited_roles = ["pg_read_all_data"]
+}
+
+output "strings" {
+  value = {
+    "mysql go"         = provider::planetscale::connection_string(planetscale_branch_password.app, "go")
+    "mysql url"        = provider::planetscale::connection_string(planetscale_branch_password.app, "url")
+    "postgres url"     = provider::planetscale::connection_string(planetscale_postgres_role.app, "url")
+    "postgres keyword" = provider::planetscale::connection_string(planetscale_postgres_role.app, "keyword")
+    "postgres go"      = provider::planetscale::connection_string(planetscale_postgres_role.app, "go")
+  }
+  sensitive = true
+}
+`
+	open := map[string]func(string) (*sql.DB, error){
+		"mysql go":  openMySQLDSN,
+		"mysql url": openMySQL,
+	}
+	for _, f := range []string{"postgres url", "postgres keyword", "postgres go"} {
+		open[f] = func(s string) (*sql.DB, error) { return openPostgresFormat(f, s) }
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   functionsVersion,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				for format, login := range open {
+					for _, output := range []string{"strings", "special"} {
+						if err := loginAndQuery(s, output, format, login); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func loginAndQuery(s *terraform.State, output, format string, login func(string) (*sql.DB, error)) error {
+	cs, err := outputString(s, output, format)
+	if err != nil {
+		return err
+	}
+	db, err := login(cs)
+	if err != nil {
+		return fmt.Errorf("logging in with the %s string of %s: %w", format, output, err)
+	}
+	var one int
+	err = db.QueryRow("SELECT 1").Scan(&one)
+	db.Close()
+	if err != nil {
+		return fmt.Errorf("querying with the %s string of %s: %w", format, output, err)
+	}
+	return nil
 }

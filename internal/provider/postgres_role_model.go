@@ -115,8 +115,7 @@ func (c *roleCredential) apply(ctx context.Context, ro *planetscale.Role) diag.D
 	}
 	c.ConnectionString = types.StringNull()
 	if !c.Password.IsNull() {
-		c.ConnectionString = types.StringValue(connectionURL("postgresql", ro.Username, c.Password.ValueString(),
-			withDefaultPort(ro.AccessHostURL, "5432"), ro.DatabaseName, "sslmode=verify-full"))
+		c.ConnectionString = types.StringValue(postgresURL(ro.Username, c.Password.ValueString(), ro.AccessHostURL, ro.DatabaseName))
 	}
 
 	var diags diag.Diagnostics

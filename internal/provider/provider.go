@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -44,6 +45,7 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*planetscaleProvider)(nil)
 	_ provider.ProviderWithListResources      = (*planetscaleProvider)(nil)
 	_ provider.ProviderWithActions            = (*planetscaleProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*planetscaleProvider)(nil)
 )
 
 type planetscaleProvider struct {
@@ -332,6 +334,12 @@ func (p *planetscaleProvider) ListResources(_ context.Context) []func() list.Lis
 	return []func() list.ListResource{
 		NewBranchPasswordListResource,
 		NewPostgresRoleListResource,
+	}
+}
+
+func (p *planetscaleProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewConnectionStringFunction,
 	}
 }
 
