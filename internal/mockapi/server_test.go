@@ -921,3 +921,25 @@ func TestNowFollowsAdvance(t *testing.T) {
 		t.Errorf("Now after Advance(1h) is %s ahead of the real clock, want one hour", got)
 	}
 }
+
+// The document requires a role's ttl (an integer) and password (a string)
+// in every answer; the mock once answered null for both (found by the
+// contract check). A role without a TTL answers 0, and every answer but a
+// create's or a reset's answers "" for the password.
+func TestRoleAnswersNeverNullTTLOrPassword(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, created := ts.call(t, http.MethodPost, roleBase, nil)
+	id := stringField(t, created, "id")
+	if created["ttl"] != float64(0) || stringField(t, created, "password") == "" {
+		t.Errorf("create without a ttl = ttl %v, password %v; want ttl 0 and the secret", created["ttl"], created["password"])
+	}
+	_, got := ts.call(t, http.MethodGet, roleBase+"/"+id, nil)
+	_, list := ts.call(t, http.MethodGet, roleBase, nil)
+	listed, _ := pageData(t, list)[0].(map[string]any)
+	for what, answer := range map[string]map[string]any{"get": got, "list": listed} {
+		if answer["ttl"] != float64(0) || answer["password"] != "" {
+			t.Errorf("%s = ttl %#v, password %#v; want 0 and \"\"", what, answer["ttl"], answer["password"])
+		}
+	}
+}
