@@ -92,7 +92,7 @@ type branchPasswordsDataModel struct {
 
 // passwordDataSources are how the kind's data sources show it.
 var passwordDataSources = credentialMetadata[planetscale.Password, passwordMetadata]{
-	api:        passwordAPI,
+	kind:       passwords,
 	attributes: passwordMetadataAttributes,
 	metadata:   newPasswordMetadata,
 	one:        func(where credentialLocation, m passwordMetadata) any { return &branchPasswordDataModel{where, m} },

@@ -129,7 +129,7 @@ func (e *branchPasswordEphemeral) Open(ctx context.Context, req ephemeral.OpenRe
 func (e *branchPasswordEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
 	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, passwordKind, "renew", "Error Renewing Ephemeral Branch Password",
 		func(ctx context.Context, open openCredential) error {
-			_, err := e.data.client.RenewPassword(ctx, open.branch(), open.ID)
+			_, err := passwords.renew(ctx, e.data.client, open.branch(), open.ID)
 			if err == nil {
 				resp.RenewAt = renewAt(open.TTL)
 			}
@@ -142,6 +142,6 @@ func (e *branchPasswordEphemeral) Close(ctx context.Context, req ephemeral.Close
 }
 
 func (e *branchPasswordEphemeral) remove(ctx context.Context, open openCredential) error {
-	err := e.data.client.DeletePassword(ctx, open.branch(), open.ID)
+	err := passwords.delete(ctx, e.data.client, open.branch(), open.ID, "")
 	return e.data.deleteDone(ctx, passwordKind, open.branch(), err)
 }

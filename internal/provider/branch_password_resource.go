@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -153,7 +152,7 @@ func (r *branchPasswordResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
 	defer cancel()
 
-	r.data.passwordLists.forget(plan.branch())
+	r.data.forgetLists(passwordKind, plan.branch())
 	created, err := r.data.client.CreatePasswordNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
 	if err = keepAfterFollowUp(&resp.Diagnostics, passwordKind, plan.object(), renamedNextPlan, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Branch Password", r.call("create", &plan, timeout).detail(err))
@@ -189,15 +188,15 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 	// list does not show is confirmed with a GET before it is dropped.
 	var p *planetscale.Password
 	var err error
-	if listed, ok := r.data.passwordLists.lookup(ctx, state.branch(), state.ID.ValueString()); ok {
+	if listed, ok := passwords.lists(r.data).lookup(ctx, state.branch(), state.ID.ValueString()); ok {
 		p = &listed
 	} else {
-		p, err = r.data.client.GetPassword(ctx, state.branch(), state.ID.ValueString())
+		p, err = passwords.get(ctx, r.data.client, state.branch(), state.ID.ValueString())
 	}
 	// Removed from state only on proof that it is gone: a 404 while its
 	// branch answers, or the API's own deleted_at.
 	if planetscale.IsNotFound(err) {
-		err = r.data.passwordLists.branchAnswers(ctx, state.branch())
+		err = r.data.branchAnswers(ctx, passwordKind, state.branch())
 		if err == nil {
 			tflog.Warn(ctx, "branch password no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 			removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
@@ -208,7 +207,7 @@ func (r *branchPasswordResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddError("Error Reading Branch Password", r.call("read", &state, timeout).detail(err))
 		return
 	}
-	if p.DeletedAt != nil {
+	if passwords.gone(p) != nil {
 		tflog.Warn(ctx, "branch password was deleted; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 		return
@@ -243,7 +242,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
-	r.data.passwordLists.forget(state.branch())
+	r.data.forgetLists(passwordKind, state.branch())
 	var updated *planetscale.Password
 	var err error
 	if rename {
@@ -251,7 +250,7 @@ func (r *branchPasswordResource) Update(ctx context.Context, req resource.Update
 			planetscale.UpdatePasswordRequest{Name: plan.Name.ValueStringPointer()})
 	}
 	if err == nil && renew {
-		updated, err = r.data.client.RenewPassword(ctx, state.branch(), state.ID.ValueString())
+		updated, err = passwords.renew(ctx, r.data.client, state.branch(), state.ID.ValueString())
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Updating Branch Password", r.call("update", &state, timeout).detail(err))
@@ -278,8 +277,8 @@ func (r *branchPasswordResource) Delete(ctx context.Context, req resource.Delete
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.PlainText.ValueString()), timeout)
 	defer cancel()
 
-	r.data.passwordLists.forget(state.branch())
-	err := r.data.client.DeletePassword(ctx, state.branch(), state.ID.ValueString())
+	r.data.forgetLists(passwordKind, state.branch())
+	err := passwords.delete(ctx, r.data.client, state.branch(), state.ID.ValueString(), "")
 	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
 	// while its branch answers. A 404 for a branch the token cannot see
 	// keeps it in state, as in Read.
@@ -298,9 +297,5 @@ func (r *branchPasswordResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, passwordKind)
 	}
-	planExpiry(ctx, req, resp, passwordKind, func() bool {
-		var renewable types.Bool
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renewable"), &renewable)...)
-		return renewable.ValueBool()
-	})
+	planExpiry(ctx, req, resp, passwordKind, passwords.renewableAttribute)
 }

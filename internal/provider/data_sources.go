@@ -31,17 +31,6 @@ var (
 const noSecretNote = "It exposes no secret: PlanetScale returns a credential's secret only in the answer that creates it " +
 	"(or resets a role's password), never in a later read. Use the managed or ephemeral resource to get one."
 
-// credentialLocation is the branch a data source or list reads.
-type credentialLocation struct {
-	Organization types.String `tfsdk:"organization"`
-	Database     types.String `tfsdk:"database"`
-	Branch       types.String `tfsdk:"branch"`
-}
-
-func (l credentialLocation) branch() planetscale.Branch {
-	return branchOf(l.Organization, l.Database, l.Branch)
-}
-
 // credentialListConfig is what a list of a branch's credentials is asked
 // for: the branch and an optional exact name.
 type credentialListConfig struct {
@@ -60,14 +49,11 @@ func (c credentialListConfig) nameFilter() *string {
 var locationValidators = []validator.String{pathSegment{}}
 
 func locationAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: what}
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: what}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
@@ -81,7 +67,7 @@ func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
 // credentialMetadata is how a kind's data sources show a credential: the
 // attributes, and the mapping from the client's type T to the model M.
 type credentialMetadata[T, M any] struct {
-	api        credentialAPI[T]
+	kind       *credentialType[T]
 	attributes func() map[string]schema.Attribute
 	metadata   func(context.Context, *T) (M, diag.Diagnostics)
 	// one is the state of the data source for one credential; all the
@@ -98,11 +84,11 @@ type credentialDataSource[T, M any] struct {
 }
 
 func (d *credentialDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.api.kind.resource
+	resp.TypeName = d.kind.resource
 }
 
 func (d *credentialDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	kind := d.api.kind
+	kind := d.kind.credentialKind
 	attrs := d.attributes()
 	for name, attr := range locationAttributes(kind) {
 		attrs[name] = attr
@@ -136,13 +122,13 @@ func (d *credentialDataSource[T, M]) Read(ctx context.Context, req datasource.Re
 	defer cancel()
 
 	b := where.branch()
-	item, err := d.api.get(ctx, d.data.client, b, id.ValueString())
+	item, err := d.kind.get(ctx, d.data.client, b, id.ValueString())
 	if err == nil {
-		_, _, _, err = d.api.about(item)
+		err = d.kind.gone(item)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading "+titleCase(d.api.kind.noun),
-			d.data.lookupError(ctx, d.api.kind, b, id.ValueString(), err))
+		resp.Diagnostics.AddError("Error Reading "+titleCase(d.kind.noun),
+			d.data.lookupError(ctx, d.kind.credentialKind, b, id.ValueString(), err))
 		return
 	}
 	metadata, diags := d.metadata(ctx, item)
@@ -157,11 +143,11 @@ type credentialsDataSource[T, M any] struct {
 }
 
 func (d *credentialsDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.api.kind.resource + "s"
+	resp.TypeName = d.kind.resource + "s"
 }
 
 func (d *credentialsDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	kind := d.api.kind
+	kind := d.kind.credentialKind
 	attrs := locationAttributes(kind)
 	attrs["name"] = nameFilterAttribute(kind)
 	attrs[d.listAttribute] = schema.ListNestedAttribute{
@@ -195,8 +181,8 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 
 	items := []M{}
 	name := config.nameFilter()
-	err := d.api.each(ctx, d.data.client, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
-		if d.api.matches(item, name) {
+	err := d.kind.each(ctx, d.data.client, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+		if d.kind.matches(item, name) {
 			metadata, diags := d.metadata(ctx, item)
 			resp.Diagnostics.Append(diags...)
 			items = append(items, metadata)
@@ -204,7 +190,7 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 		return true
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error Listing "+titleCase(d.api.kind.noun)+"s", d.data.listError(d.api.kind, config.branch(), err))
+		resp.Diagnostics.AddError("Error Listing "+titleCase(d.kind.noun)+"s", d.data.listError(d.kind.credentialKind, config.branch(), err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, d.all(config, items))...)
@@ -219,5 +205,3 @@ func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	diags.Append(config.GetAttribute(ctx, path.Root("branch"), &where.Branch)...)
 	return where
 }
-
-func (e deletedError) Error() string { return fmt.Sprintf("it was %s at %s", e.what, e.at) }

@@ -127,14 +127,11 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 // ephemeralBranchAttributes are organization, database and branch for an
 // ephemeral credential.
 func ephemeralBranchAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {

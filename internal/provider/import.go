@@ -27,17 +27,16 @@ type credentialIdentity struct {
 }
 
 func credentialIdentitySchema(kind credentialKind) identityschema.Schema {
-	attr := func(what string) identityschema.StringAttribute {
-		return identityschema.StringAttribute{Description: what, RequiredForImport: true}
+	descriptions := locationDescriptions(kind)
+	// The identity's database has said no engine since identities came;
+	// saying it now would change the published schema.
+	descriptions["database"] = "Name of the database."
+	descriptions["id"] = "ID of the " + kind.noun + " in PlanetScale."
+	attrs := map[string]identityschema.Attribute{}
+	for name, what := range descriptions {
+		attrs[name] = identityschema.StringAttribute{Description: what, RequiredForImport: true}
 	}
-	return identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"organization": attr("Name of the PlanetScale organization."),
-			"database":     attr("Name of the database."),
-			"branch":       attr("Name of the database branch."),
-			"id":           attr("ID of the " + kind.noun + " in PlanetScale."),
-		},
-	}
+	return identityschema.Schema{Attributes: attrs}
 }
 
 // setIdentity records a credential's identity; identity is nil when the

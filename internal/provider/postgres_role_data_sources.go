@@ -94,7 +94,7 @@ type postgresRolesDataModel struct {
 
 // roleDataSources are how the kind's data sources show it.
 var roleDataSources = credentialMetadata[planetscale.Role, roleMetadata]{
-	api:        roleAPI,
+	kind:       roles,
 	attributes: roleMetadataAttributes,
 	metadata:   newRoleMetadata,
 	one:        func(where credentialLocation, m roleMetadata) any { return &postgresRoleDataModel{where, m} },

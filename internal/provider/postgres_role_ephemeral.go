@@ -158,7 +158,7 @@ func (e *postgresRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenRequ
 func (e *postgresRoleEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
 	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, roleKind, "renew", "Error Renewing Ephemeral Postgres Role",
 		func(ctx context.Context, open openCredential) error {
-			_, err := e.data.client.RenewRole(ctx, open.branch(), open.ID)
+			_, err := roles.renew(ctx, e.data.client, open.branch(), open.ID)
 			if err == nil {
 				resp.RenewAt = renewAt(open.TTL)
 			}
@@ -175,6 +175,6 @@ func (e *postgresRoleEphemeral) Close(ctx context.Context, req ephemeral.CloseRe
 }
 
 func (e *postgresRoleEphemeral) remove(ctx context.Context, open openCredential) error {
-	err := e.data.client.DeleteRole(ctx, open.branch(), open.ID, open.Successor)
+	err := roles.delete(ctx, e.data.client, open.branch(), open.ID, open.Successor)
 	return e.data.deleteDone(ctx, roleKind, open.branch(), err)
 }

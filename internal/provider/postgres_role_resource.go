@@ -176,14 +176,6 @@ func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRo
 	return req, ok
 }
 
-// roleGone reports a role that the API still answers for but that no longer
-// exists as a database role. A disabled role (disabled_at) is not gone: it
-// still exists and may be enabled again, so it stays in state with its
-// password.
-func roleGone(ro *planetscale.Role) bool {
-	return ro.DroppedAt != nil || ro.DeletedAt != nil
-}
-
 // call describes an operation on this credential for error messages.
 func (r *postgresRoleResource) call(op string, m *postgresRoleModel, timeout time.Duration) apiCall {
 	return newAPICall(op, m.object(), m.branch(), timeout, r.data, roleKind)
@@ -205,7 +197,7 @@ func (r *postgresRoleResource) Create(ctx context.Context, req resource.CreateRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
 	defer cancel()
 
-	r.data.roleLists.forget(plan.branch())
+	r.data.forgetLists(roleKind, plan.branch())
 	created, err := r.data.client.CreateRoleNoOrphan(ctx, plan.branch(), body, nameOrigin(plan.Name))
 	if err = keepAfterFollowUp(&resp.Diagnostics, roleKind, plan.object(), renamedNextPlan, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Postgres Role", r.call("create", &plan, timeout).detail(err))
@@ -257,21 +249,21 @@ func (r *postgresRoleResource) Read(ctx context.Context, req resource.ReadReques
 	// does not show is confirmed with a GET before it is dropped.
 	var ro *planetscale.Role
 	var err error
-	if listed, ok := r.data.roleLists.lookup(ctx, state.branch(), state.ID.ValueString()); ok {
+	if listed, ok := roles.lists(r.data).lookup(ctx, state.branch(), state.ID.ValueString()); ok {
 		ro = &listed
 	} else {
-		ro, err = r.data.client.GetRole(ctx, state.branch(), state.ID.ValueString())
+		ro, err = roles.get(ctx, r.data.client, state.branch(), state.ID.ValueString())
 	}
 	// Removed from state only on proof that it is gone: a 404 while its
 	// branch answers, or the API's own deleted_at or dropped_at.
 	if planetscale.IsNotFound(err) {
-		if err = r.data.roleLists.branchAnswers(ctx, state.branch()); err == nil {
+		if err = r.data.branchAnswers(ctx, roleKind, state.branch()); err == nil {
 			tflog.Warn(ctx, "Postgres role no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 			removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 			return
 		}
 	}
-	if err == nil && roleGone(ro) {
+	if err == nil && roles.gone(ro) != nil {
 		tflog.Warn(ctx, "Postgres role was deleted or dropped; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		removeFromState(ctx, resp, state.Organization, state.Database, state.Branch, state.ID)
 		return
@@ -310,7 +302,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
-	r.data.roleLists.forget(state.branch())
+	r.data.forgetLists(roleKind, state.branch())
 	plan.Password = state.Password
 	var updated *planetscale.Role
 	var err error
@@ -331,7 +323,7 @@ func (r *postgresRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	if err == nil && renew {
 		var renewed *planetscale.Role
-		renewed, err = r.data.client.RenewRole(ctx, state.branch(), state.ID.ValueString())
+		renewed, err = roles.renew(ctx, r.data.client, state.branch(), state.ID.ValueString())
 		if err == nil {
 			if updated != nil {
 				renewed.Password = updated.Password // a reset's new password, if any
@@ -363,8 +355,8 @@ func (r *postgresRoleResource) Delete(ctx context.Context, req resource.DeleteRe
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.Password.ValueString()), timeout)
 	defer cancel()
 
-	r.data.roleLists.forget(state.branch())
-	err := r.data.client.DeleteRole(ctx, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
+	r.data.forgetLists(roleKind, state.branch())
+	err := roles.delete(ctx, r.data.client, state.branch(), state.ID.ValueString(), state.Successor.ValueString())
 	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
 	// while its branch answers. A 404 for a branch the token cannot see
 	// keeps it in state, as in Read.
@@ -393,9 +385,7 @@ func (r *postgresRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.data != nil {
 		r.data.names.warnIfDeclaredBefore(ctx, req, resp, roleKind)
 	}
-	// The API renews any role created with a TTL, and only such a role
-	// expires: whether state knows its TTL does not matter.
-	planExpiry(ctx, req, resp, roleKind, func() bool { return true })
+	planExpiry(ctx, req, resp, roleKind, roles.renewableAttribute)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

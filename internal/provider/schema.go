@@ -41,19 +41,16 @@ func timeoutsBlock(ctx context.Context) schema.Block {
 // branchAttributes are organization, database and branch, shared by both
 // resources: required, validated, and replacing the credential when changed.
 func branchAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{
 			MarkdownDescription: what + " Changing it replaces the credential.",
 			Required:            true,
 			Validators:          []validator.String{pathSegment{}},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 // computedString is a computed attribute that keeps its state value across
