@@ -112,14 +112,14 @@ func NewPostgresRoleRenewAction() action.Action {
 // renew checks that the credential can be renewed and renews it,
 // returning its new expiry.
 func (a *renewAction[T]) renew(ctx context.Context, b planetscale.Branch, id string) (expiresAt string, err error) {
-	item, err := a.kind.get(ctx, a.data.client, b, id)
+	item, err := a.kind.get(a.data.client, ctx, b, id)
 	if err != nil {
 		return "", err
 	}
 	if err := a.kind.renewableNow(item); err != nil {
 		return "", err
 	}
-	renewed, err := a.kind.renew(ctx, a.data.client, b, id)
+	renewed, err := a.kind.renew(a.data.client, ctx, b, id)
 	if err != nil {
 		return "", err
 	}

@@ -6,16 +6,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // Each kind of credential (a branch password, a Postgres role) is one
-// value: a credentialType that holds everything the kind differs in. The
-// data sources, list resources, actions and caches are written once
-// against it; credentialTypes lists the kinds.
+// value, a credentialType that holds everything the kind differs in; its
+// value is in the kind's own file (branch_password.go, postgres_role.go).
+// The managed and ephemeral resources, data sources, list resources,
+// actions and caches are written once against it; credentialTypes lists
+// the kinds.
 
 // credentialKind is what messages and schemas say about a kind.
 type credentialKind struct {
@@ -24,22 +28,29 @@ type credentialKind struct {
 	engine   string // "Vitess (MySQL)"
 	resource string // its managed resource, "planetscale_branch_password"
 	secret   string // the attribute that holds its secret
+	// secretNoun is what its secret is called ("secret"), and sql the
+	// database its username logs in to ("MySQL").
+	secretNoun, sql string
 }
 
 var (
 	passwordKind = credentialKind{
-		noun:     "branch password",
-		short:    "password",
-		engine:   "Vitess (MySQL)",
-		resource: "planetscale_branch_password",
-		secret:   "plain_text",
+		noun:       "branch password",
+		short:      "password",
+		engine:     "Vitess (MySQL)",
+		resource:   "planetscale_branch_password",
+		secret:     "plain_text",
+		secretNoun: "secret",
+		sql:        "MySQL",
 	}
 	roleKind = credentialKind{
-		noun:     "Postgres role",
-		short:    "role",
-		engine:   "Postgres",
-		resource: "planetscale_postgres_role",
-		secret:   "password",
+		noun:       "Postgres role",
+		short:      "role",
+		engine:     "Postgres",
+		resource:   "planetscale_postgres_role",
+		secret:     "password",
+		secretNoun: "password",
+		sql:        "Postgres",
 	}
 )
 
@@ -69,15 +80,15 @@ type anyCredentialType interface {
 type credentialType[T any] struct {
 	credentialKind
 
-	// The API's calls for the kind.
-	get    func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*T, error)
-	list   func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[T], error)
-	each   func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
-	renew  func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*T, error)
-	delete func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id, successor string) error
-	// waitReady waits for a created credential the API does not yet serve;
-	// nil for a kind that is ready once created.
-	waitReady func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, created *T, interval time.Duration) (*T, error)
+	// The API's calls for the kind, as methods of the client.
+	get    func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
+	list   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[T], error)
+	each   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
+	renew  func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
+	delete func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, successor string) error
+	// waitReady waits for a created credential the database does not serve
+	// yet; nil for a kind that is ready once created.
+	waitReady func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, created *T, interval time.Duration) (*T, error)
 
 	// about is what every credential of the kind shows.
 	about func(*T) credentialSummary
@@ -91,16 +102,42 @@ type credentialType[T any] struct {
 	renewable          func(*T) bool
 	renewableAttribute string
 
-	// listed is the managed resource's state for a credential found on a
-	// branch, as an import would record it.
-	listed func(ctx context.Context, where credentialLocation, item *T) (any, diag.Diagnostics)
+	// Its schemas, side by side in the kind's _schema.go: the managed
+	// resource's (the timeouts block is added to it) and the ephemeral
+	// resource's. Its data sources are described by its
+	// credentialMetadata.
+	resourceSchema  func() rschema.Schema
+	ephemeralSchema func() eschema.Schema
+
+	// Its models. newModel is an empty managed resource model of a
+	// credential on a branch, as an import, a move or a list result starts
+	// from; newCredential the ephemeral resource's.
+	newModel      func(where credentialLocation) resourceModel[T]
+	newCredential func() credentialModel[T]
+
+	// What only some kinds do; nil or "" for a kind that does not.
+	// modifyPlan plans what the kind's own attributes change.
+	modifyPlan func(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// deleteAdvice explains a failed delete the kind knows more about;
+	// ok is false for any other failure.
+	deleteAdvice func(m resourceModel[T], err error) (detail string, ok bool)
+	// closeAdvice ends the summary of a failed ephemeral Close.
+	closeAdvice string
+	// readyTimeout bounds waitReady.
+	readyTimeout time.Duration
+	// movers take over state from the official provider's resource.
+	movers []resource.StateMover
 }
 
 // credentialSummary is what every credential shows, whatever its kind.
 type credentialSummary struct {
-	id, name, username string
-	expiresAt          *string
-	expired            bool
+	id, name, username, accessHostURL, createdAt string
+	expiresAt                                    *string
+	expired                                      bool
+	// secret is set only in the answers that carry it (a create, a reset).
+	secret *string
+	// ready is false for a credential the database does not serve yet.
+	ready bool
 }
 
 func (k *credentialType[T]) names() credentialKind { return k.credentialKind }
@@ -108,10 +145,21 @@ func (k *credentialType[T]) names() credentialKind { return k.credentialKind }
 func (k *credentialType[T]) newLists(c *planetscale.Client) credentialLists {
 	return newBranchLists(
 		func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[T], error) {
-			return k.list(ctx, c, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
+			return k.list(c, ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
 		},
 		func(item *T) string { return k.about(item).id },
 	)
+}
+
+// kindOf is the kind whose client type is T. The resources are generic in
+// T and find their kind here, so that a resource's zero value is whole.
+func kindOf[T any]() *credentialType[T] {
+	for _, kind := range credentialTypes {
+		if k, ok := kind.(*credentialType[T]); ok {
+			return k
+		}
+	}
+	panic(fmt.Sprintf("no kind in credentialTypes has the client type %T", *new(T)))
 }
 
 // lists is the kind's cache of branch lists in a configured provider.
@@ -143,88 +191,6 @@ func (k *credentialType[T]) renewableNow(item *T) error {
 		return errNotRenewable{"PlanetScale marks it as not renewable; replace it (terraform apply -replace=ADDRESS)"}
 	}
 	return nil
-}
-
-var passwords = &credentialType[planetscale.Password]{
-	credentialKind: passwordKind,
-	get: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Password, error) {
-		return c.GetPassword(ctx, b, id)
-	},
-	list: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[planetscale.Password], error) {
-		return c.ListPasswords(ctx, b, opts)
-	},
-	each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Password) bool) error {
-		return c.EachPassword(ctx, b, opts, yield)
-	},
-	renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Password, error) {
-		return c.RenewPassword(ctx, b, id)
-	},
-	// A password has no successor: nothing it owns outlives it.
-	delete: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id, _ string) error {
-		return c.DeletePassword(ctx, b, id)
-	},
-	about: func(p *planetscale.Password) credentialSummary {
-		return credentialSummary{id: p.ID, name: p.Name, username: p.Username, expiresAt: p.ExpiresAt, expired: p.Expired}
-	},
-	gone: func(p *planetscale.Password) error {
-		if p.DeletedAt != nil {
-			return deletedError{"deleted", *p.DeletedAt}
-		}
-		return nil
-	},
-	renewable:          func(p *planetscale.Password) bool { return p.Renewable },
-	renewableAttribute: "renewable",
-	listed: func(ctx context.Context, where credentialLocation, p *planetscale.Password) (any, diag.Diagnostics) {
-		m := newBranchPasswordModel(where)
-		return &m, applyPassword(ctx, &m, p)
-	},
-}
-
-var roles = &credentialType[planetscale.Role]{
-	credentialKind: roleKind,
-	get: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Role, error) {
-		return c.GetRole(ctx, b, id)
-	},
-	list: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[planetscale.Role], error) {
-		return c.ListRoles(ctx, b, opts)
-	},
-	each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Role) bool) error {
-		return c.EachRole(ctx, b, opts, yield)
-	},
-	renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Role, error) {
-		return c.RenewRole(ctx, b, id)
-	},
-	delete: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id, successor string) error {
-		return c.DeleteRole(ctx, b, id, successor)
-	},
-	// The API creates a role before the database serves it.
-	waitReady: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, created *planetscale.Role, interval time.Duration) (*planetscale.Role, error) {
-		if created.Ready {
-			return created, nil
-		}
-		return c.WaitRoleReady(ctx, b, created.ID, interval)
-	},
-	about: func(ro *planetscale.Role) credentialSummary {
-		return credentialSummary{id: ro.ID, name: ro.Name, username: ro.Username, expiresAt: ro.ExpiresAt, expired: ro.Expired}
-	},
-	// A disabled role (disabled_at) is not gone: it still exists and may be
-	// enabled again, so it stays in state with its password.
-	gone: func(ro *planetscale.Role) error {
-		switch {
-		case ro.DeletedAt != nil:
-			return deletedError{"deleted", *ro.DeletedAt}
-		case ro.DroppedAt != nil:
-			return deletedError{"dropped", *ro.DroppedAt}
-		}
-		return nil
-	},
-	// The API renews any role created with a TTL, and only such a role
-	// expires: whether state knows its TTL does not matter.
-	renewable: func(*planetscale.Role) bool { return true },
-	listed: func(ctx context.Context, where credentialLocation, ro *planetscale.Role) (any, diag.Diagnostics) {
-		m := newPostgresRoleModel(where)
-		return &m, applyRole(ctx, &m, ro)
-	},
 }
 
 // deletedError is a credential the API still answers for but marks gone.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -64,17 +66,64 @@ func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
 	}
 }
 
+// credentialMetadataFields are what the data sources show of any kind.
+type credentialMetadataFields struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	Username      types.String `tfsdk:"username"`
+	TTL           types.Int64  `tfsdk:"ttl"`
+	AccessHostURL types.String `tfsdk:"access_host_url"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+	ExpiresAt     types.String `tfsdk:"expires_at"`
+	Expired       types.Bool   `tfsdk:"expired"`
+}
+
+func newMetadataFields(args *credentialArguments, results *credentialResults, state *stateResults) credentialMetadataFields {
+	return credentialMetadataFields{
+		ID:            results.ID,
+		Name:          args.Name,
+		Username:      results.Username,
+		TTL:           args.TTL,
+		AccessHostURL: results.AccessHostURL,
+		CreatedAt:     state.CreatedAt,
+		ExpiresAt:     results.ExpiresAt,
+		Expired:       state.Expired,
+	}
+}
+
+// metadataAttributes are the attributes of credentialMetadataFields; the
+// kind describes its username and ttl.
+func metadataAttributes(kind credentialKind, username string, ttl schema.Attribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":              schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the " + kind.short + " in PlanetScale."},
+		"name":            schema.StringAttribute{Computed: true, MarkdownDescription: "Display name of the " + kind.short + "."},
+		"username":        schema.StringAttribute{Computed: true, MarkdownDescription: username},
+		"ttl":             ttl,
+		"access_host_url": schema.StringAttribute{Computed: true, MarkdownDescription: "Host to connect to."},
+		"created_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it was created (RFC 3339)."},
+		"expires_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339); null when it has no TTL."},
+		"expired":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has expired."},
+	}
+}
+
 // credentialMetadata is how a kind's data sources show a credential: the
 // attributes, and the mapping from the client's type T to the model M.
 type credentialMetadata[T, M any] struct {
 	kind       *credentialType[T]
 	attributes func() map[string]schema.Attribute
 	metadata   func(context.Context, *T) (M, diag.Diagnostics)
-	// one is the state of the data source for one credential; all the
-	// state of the branch's list, whose attribute is listAttribute.
-	one           func(credentialLocation, M) any
-	all           func(credentialListConfig, []M) any
+	// listAttribute is the list data source's attribute for the branch's
+	// credentials.
 	listAttribute string
+}
+
+// attributeTypes are the types of the attributes that show a credential.
+func (c credentialMetadata[T, M]) attributeTypes() map[string]attr.Type {
+	attrTypes := map[string]attr.Type{}
+	for name, a := range c.attributes() {
+		attrTypes[name] = a.GetType()
+	}
+	return attrTypes
 }
 
 // credentialDataSource reads one credential by ID.
@@ -122,7 +171,7 @@ func (d *credentialDataSource[T, M]) Read(ctx context.Context, req datasource.Re
 	defer cancel()
 
 	b := where.branch()
-	item, err := d.kind.get(ctx, d.data.client, b, id.ValueString())
+	item, err := d.kind.get(d.data.client, ctx, b, id.ValueString())
 	if err == nil {
 		err = d.kind.gone(item)
 	}
@@ -133,7 +182,7 @@ func (d *credentialDataSource[T, M]) Read(ctx context.Context, req datasource.Re
 	}
 	metadata, diags := d.metadata(ctx, item)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, d.one(where, metadata))...)
+	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{}, &where, &metadata)...)
 }
 
 // credentialsDataSource lists a branch's credentials.
@@ -181,7 +230,7 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 
 	items := []M{}
 	name := config.nameFilter()
-	err := d.kind.each(ctx, d.data.client, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+	err := d.kind.each(d.data.client, ctx, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
 		if d.kind.matches(item, name) {
 			metadata, diags := d.metadata(ctx, item)
 			resp.Diagnostics.Append(diags...)
@@ -193,7 +242,14 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.AddError("Error Listing "+titleCase(d.kind.noun)+"s", d.data.listError(d.kind.credentialKind, config.branch(), err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, d.all(config, items))...)
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: d.attributeTypes()}, items)
+	resp.Diagnostics.Append(diags...)
+	value, err := list.ToTerraformValue(ctx)
+	if resp.Diagnostics.HasError() || err != nil {
+		resp.Diagnostics.AddError("Value Conversion Error", fmt.Sprintf("Listing the %ss could not be converted: %v. This is a bug in the provider; please report it.", d.kind.noun, err))
+		return
+	}
+	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{d.listAttribute: value}, &config)...)
 }
 
 // configLocation reads organization, database and branch from a
@@ -204,4 +260,24 @@ func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	diags.Append(config.GetAttribute(ctx, path.Root("database"), &where.Database)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("branch"), &where.Branch)...)
 	return where
+}
+
+// NewBranchPasswordDataSource is the planetscale_branch_password data source constructor.
+func NewBranchPasswordDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
+}
+
+// NewBranchPasswordsDataSource is the planetscale_branch_passwords data source constructor.
+func NewBranchPasswordsDataSource() datasource.DataSource {
+	return &credentialsDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
+}
+
+// NewPostgresRoleDataSource is the planetscale_postgres_role data source constructor.
+func NewPostgresRoleDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
+}
+
+// NewPostgresRolesDataSource is the planetscale_postgres_roles data source constructor.
+func NewPostgresRolesDataSource() datasource.DataSource {
+	return &credentialsDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
 }

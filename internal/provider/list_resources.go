@@ -80,7 +80,7 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 		defer cancel()
 		b, name := config.branch(), config.nameFilter()
 		var pushed int64
-		err := l.kind.each(ctx, l.data.client, b, planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+		err := l.kind.each(l.data.client, ctx, b, planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
 			if !l.kind.matches(item, name) {
 				return true
 			}
@@ -91,8 +91,9 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 				Organization: config.Organization, Database: config.Database, Branch: config.Branch, ID: types.StringValue(about.id),
 			})...)
 			if req.IncludeResource {
-				object, diags := l.kind.listed(ctx, config.credentialLocation, item)
-				result.Diagnostics.Append(diags...)
+				// The managed resource's state, as an import would record it.
+				object := l.kind.newModel(config.credentialLocation)
+				result.Diagnostics.Append(object.record(ctx, item)...)
 				result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
 			}
 			pushed++

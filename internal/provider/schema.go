@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -77,4 +78,35 @@ func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
+}
+
+// credentialAttributes are the managed resource's attributes every kind
+// has; secret and connectionString describe the kind's secret attribute
+// and the URL built from it.
+func credentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
+	attrs := branchAttributes(kind)
+	for name, attr := range map[string]schema.Attribute{
+		"id": computedString("ID of the "+kind.short+" in PlanetScale.", false),
+		"name": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Display name of the %[1]s; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. "+
+				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`) that nothing else carries: "+
+				"a create whose answer is lost is then never confused with another %[1]s of the same name. Changing it renames the %[1]s in place; the %[2]s stays the same.",
+				kind.short, kind.secretNoun),
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"username":          computedString(kind.sql+" username of the "+kind.short+".", false),
+		kind.secret:         computedString(secret, true),
+		"connection_string": computedString(connectionString, true),
+		"access_host_url":   computedString("Host to connect to.", false),
+		"created_at":        computedString("When the "+kind.short+" was created (RFC 3339).", false),
+		"expires_at":        computedString("When the "+kind.short+" expires (RFC 3339); null when it has no `ttl`.", false),
+		"expired":           computedBool("Whether the " + kind.short + " has expired. An expired " + kind.short + " is planned for replacement."),
+		"renew_before":      renewBeforeAttribute(kind.short),
+	} {
+		attrs[name] = attr
+	}
+	return attrs
 }
