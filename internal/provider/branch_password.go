@@ -102,22 +102,17 @@ func (c *passwordCredential) successor() string { return "" }
 
 // createRequest maps the planned credential to the API's create call.
 func (c *passwordCredential) createRequest(ctx context.Context) (createCall[planetscale.Password], diag.Diagnostics) {
+	name := c.createName()
 	body := planetscale.CreatePasswordRequest{
-		Name:         c.Name.ValueString(),
+		Name:         name,
 		Role:         c.Role.ValueString(),
 		TTL:          c.TTL.ValueInt64Pointer(),
 		Replica:      c.Replica.ValueBoolPointer(),
 		DirectVtgate: c.DirectVtgate.ValueBoolPointer(),
 	}
-	if c.Name.IsUnknown() {
-		body.Name = generatedName()
-	}
 	var diags diag.Diagnostics
 	body.CIDRs, diags = sortedStrings(ctx, c.CIDRs)
-	b, origin := c.branch(), nameOrigin(c.Name)
-	return createCall[planetscale.Password]{name: body.Name, send: func(ctx context.Context, client *planetscale.Client) (*planetscale.Password, error) {
-		return client.CreatePasswordNoOrphan(ctx, b, body, origin)
-	}}, diags
+	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreatePasswordNoOrphan), diags
 }
 
 // apply copies an API password into the credential. The plaintext is

@@ -23,11 +23,11 @@ import (
 var passwordRoles = []string{"reader", "writer", "admin", "readwriter"}
 
 func passwordResourceSchema() schema.Schema {
-	attrs := credentialAttributes(passwordKind,
+	common := credentialAttributes(passwordKind,
 		"The password itself. PlanetScale returns it only when the password is created, so it is null after `terraform import`. Read it with `terraform output -raw`.",
 		"A MySQL URL, `mysql://<username>:<plain_text>@<access_host_url>/<database>?sslaccept=strict`, "+
 			"for a MySQL client or a `DATABASE_URL`. Null when `plain_text` is (after import).")
-	for name, attr := range map[string]schema.Attribute{
+	own := map[string]schema.Attribute{
 		"role": schema.StringAttribute{
 			MarkdownDescription: "Database role of the password: `reader`, `writer`, `readwriter` or `admin`. When omitted, the API's default (`admin`) is recorded. Changing it replaces the password.",
 			Optional:            true,
@@ -71,20 +71,18 @@ func passwordResourceSchema() schema.Schema {
 		},
 		"access_host_regional_url": computedString("Regional host to connect to.", false),
 		"renewable":                computedBool("Whether the password can be renewed (it has a `ttl` and has not expired)."),
-	} {
-		attrs[name] = attr
 	}
 	return schema.Schema{
 		MarkdownDescription: "A password for a PlanetScale Vitess (MySQL) database branch. " +
 			"The secret (`plain_text`) is returned by the API only when the password is created and is stored in state as a sensitive value.",
-		Attributes: attrs,
+		Attributes: withAttributes(common, own),
 	}
 }
 
 func passwordEphemeralSchema() eschema.Schema {
-	attrs := ephemeralCredentialAttributes(passwordKind, "The password itself.",
+	common := ephemeralCredentialAttributes(passwordKind, "The password itself.",
 		"A MySQL URL, `mysql://<username>:<plain_text>@<access_host_url>/<database>?sslaccept=strict`.")
-	for name, attr := range map[string]eschema.Attribute{
+	own := map[string]eschema.Attribute{
 		"role": eschema.StringAttribute{
 			MarkdownDescription: "Database role: `reader`, `writer`, `readwriter` or `admin`. Defaults to the API's default (`admin`).",
 			Optional:            true,
@@ -99,21 +97,19 @@ func passwordEphemeralSchema() eschema.Schema {
 		},
 		"replica":       eschema.BoolAttribute{MarkdownDescription: "Whether the password connects to a read replica.", Optional: true, Computed: true},
 		"direct_vtgate": eschema.BoolAttribute{MarkdownDescription: "Whether the password connects directly to a VTGate.", Optional: true, Computed: true},
-	} {
-		attrs[name] = attr
 	}
 	return eschema.Schema{
 		MarkdownDescription: "A short-lived password for a PlanetScale Vitess (MySQL) database branch that never reaches state or plan files. " +
 			"Terraform creates it when a run needs it, renews it while the run lasts, and deletes it when the run ends. " +
 			"Terraform opens ephemeral resources during plan and again during apply, so one `terraform apply` creates two passwords, each deleted after use.",
-		Attributes: attrs,
+		Attributes: withAttributes(common, own),
 	}
 }
 
 func passwordMetadataAttributes() map[string]dschema.Attribute {
-	attrs := metadataAttributes(passwordKind, "MySQL username of the password.",
+	common := metadataAttributes(passwordKind, "MySQL username of the password.",
 		dschema.Int64Attribute{Computed: true, MarkdownDescription: "Time to live in seconds it was created with; null when it never expires."})
-	for name, attr := range map[string]dschema.Attribute{
+	own := map[string]dschema.Attribute{
 		"role":                     dschema.StringAttribute{Computed: true, MarkdownDescription: "Database role: `reader`, `writer`, `readwriter` or `admin`."},
 		"cidrs":                    dschema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Addresses and ranges allowed to use the password; null when any address may."},
 		"replica":                  dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it connects to a read replica."},
@@ -121,8 +117,6 @@ func passwordMetadataAttributes() map[string]dschema.Attribute {
 		"access_host_regional_url": dschema.StringAttribute{Computed: true, MarkdownDescription: "Regional host to connect to; null when the API gives none."},
 		"last_used_at":             dschema.StringAttribute{Computed: true, MarkdownDescription: "When it was last used to connect (RFC 3339); null when never."},
 		"renewable":                dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it can be renewed."},
-	} {
-		attrs[name] = attr
 	}
-	return attrs
+	return withAttributes(common, own)
 }

@@ -66,6 +66,28 @@ type createCall[T any] struct {
 	send func(ctx context.Context, c *planetscale.Client) (*T, error)
 }
 
+// createName is the name a create sends: the configured one, or a
+// generated one (the create's mark, see generatedName) when the
+// configuration leaves it unknown.
+func (a *credentialArguments) createName() string {
+	if a.Name.IsUnknown() {
+		return generatedName()
+	}
+	return a.Name.ValueString()
+}
+
+// newCreateCall sends body, which names the credential name, with the
+// client's create for the kind (one that finishes once sent and leaves no
+// orphan).
+func newCreateCall[B, T any](a *credentialArguments, name string, body B,
+	send func(*planetscale.Client, context.Context, planetscale.Branch, B, planetscale.NameOrigin) (*T, error),
+) createCall[T] {
+	b, origin := a.branch(), nameOrigin(a.Name)
+	return createCall[T]{name: name, send: func(ctx context.Context, c *planetscale.Client) (*T, error) {
+		return send(c, ctx, b, body, origin)
+	}}
+}
+
 // resourceModel is a kind's managed resource model: the credential and what
 // only state keeps.
 type resourceModel[T any] interface {

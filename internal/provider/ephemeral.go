@@ -276,8 +276,7 @@ func ephemeralComputed(description string, sensitive bool) schema.StringAttribut
 // every kind has; secret and connectionString describe the kind's secret
 // attribute and the URL built from it.
 func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
-	attrs := ephemeralBranchAttributes(kind)
-	for name, attr := range map[string]schema.Attribute{
+	return withAttributes(ephemeralBranchAttributes(kind), map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-<random>`). " +
 				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
@@ -298,8 +297,5 @@ func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString
 		"connection_string": ephemeralComputed(connectionString, true),
 		"access_host_url":   ephemeralComputed("Host to connect to.", false),
 		"expires_at":        ephemeralComputed("When the "+kind.short+" expires (RFC 3339), unless renewed.", false),
-	} {
-		attrs[name] = attr
-	}
-	return attrs
+	})
 }

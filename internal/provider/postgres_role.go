@@ -125,13 +125,11 @@ func (c *roleCredential) successor() string { return c.Successor.ValueString() }
 
 // createRequest maps the planned credential to the API's create call.
 func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetscale.Role], diag.Diagnostics) {
+	name := c.createName()
 	body := planetscale.CreateRoleRequest{
-		Name:            c.Name.ValueString(),
+		Name:            name,
 		TTL:             c.TTL.ValueInt64Pointer(),
 		WithReplication: c.WithReplication.ValueBoolPointer(),
-	}
-	if c.Name.IsUnknown() {
-		body.Name = generatedName()
 	}
 	if !c.RequireWhereOnDelete.IsUnknown() {
 		body.RequireWhereOnDelete = c.RequireWhereOnDelete.ValueString()
@@ -141,10 +139,7 @@ func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetsc
 	}
 	var diags diag.Diagnostics
 	body.InheritedRoles, diags = sortedStrings(ctx, c.InheritedRoles)
-	b, origin := c.branch(), nameOrigin(c.Name)
-	return createCall[planetscale.Role]{name: body.Name, send: func(ctx context.Context, client *planetscale.Client) (*planetscale.Role, error) {
-		return client.CreateRoleNoOrphan(ctx, b, body, origin)
-	}}, diags
+	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan), diags
 }
 
 // apply copies an API role into the credential. The password is taken

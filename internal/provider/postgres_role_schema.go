@@ -47,11 +47,11 @@ func querySafetyAttribute(statement string) schema.StringAttribute {
 }
 
 func roleResourceSchema() schema.Schema {
-	attrs := credentialAttributes(roleKind,
+	common := credentialAttributes(roleKind,
 		"The role's password. PlanetScale returns it only when the role is created, so it is null after `terraform import`. Read it with `terraform output -raw`.",
 		"A Postgres URL, `postgresql://<username>:<password>@<access_host_url>:5432/<database_name>?sslmode=verify-full`, "+
 			"for `psql` or a `DATABASE_URL`. Null when `password` is (after import).")
-	for name, attr := range map[string]schema.Attribute{
+	own := map[string]schema.Attribute{
 		"ttl": schema.Int64Attribute{
 			MarkdownDescription: "Time to live in seconds, from 1 to 9223372036 (about 292 years), counted from creation and from each renewal. " +
 				"Omit for a role that never expires. Changing it replaces the role. An expired role is replaced on the next apply. " +
@@ -98,18 +98,16 @@ func roleResourceSchema() schema.Schema {
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-	} {
-		attrs[name] = attr
 	}
 	return schema.Schema{
 		MarkdownDescription: "Credentials (a Postgres role) for a PlanetScale Postgres database branch. " +
 			"The secret (`password`) is returned by the API only when the role is created and is stored in state as a sensitive value.",
-		Attributes: attrs,
+		Attributes: withAttributes(common, own),
 	}
 }
 
 func roleEphemeralSchema() eschema.Schema {
-	attrs := ephemeralCredentialAttributes(roleKind, "The role's password.",
+	common := ephemeralCredentialAttributes(roleKind, "The role's password.",
 		"A Postgres URL, `postgresql://<username>:<password>@<access_host_url>:5432/<database_name>?sslmode=verify-full`.")
 	querySafety := func(statement string) eschema.StringAttribute {
 		return eschema.StringAttribute{
@@ -119,7 +117,7 @@ func roleEphemeralSchema() eschema.Schema {
 			Validators:          []validator.String{stringvalidator.OneOf(querySafetyValues...)},
 		}
 	}
-	for name, attr := range map[string]eschema.Attribute{
+	own := map[string]eschema.Attribute{
 		"inherited_roles": eschema.SetAttribute{
 			MarkdownDescription: "Postgres roles the credentials inherit. One of: `" + strings.Join(inheritableRoles, "`, `") + "`.",
 			ElementType:         types.StringType,
@@ -138,35 +136,31 @@ func roleEphemeralSchema() eschema.Schema {
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"database_name": ephemeralComputed("Name of the Postgres database to connect to.", false),
-	} {
-		attrs[name] = attr
 	}
 	return eschema.Schema{
 		MarkdownDescription: "Short-lived Postgres role credentials for a PlanetScale Postgres database branch that never reach state or plan files. " +
 			"Terraform creates the role when a run needs it, renews it while the run lasts, and deletes it when the run ends. " +
 			"Terraform opens ephemeral resources during plan and again during apply, so one `terraform apply` creates two roles, each deleted after use.",
-		Attributes: attrs,
+		Attributes: withAttributes(common, own),
 	}
 }
 
 func roleMetadataAttributes() map[string]dschema.Attribute {
-	attrs := metadataAttributes(roleKind, "Postgres user name of the role.", dschema.Int64Attribute{
+	common := metadataAttributes(roleKind, "Postgres user name of the role.", dschema.Int64Attribute{
 		Computed: true,
 		MarkdownDescription: "Always null. The API does not tell the TTL a role was created with: its `ttl` is the time left, " +
 			"and `expires_at` minus `created_at` stops being the TTL at the first renewal. Use `expires_at`.",
 		DeprecationMessage: "The API does not tell a role's TTL, so ttl is always null; use expires_at. It will be removed in a later major version.",
 	})
-	for name, attr := range map[string]dschema.Attribute{
+	own := map[string]dschema.Attribute{
 		"inherited_roles":         dschema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Postgres roles it inherits; null when none."},
 		"with_replication":        dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has the REPLICATION attribute."},
 		"require_where_on_delete": dschema.StringAttribute{Computed: true, MarkdownDescription: "Query safety for DELETE without WHERE: `off`, `warn` or `on`."},
 		"require_where_on_update": dschema.StringAttribute{Computed: true, MarkdownDescription: "Query safety for UPDATE without WHERE: `off`, `warn` or `on`."},
 		"database_name":           dschema.StringAttribute{Computed: true, MarkdownDescription: "Postgres database to connect to."},
 		"disabled_at":             dschema.StringAttribute{Computed: true, MarkdownDescription: "When it was disabled (RFC 3339); null when it is enabled."},
-	} {
-		attrs[name] = attr
 	}
-	return attrs
+	return withAttributes(common, own)
 }
 
 // roleTTLModifier replaces the role when ttl changes, except where state

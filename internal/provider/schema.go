@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -80,12 +81,18 @@ func nullTimeouts() timeouts.Value {
 	})}
 }
 
+// withAttributes adds a kind's own attributes to those every kind has, and
+// returns them all.
+func withAttributes[A any](common, own map[string]A) map[string]A {
+	maps.Copy(common, own)
+	return common
+}
+
 // credentialAttributes are the managed resource's attributes every kind
 // has; secret and connectionString describe the kind's secret attribute
 // and the URL built from it.
 func credentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
-	attrs := branchAttributes(kind)
-	for name, attr := range map[string]schema.Attribute{
+	return withAttributes(branchAttributes(kind), map[string]schema.Attribute{
 		"id": computedString("ID of the "+kind.short+" in PlanetScale.", false),
 		"name": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Display name of the %[1]s; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. "+
@@ -105,8 +112,5 @@ func credentialAttributes(kind credentialKind, secret, connectionString string) 
 		"expires_at":        computedString("When the "+kind.short+" expires (RFC 3339); null when it has no `ttl`.", false),
 		"expired":           computedBool("Whether the " + kind.short + " has expired. An expired " + kind.short + " is planned for replacement."),
 		"renew_before":      renewBeforeAttribute(kind.short),
-	} {
-		attrs[name] = attr
-	}
-	return attrs
+	})
 }
