@@ -24,8 +24,8 @@ import (
 // cannot return the new secret, so applications would lose theirs.
 
 var (
-	_ action.ActionWithConfigure      = (*renewAction)(nil)
-	_ action.ActionWithValidateConfig = (*renewAction)(nil)
+	_ action.ActionWithConfigure      = (*renewAction[planetscale.Password])(nil)
+	_ action.ActionWithValidateConfig = (*renewAction[planetscale.Role])(nil)
 	_ action.ActionWithConfigure      = (*reassignAction)(nil)
 	_ action.ActionWithValidateConfig = (*reassignAction)(nil)
 )
@@ -33,26 +33,14 @@ var (
 // credentialTarget names the credential an action works on: its identity's
 // four attributes, or the import ID that joins them.
 type credentialTarget struct {
-	Organization types.String `tfsdk:"organization"`
-	Database     types.String `tfsdk:"database"`
-	Branch       types.String `tfsdk:"branch"`
-	ID           types.String `tfsdk:"id"`
-	ImportID     types.String `tfsdk:"import_id"`
+	credentialIdentity
+	ImportID types.String `tfsdk:"import_id"`
 }
 
 func targetAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
-			Optional:            true,
-			Validators:          []validator.String{pathSegment{}},
-			MarkdownDescription: what + " Set `organization`, `database`, `branch` and `id` (the resource identity), or `import_id`.",
-		}
-	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-		"id":           attr("ID of the " + kind.noun + ", such as `" + kind.resource + ".app.id`."),
+	descriptions := locationDescriptions(kind)
+	descriptions["id"] = "ID of the " + kind.noun + ", such as `" + kind.resource + ".app.id`."
+	attrs := map[string]schema.Attribute{
 		"import_id": schema.StringAttribute{
 			Optional: true,
 			Validators: []validator.String{stringvalidator.ConflictsWith(
@@ -60,6 +48,14 @@ func targetAttributes(kind credentialKind) map[string]schema.Attribute {
 			MarkdownDescription: "The " + kind.noun + " as `organization/database/branch/id`, the form `terraform import` takes; instead of the four attributes.",
 		},
 	}
+	for name, what := range descriptions {
+		attrs[name] = schema.StringAttribute{
+			Optional:            true,
+			Validators:          []validator.String{pathSegment{}},
+			MarkdownDescription: what + " Set `organization`, `database`, `branch` and `id` (the resource identity), or `import_id`.",
+		}
+	}
+	return attrs
 }
 
 // validate reports, at plan time, a target that names no credential or
@@ -98,92 +94,65 @@ func (t credentialTarget) resolve() (planetscale.Branch, string) {
 
 // renewAction is planetscale_branch_password_renew and
 // planetscale_postgres_role_renew.
-type renewAction struct {
+type renewAction[T any] struct {
 	data *providerData
-	kind credentialKind
-	// renew checks that the credential can be renewed and renews it,
-	// returning its new expiry.
-	renew func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (expiresAt string, err error)
+	kind *credentialType[T]
 }
-
-// errNotRenewable is a credential the API cannot renew.
-type errNotRenewable struct{ why string }
-
-func (e errNotRenewable) Error() string { return e.why }
 
 // NewBranchPasswordRenewAction is the planetscale_branch_password_renew constructor.
 func NewBranchPasswordRenewAction() action.Action {
-	return &renewAction{kind: passwordKind, renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (string, error) {
-		p, err := c.GetPassword(ctx, b, id)
-		switch {
-		case err != nil:
-			return "", err
-		case p.DeletedAt != nil:
-			return "", deletedError{"deleted", *p.DeletedAt}
-		case p.ExpiresAt == nil:
-			return "", errNotRenewable{"it has no ttl, so it never expires and there is nothing to renew"}
-		case isExpired(p.Expired, p.ExpiresAt):
-			return "", errNotRenewable{"it expired at " + *p.ExpiresAt + " and an expired password cannot be renewed; replace it (terraform apply -replace=ADDRESS)"}
-		case !p.Renewable:
-			return "", errNotRenewable{"PlanetScale marks it as not renewable; replace it (terraform apply -replace=ADDRESS)"}
-		}
-		renewed, err := c.RenewPassword(ctx, b, id)
-		if err != nil {
-			return "", err
-		}
-		return stringPtrValue(renewed.ExpiresAt).ValueString(), nil
-	}}
+	return &renewAction[planetscale.Password]{kind: passwords}
 }
 
 // NewPostgresRoleRenewAction is the planetscale_postgres_role_renew constructor.
 func NewPostgresRoleRenewAction() action.Action {
-	return &renewAction{kind: roleKind, renew: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (string, error) {
-		ro, err := c.GetRole(ctx, b, id)
-		switch {
-		case err != nil:
-			return "", err
-		case roleGoneError(ro) != nil:
-			return "", roleGoneError(ro)
-		case ro.ExpiresAt == nil:
-			return "", errNotRenewable{"it has no ttl, so it never expires and there is nothing to renew"}
-		case isExpired(ro.Expired, ro.ExpiresAt):
-			return "", errNotRenewable{"it expired at " + *ro.ExpiresAt + " and an expired role cannot be renewed; replace it (terraform apply -replace=ADDRESS)"}
-		}
-		renewed, err := c.RenewRole(ctx, b, id)
-		if err != nil {
-			return "", err
-		}
-		return stringPtrValue(renewed.ExpiresAt).ValueString(), nil
-	}}
+	return &renewAction[planetscale.Role]{kind: roles}
 }
 
-func (a *renewAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+// renew checks that the credential can be renewed and renews it,
+// returning its new expiry.
+func (a *renewAction[T]) renew(ctx context.Context, b planetscale.Branch, id string) (expiresAt string, err error) {
+	item, err := a.kind.get(a.data.client, ctx, b, id)
+	if err != nil {
+		return "", err
+	}
+	if err := a.kind.renewableNow(item); err != nil {
+		return "", err
+	}
+	renewed, err := a.kind.renew(a.data.client, ctx, b, id)
+	if err != nil {
+		return "", err
+	}
+	return stringPtrValue(a.kind.about(renewed).expiresAt).ValueString(), nil
+}
+
+func (a *renewAction[T]) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = a.kind.resource + "_renew"
 }
 
-func (a *renewAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+func (a *renewAction[T]) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Renews a %s now, extending its expiry by its TTL; its secret stays the same (Terraform 1.14+). "+
 			"Run it with `terraform apply -invoke=action.%s_renew.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`. "+
 			"A %s without a TTL, or one that has expired, cannot be renewed: the action fails and says so. "+
 			"After a renewal, the next refresh of the managed resource records the new `expires_at`.", a.kind.noun, a.kind.resource, a.kind.noun),
-		Attributes: targetAttributes(a.kind),
+		Attributes: targetAttributes(a.kind.credentialKind),
 	}
 }
 
-func (a *renewAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+func (a *renewAction[T]) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (a *renewAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+func (a *renewAction[T]) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
 	var target credentialTarget
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &target)...); resp.Diagnostics.HasError() {
 		return
 	}
-	target.validate(a.kind, &resp.Diagnostics)
+	target.validate(a.kind.credentialKind, &resp.Diagnostics)
 }
 
-func (a *renewAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+func (a *renewAction[T]) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	if !requireClient(a.data, &resp.Diagnostics) {
 		return
 	}
@@ -191,7 +160,7 @@ func (a *renewAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &target)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if target.validate(a.kind, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if target.validate(a.kind.credentialKind, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	b, id := target.resolve()
@@ -200,14 +169,13 @@ func (a *renewAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 	defer cancel()
 
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Renewing " + object})
-	expiresAt, err := a.renew(ctx, a.data.client, b, id)
+	expiresAt, err := a.renew(ctx, b, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Renewing "+titleCase(a.kind.noun), a.data.actionError(ctx, "renew", a.kind, b, id, err))
+		resp.Diagnostics.AddError("Error Renewing "+titleCase(a.kind.noun), a.data.actionError(ctx, "renew", a.kind.credentialKind, b, id, err))
 		return
 	}
 	// Lists read before the renewal show the old expiry.
-	a.data.passwordLists.forget(b)
-	a.data.roleLists.forget(b)
+	a.data.forgetAllLists(b)
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Renewed %s: it now expires at %s", object, expiresAt)})
 }
 

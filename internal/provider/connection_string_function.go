@@ -115,7 +115,7 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 	if credential.IsUnknown() || credential.IsUnderlyingValueUnknown() {
 		return "", false, nil
 	}
-	attrs, err := credentialAttributes(credential)
+	attrs, err := argumentAttributes(credential)
 	if err != nil {
 		return "", false, err
 	}
@@ -180,8 +180,8 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 	return built, true, nil
 }
 
-// credentialAttributes are an object's attributes or a map's elements.
-func credentialAttributes(credential types.Dynamic) (map[string]attr.Value, *function.FuncError) {
+// argumentAttributes are an object's attributes or a map's elements.
+func argumentAttributes(credential types.Dynamic) (map[string]attr.Value, *function.FuncError) {
 	switch v := credential.UnderlyingValue().(type) {
 	case types.Object:
 		if !v.IsNull() {

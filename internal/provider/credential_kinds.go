@@ -2,94 +2,225 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// credentialKind describes one kind of credential for schemas and messages.
+// Each kind of credential (a branch password, a Postgres role) is one
+// value, a credentialType that holds everything the kind differs in; its
+// value is in the kind's own file (branch_password.go, postgres_role.go).
+// The managed and ephemeral resources, data sources, list resources,
+// actions and caches are written once against it; credentialTypes lists
+// the kinds.
+
+// credentialKind is what messages and schemas say about a kind.
 type credentialKind struct {
 	noun     string // "branch password"
+	short    string // "password", where the kind is already clear
 	engine   string // "Vitess (MySQL)"
 	resource string // its managed resource, "planetscale_branch_password"
-	other    string // the other kind's resource, for a 404 on the wrong engine
 	secret   string // the attribute that holds its secret
+	// secretNoun is what its secret is called ("secret"), and sql the
+	// database its username logs in to ("MySQL").
+	secretNoun, sql string
 }
 
 var (
 	passwordKind = credentialKind{
-		noun:     "branch password",
-		engine:   "Vitess (MySQL)",
-		resource: "planetscale_branch_password",
-		other:    "planetscale_postgres_role",
-		secret:   "plain_text",
+		noun:       "branch password",
+		short:      "password",
+		engine:     "Vitess (MySQL)",
+		resource:   "planetscale_branch_password",
+		secret:     "plain_text",
+		secretNoun: "secret",
+		sql:        "MySQL",
 	}
 	roleKind = credentialKind{
-		noun:     "Postgres role",
-		engine:   "Postgres",
-		resource: "planetscale_postgres_role",
-		other:    "planetscale_branch_password",
-		secret:   "password",
+		noun:       "Postgres role",
+		short:      "role",
+		engine:     "Postgres",
+		resource:   "planetscale_postgres_role",
+		secret:     "password",
+		secretNoun: "password",
+		sql:        "Postgres",
 	}
 )
 
-// credentialAPI is how the data sources and list resources read one kind
-// of credential; T is the client's type for it.
-type credentialAPI[T any] struct {
-	kind credentialKind
-	get  func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*T, error)
-	// each reads a branch's credentials until yield returns false.
-	each func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
-	// about gives a credential's ID, name and username, and a deletedError
-	// when the API marks it gone.
-	about func(*T) (id, name, username string, gone error)
-}
-
-var passwordAPI = credentialAPI[planetscale.Password]{
-	kind: passwordKind,
-	get: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Password, error) {
-		return c.GetPassword(ctx, b, id)
-	},
-	each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Password) bool) error {
-		return c.EachPassword(ctx, b, opts, yield)
-	},
-	about: func(p *planetscale.Password) (string, string, string, error) {
-		var gone error
-		if p.DeletedAt != nil {
-			gone = deletedError{"deleted", *p.DeletedAt}
+// other names the managed resources of the other kinds, for a 404 that may
+// mean a database of another engine.
+func (k credentialKind) other() string {
+	var others []string
+	for _, t := range credentialTypes {
+		if t.names() != k {
+			others = append(others, t.names().resource)
 		}
-		return p.ID, p.Name, p.Username, gone
-	},
-}
-
-var roleAPI = credentialAPI[planetscale.Role]{
-	kind: roleKind,
-	get: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) (*planetscale.Role, error) {
-		return c.GetRole(ctx, b, id)
-	},
-	each: func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, opts planetscale.ListOptions, yield func(*planetscale.Role) bool) error {
-		return c.EachRole(ctx, b, opts, yield)
-	},
-	about: func(ro *planetscale.Role) (string, string, string, error) {
-		return ro.ID, ro.Name, ro.Username, roleGoneError(ro)
-	},
-}
-
-// roleGoneError is non-nil for a role the API answers for but that no
-// longer exists as a database role.
-func roleGoneError(ro *planetscale.Role) error {
-	switch {
-	case ro.DeletedAt != nil:
-		return deletedError{"deleted", *ro.DeletedAt}
-	case ro.DroppedAt != nil:
-		return deletedError{"dropped", *ro.DroppedAt}
 	}
-	return nil
+	return strings.Join(others, " or ")
+}
+
+// credentialTypes are the kinds the provider knows; a kind is added here.
+var credentialTypes = []anyCredentialType{passwords, roles}
+
+// anyCredentialType is what code that serves every kind at once (the
+// provider's caches, messages naming the other kinds) asks of a kind.
+type anyCredentialType interface {
+	names() credentialKind
+	newLists(c *planetscale.Client) credentialLists
+}
+
+// credentialType is one kind of credential; T is the client's type for it.
+type credentialType[T any] struct {
+	credentialKind
+
+	// The API's calls for the kind, as methods of the client.
+	get    func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
+	list   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[T], error)
+	each   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
+	renew  func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
+	delete func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, successor string) error
+	// waitReady waits for a created credential the database does not serve
+	// yet; nil for a kind that is ready once created.
+	waitReady func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, created *T, interval time.Duration) (*T, error)
+
+	// about is what every credential of the kind shows.
+	about func(*T) credentialSummary
+	// gone is the one rule for a credential the API answers for but marks
+	// as no longer existing; nil when it exists.
+	gone func(*T) error
+	// renewable is the one rule for whether the API renews a credential
+	// that has a TTL and has not expired. renewableAttribute is the
+	// managed resource's attribute that records it, or "" when the rule
+	// holds for every credential of the kind.
+	renewable          func(*T) bool
+	renewableAttribute string
+
+	// Its schemas, side by side in the kind's _schema.go: the managed
+	// resource's (the timeouts block is added to it) and the ephemeral
+	// resource's. Its data sources are described by its
+	// credentialMetadata.
+	resourceSchema  func() rschema.Schema
+	ephemeralSchema func() eschema.Schema
+
+	// Its models. newModel is an empty managed resource model of a
+	// credential on a branch, as an import, a move or a list result starts
+	// from; newCredential the ephemeral resource's.
+	newModel      func(where credentialLocation) resourceModel[T]
+	newCredential func() credentialModel[T]
+
+	// What only some kinds do; nil or "" for a kind that does not.
+	// modifyPlan plans what the kind's own attributes change.
+	modifyPlan func(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// deleteAdvice explains a failed delete the kind knows more about;
+	// ok is false for any other failure.
+	deleteAdvice func(m resourceModel[T], err error) (detail string, ok bool)
+	// closeAdvice ends the summary of a failed ephemeral Close.
+	closeAdvice string
+	// readyTimeout bounds waitReady.
+	readyTimeout time.Duration
+	// movers take over state from the official provider's resource.
+	movers []resource.StateMover
+}
+
+// credentialSummary is what every credential shows, whatever its kind.
+type credentialSummary struct {
+	id, name, username, accessHostURL, createdAt string
+	expiresAt                                    *string
+	expired                                      bool
+	// secret is set only in the answers that carry it (a create, a reset).
+	secret *string
+	// ready is false for a credential the database does not serve yet.
+	ready bool
+}
+
+func (k *credentialType[T]) names() credentialKind { return k.credentialKind }
+
+func (k *credentialType[T]) newLists(c *planetscale.Client) credentialLists {
+	return newBranchLists(
+		func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[T], error) {
+			return k.list(c, ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
+		},
+		func(item *T) string { return k.about(item).id },
+	)
+}
+
+// kindOf is the kind whose client type is T. The resources are generic in
+// T and find their kind here, so that a resource's zero value is whole.
+func kindOf[T any]() *credentialType[T] {
+	for _, kind := range credentialTypes {
+		if k, ok := kind.(*credentialType[T]); ok {
+			return k
+		}
+	}
+	panic(fmt.Sprintf("no kind in credentialTypes has the client type %T", *new(T)))
+}
+
+// lists is the kind's cache of branch lists in a configured provider.
+func (k *credentialType[T]) lists(d *providerData) *branchLists[T] {
+	l, _ := d.lists[k.credentialKind].(*branchLists[T])
+	return l
 }
 
 // matches reports whether a listed credential belongs in a result: not
 // gone, and of exactly the name asked for, if any (the API's q matches
 // part of a name, or of a role's username).
-func (a credentialAPI[T]) matches(item *T, name *string) bool {
-	_, itemName, _, gone := a.about(item)
-	return gone == nil && (name == nil || itemName == *name)
+func (k *credentialType[T]) matches(item *T, name *string) bool {
+	return k.gone(item) == nil && (name == nil || k.about(item).name == *name)
+}
+
+// renewableNow is nil for a credential the API can renew now, and otherwise
+// says why not.
+func (k *credentialType[T]) renewableNow(item *T) error {
+	s := k.about(item)
+	if err := k.gone(item); err != nil {
+		return err
+	}
+	switch {
+	case s.expiresAt == nil:
+		return errNotRenewable{"it has no ttl, so it never expires and there is nothing to renew"}
+	case isExpired(s.expired, s.expiresAt):
+		return errNotRenewable{"it expired at " + *s.expiresAt + " and an expired " + k.short + " cannot be renewed; replace it (terraform apply -replace=ADDRESS)"}
+	case !k.renewable(item):
+		return errNotRenewable{"PlanetScale marks it as not renewable; replace it (terraform apply -replace=ADDRESS)"}
+	}
+	return nil
+}
+
+// deletedError is a credential the API still answers for but marks gone.
+type deletedError struct{ what, at string }
+
+func (e deletedError) Error() string { return fmt.Sprintf("it was %s at %s", e.what, e.at) }
+
+// errNotRenewable is a credential the API cannot renew.
+type errNotRenewable struct{ why string }
+
+func (e errNotRenewable) Error() string { return e.why }
+
+// credentialLocation is the branch a credential lives on: every model
+// embeds it, and a data source or list reads it.
+type credentialLocation struct {
+	Organization types.String `tfsdk:"organization"`
+	Database     types.String `tfsdk:"database"`
+	Branch       types.String `tfsdk:"branch"`
+}
+
+func (l credentialLocation) branch() planetscale.Branch {
+	return branchOf(l.Organization, l.Database, l.Branch)
+}
+
+// locationDescriptions describe organization, database and branch, in
+// every schema that names a credential's branch.
+func locationDescriptions(kind credentialKind) map[string]string {
+	return map[string]string{
+		"organization": "Name of the PlanetScale organization.",
+		"database":     "Name of the " + kind.engine + " database.",
+		"branch":       "Name of the database branch.",
+	}
 }

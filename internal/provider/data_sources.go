@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
@@ -31,17 +33,6 @@ var (
 const noSecretNote = "It exposes no secret: PlanetScale returns a credential's secret only in the answer that creates it " +
 	"(or resets a role's password), never in a later read. Use the managed or ephemeral resource to get one."
 
-// credentialLocation is the branch a data source or list reads.
-type credentialLocation struct {
-	Organization types.String `tfsdk:"organization"`
-	Database     types.String `tfsdk:"database"`
-	Branch       types.String `tfsdk:"branch"`
-}
-
-func (l credentialLocation) branch() planetscale.Branch {
-	return branchOf(l.Organization, l.Database, l.Branch)
-}
-
 // credentialListConfig is what a list of a branch's credentials is asked
 // for: the branch and an optional exact name.
 type credentialListConfig struct {
@@ -60,14 +51,11 @@ func (c credentialListConfig) nameFilter() *string {
 var locationValidators = []validator.String{pathSegment{}}
 
 func locationAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: what}
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: what}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
@@ -78,17 +66,64 @@ func nameFilterAttribute(kind credentialKind) schema.StringAttribute {
 	}
 }
 
+// credentialMetadataFields are what the data sources show of any kind.
+type credentialMetadataFields struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	Username      types.String `tfsdk:"username"`
+	TTL           types.Int64  `tfsdk:"ttl"`
+	AccessHostURL types.String `tfsdk:"access_host_url"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+	ExpiresAt     types.String `tfsdk:"expires_at"`
+	Expired       types.Bool   `tfsdk:"expired"`
+}
+
+func newMetadataFields(args *credentialArguments, results *credentialResults, state *stateResults) credentialMetadataFields {
+	return credentialMetadataFields{
+		ID:            results.ID,
+		Name:          args.Name,
+		Username:      results.Username,
+		TTL:           args.TTL,
+		AccessHostURL: results.AccessHostURL,
+		CreatedAt:     state.CreatedAt,
+		ExpiresAt:     results.ExpiresAt,
+		Expired:       state.Expired,
+	}
+}
+
+// metadataAttributes are the attributes of credentialMetadataFields; the
+// kind describes its username and ttl.
+func metadataAttributes(kind credentialKind, username string, ttl schema.Attribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":              schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the " + kind.short + " in PlanetScale."},
+		"name":            schema.StringAttribute{Computed: true, MarkdownDescription: "Display name of the " + kind.short + "."},
+		"username":        schema.StringAttribute{Computed: true, MarkdownDescription: username},
+		"ttl":             ttl,
+		"access_host_url": schema.StringAttribute{Computed: true, MarkdownDescription: "Host to connect to."},
+		"created_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it was created (RFC 3339)."},
+		"expires_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "When it expires (RFC 3339); null when it has no TTL."},
+		"expired":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it has expired."},
+	}
+}
+
 // credentialMetadata is how a kind's data sources show a credential: the
 // attributes, and the mapping from the client's type T to the model M.
 type credentialMetadata[T, M any] struct {
-	api        credentialAPI[T]
+	kind       *credentialType[T]
 	attributes func() map[string]schema.Attribute
 	metadata   func(context.Context, *T) (M, diag.Diagnostics)
-	// one is the state of the data source for one credential; all the
-	// state of the branch's list, whose attribute is listAttribute.
-	one           func(credentialLocation, M) any
-	all           func(credentialListConfig, []M) any
+	// listAttribute is the list data source's attribute for the branch's
+	// credentials.
 	listAttribute string
+}
+
+// attributeTypes are the types of the attributes that show a credential.
+func (c credentialMetadata[T, M]) attributeTypes() map[string]attr.Type {
+	attrTypes := map[string]attr.Type{}
+	for name, a := range c.attributes() {
+		attrTypes[name] = a.GetType()
+	}
+	return attrTypes
 }
 
 // credentialDataSource reads one credential by ID.
@@ -98,11 +133,11 @@ type credentialDataSource[T, M any] struct {
 }
 
 func (d *credentialDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.api.kind.resource
+	resp.TypeName = d.kind.resource
 }
 
 func (d *credentialDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	kind := d.api.kind
+	kind := d.kind.credentialKind
 	attrs := d.attributes()
 	for name, attr := range locationAttributes(kind) {
 		attrs[name] = attr
@@ -136,18 +171,18 @@ func (d *credentialDataSource[T, M]) Read(ctx context.Context, req datasource.Re
 	defer cancel()
 
 	b := where.branch()
-	item, err := d.api.get(ctx, d.data.client, b, id.ValueString())
+	item, err := d.kind.get(d.data.client, ctx, b, id.ValueString())
 	if err == nil {
-		_, _, _, err = d.api.about(item)
+		err = d.kind.gone(item)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading "+titleCase(d.api.kind.noun),
-			d.data.lookupError(ctx, d.api.kind, b, id.ValueString(), err))
+		resp.Diagnostics.AddError("Error Reading "+titleCase(d.kind.noun),
+			d.data.lookupError(ctx, d.kind.credentialKind, b, id.ValueString(), err))
 		return
 	}
 	metadata, diags := d.metadata(ctx, item)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, d.one(where, metadata))...)
+	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{}, &where, &metadata)...)
 }
 
 // credentialsDataSource lists a branch's credentials.
@@ -157,11 +192,11 @@ type credentialsDataSource[T, M any] struct {
 }
 
 func (d *credentialsDataSource[T, M]) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.api.kind.resource + "s"
+	resp.TypeName = d.kind.resource + "s"
 }
 
 func (d *credentialsDataSource[T, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	kind := d.api.kind
+	kind := d.kind.credentialKind
 	attrs := locationAttributes(kind)
 	attrs["name"] = nameFilterAttribute(kind)
 	attrs[d.listAttribute] = schema.ListNestedAttribute{
@@ -195,8 +230,8 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 
 	items := []M{}
 	name := config.nameFilter()
-	err := d.api.each(ctx, d.data.client, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
-		if d.api.matches(item, name) {
+	err := d.kind.each(d.data.client, ctx, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+		if d.kind.matches(item, name) {
 			metadata, diags := d.metadata(ctx, item)
 			resp.Diagnostics.Append(diags...)
 			items = append(items, metadata)
@@ -204,10 +239,17 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 		return true
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error Listing "+titleCase(d.api.kind.noun)+"s", d.data.listError(d.api.kind, config.branch(), err))
+		resp.Diagnostics.AddError("Error Listing "+titleCase(d.kind.noun)+"s", d.data.listError(d.kind.credentialKind, config.branch(), err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, d.all(config, items))...)
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: d.attributeTypes()}, items)
+	resp.Diagnostics.Append(diags...)
+	value, err := list.ToTerraformValue(ctx)
+	if resp.Diagnostics.HasError() || err != nil {
+		resp.Diagnostics.AddError("Value Conversion Error", fmt.Sprintf("Listing the %ss could not be converted: %v. This is a bug in the provider; please report it.", d.kind.noun, err))
+		return
+	}
+	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{d.listAttribute: value}, &config)...)
 }
 
 // configLocation reads organization, database and branch from a
@@ -220,4 +262,22 @@ func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	return where
 }
 
-func (e deletedError) Error() string { return fmt.Sprintf("it was %s at %s", e.what, e.at) }
+// NewBranchPasswordDataSource is the planetscale_branch_password data source constructor.
+func NewBranchPasswordDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
+}
+
+// NewBranchPasswordsDataSource is the planetscale_branch_passwords data source constructor.
+func NewBranchPasswordsDataSource() datasource.DataSource {
+	return &credentialsDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
+}
+
+// NewPostgresRoleDataSource is the planetscale_postgres_role data source constructor.
+func NewPostgresRoleDataSource() datasource.DataSource {
+	return &credentialDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
+}
+
+// NewPostgresRolesDataSource is the planetscale_postgres_roles data source constructor.
+func NewPostgresRolesDataSource() datasource.DataSource {
+	return &credentialsDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
+}

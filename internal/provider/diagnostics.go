@@ -36,7 +36,7 @@ func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, 
 	case "create":
 		c.notFound = fmt.Sprintf("PlanetScale found no branch %q in database %q of organization %q, or %q is not a %s database "+
 			"(use %s for the other kind). Check the three names and that the token can see the database.",
-			b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other)
+			b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other())
 	case "read":
 		c.notFound = unseenBranch(b, data)
 	case "update", "renew":
@@ -204,9 +204,6 @@ func apiStatus(object string, apiErr *planetscale.APIError) string {
 	return line + ": " + msg
 }
 
-// deletedError is a credential the API still answers for but marks gone.
-type deletedError struct{ what, at string }
-
 // lookupError explains why one credential could not be read by ID. A 404
 // is told apart: a credential that is not on a branch that answers, or a
 // branch that does not answer at all (missing, or invisible to the token).
@@ -227,29 +224,11 @@ func (d *providerData) lookupError(ctx context.Context, kind credentialKind, b p
 	return apiCall{op: "read", object: object, data: d, timeout: defaultReadTimeout}.detail(err)
 }
 
-// forgetLists drops the kind's cached list of the branch, so the next
-// question about it asks the API.
-func (d *providerData) forgetLists(kind credentialKind, b planetscale.Branch) {
-	if kind == roleKind {
-		d.roleLists.forget(b)
-		return
-	}
-	d.passwordLists.forget(b)
-}
-
-// branchAnswers reports whether a kind's list answers on the branch.
-func (d *providerData) branchAnswers(ctx context.Context, kind credentialKind, b planetscale.Branch) error {
-	if kind == roleKind {
-		return d.roleLists.branchAnswers(ctx, b)
-	}
-	return d.passwordLists.branchAnswers(ctx, b)
-}
-
 // listError explains why a branch's credentials could not be listed.
 func (d *providerData) listError(kind credentialKind, b planetscale.Branch, err error) string {
 	notFound := fmt.Sprintf("Either there is no branch %q in database %q of organization %q, or %q is not a %s database "+
 		"(%s's data sources read the other kind), or the %s cannot see it. Check the three names and the token's access.",
-		b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other, d.credentials)
+		b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other(), d.credentials)
 	return apiCall{op: "read", object: kind.noun + "s on " + b.String(), data: d,
 		timeout: defaultReadTimeout, notFound: notFound}.detail(err)
 }

@@ -5,17 +5,26 @@
 //
 //   - provider.go: the provider's schema and Configure; provider_data.go:
 //     what Configure hands the rest (client, log masking, per-walk caches).
-//   - credential_kinds.go: the one description of each kind of credential
-//     (branch password, Postgres role) that schemas and messages use.
-//   - For each kind K (branch_password, postgres_role): K_model.go holds the
-//     model shared by the managed and ephemeral resource (arguments,
-//     results) and the one mapping from the API; K_resource.go the managed
-//     resource's schema and CRUD; K_ephemeral.go the ephemeral resource;
-//     K_data_sources.go what its data sources show. Tests sit beside them.
-//   - data_sources.go and list_resources.go: the data sources and the list
-//     resources of terraform query, written once for both kinds;
-//     actions.go: the renew and reassign actions.
-//   - schema.go: schema pieces both managed resources use; validators.go:
+//   - credential_kinds.go: what a kind of credential is, a credentialType:
+//     its names, its API calls, its one rule for "gone" and for
+//     "renewable", its list cache, its ready-wait, its schemas and models,
+//     and the few hooks for what only some kinds do. credentialTypes lists
+//     the kinds; credential_model.go has the model parts every kind shares
+//     and what the code written once asks of a kind's model.
+//   - For each kind K (branch_password, postgres_role): K.go holds its
+//     credentialType value, its model shared by the managed and ephemeral
+//     resource (arguments, results), the one mapping from the API (the
+//     data sources map through it too), and what only that kind does (a
+//     password's rename; a role's patch, reset, successor and renewal);
+//     K_schema.go its schemas side by side: managed resource, ephemeral
+//     resource, data sources.
+//   - Each framework concept written once against the kind value:
+//     resource.go the managed resource (CRUD, import, identity, plan,
+//     moves), ephemeral.go the ephemeral resource (Open, Renew, Close),
+//     data_sources.go the data sources, list_resources.go the list
+//     resources of terraform query, actions.go the renew and reassign
+//     actions.
+//   - schema.go: schema pieces the managed resources use; validators.go:
 //     attribute and configuration validators; conversions.go: API values to
 //     Terraform values; model_codec.go: plans and states to models and
 //     back without the framework's per-call reflection; import.go:
@@ -23,6 +32,5 @@
 //     diagnostics.go: error messages; renewal.go: renew_before and expiry
 //     in plans; refresh.go: refreshing from branch lists; names.go:
 //     generated and duplicate names; official_move.go: moved blocks from
-//     the official provider; ephemeral.go: what both ephemeral resources
-//     share.
+//     the official provider.
 package provider

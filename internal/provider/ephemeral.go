@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -14,6 +17,137 @@ import (
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
+
+// The ephemeral resource of every kind (ephemeral planetscale_branch_password
+// and planetscale_postgres_role), written once against its kind value, and
+// what it keeps between Open, Renew and Close.
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = (*credentialEphemeral[planetscale.Password])(nil)
+	_ ephemeral.EphemeralResourceWithRenew     = (*credentialEphemeral[planetscale.Password])(nil)
+	_ ephemeral.EphemeralResourceWithClose     = (*credentialEphemeral[planetscale.Password])(nil)
+)
+
+// credentialEphemeral is the ephemeral resource of the kind whose client
+// type is T (see kindOf).
+type credentialEphemeral[T any] struct {
+	data         *providerData
+	pollInterval time.Duration
+}
+
+func newCredentialEphemeral[T any]() ephemeral.EphemeralResource {
+	return &credentialEphemeral[T]{pollInterval: defaultPollInterval}
+}
+
+// NewBranchPasswordEphemeral is the ephemeral planetscale_branch_password
+// constructor.
+func NewBranchPasswordEphemeral() ephemeral.EphemeralResource {
+	return newCredentialEphemeral[planetscale.Password]()
+}
+
+// NewPostgresRoleEphemeral is the ephemeral planetscale_postgres_role
+// constructor.
+func NewPostgresRoleEphemeral() ephemeral.EphemeralResource {
+	return newCredentialEphemeral[planetscale.Role]()
+}
+
+func (e *credentialEphemeral[T]) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = kindOf[T]().resource
+}
+
+func (e *credentialEphemeral[T]) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = kindOf[T]().ephemeralSchema()
+}
+
+func (e *credentialEphemeral[T]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// Open creates the credential. Once it exists, whatever fails after deletes
+// it again: Terraform never calls Close after a failed Open. What Renew and
+// Close need is saved first, then the answer is mapped (after the kind's
+// ready-wait), so the result is only set for a credential that is whole.
+func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if !requireClient(e.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	// The model is the managed resource's credential without what only
+	// state keeps; the mapping is the same.
+	m := kind.newCredential()
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	args := m.args()
+	if args.TTL.IsNull() {
+		args.TTL = types.Int64Value(defaultEphemeralTTL)
+	}
+	if args.Name.IsNull() {
+		args.Name = types.StringUnknown()
+	}
+	create, diags := m.createRequest(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = e.data.maskSecrets(ctx)
+	created, err := create.send(ctx, e.data.client)
+	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, m.object(), ephemeralKept, err); err != nil {
+		resp.Diagnostics.AddError("Error Creating Ephemeral "+titleCase(kind.noun),
+			newAPICall("create", m.object(), m.branch(), 0, e.data, kind.credentialKind).detail(err))
+		return
+	}
+	about := kind.about(created)
+	ctx = e.data.maskSecrets(ctx, stringPtrValue(about.secret).ValueString())
+	open := openCredential{Organization: args.Organization.ValueString(), Database: args.Database.ValueString(), Branch: args.Branch.ValueString(),
+		ID: about.id, TTL: args.TTL.ValueInt64(), Successor: m.successor()}
+	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, kind.credentialKind, e.remove)
+	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
+	apply := func(item *T) {
+		resp.Diagnostics.Append(m.apply(ctx, item)...)
+		args.Name = types.StringValue(create.name) // see createCall
+	}
+	apply(created)
+	if kind.waitReady != nil {
+		ready, err := kind.waitReady(e.data.client, ctx, m.branch(), created, e.pollInterval)
+		if err != nil {
+			resp.Diagnostics.AddError("Ephemeral "+titleCase(kind.noun)+" Not Ready",
+				newAPICall("create", m.object(), m.branch(), kind.readyTimeout, e.data, kind.credentialKind).detail(err))
+			return
+		}
+		apply(ready)
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
+	resp.RenewAt = renewAt(open.TTL)
+	tflog.Debug(ctx, "opened ephemeral "+kind.noun, map[string]any{"id": about.id, "branch": m.branch().String()})
+}
+
+func (e *credentialEphemeral[T]) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	kind := kindOf[T]()
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, kind.credentialKind, "renew", "Error Renewing Ephemeral "+titleCase(kind.noun),
+		func(ctx context.Context, open openCredential) error {
+			_, err := kind.renew(e.data.client, ctx, open.branch(), open.ID)
+			if err == nil {
+				resp.RenewAt = renewAt(open.TTL)
+			}
+			return err
+		})
+}
+
+func (e *credentialEphemeral[T]) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	kind := kindOf[T]()
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, kind.credentialKind, "delete",
+		"Error Deleting Ephemeral "+titleCase(kind.noun)+kind.closeAdvice, e.remove)
+}
+
+// remove deletes what Open made; a 404 counts as deleted only when the
+// branch answers.
+func (e *credentialEphemeral[T]) remove(ctx context.Context, open openCredential) error {
+	kind := kindOf[T]()
+	err := kind.delete(e.data.client, ctx, open.branch(), open.ID, open.Successor)
+	return e.data.deleteDone(ctx, kind.credentialKind, open.branch(), err)
+}
 
 // defaultEphemeralTTL is the lifetime of an ephemeral credential when the
 // configuration sets none: long enough for a plan or apply, short enough
@@ -127,16 +261,41 @@ func deleteAfterFailedOpen(ctx context.Context, data *providerData, diags *diag.
 // ephemeralBranchAttributes are organization, database and branch for an
 // ephemeral credential.
 func ephemeralBranchAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{MarkdownDescription: what, Required: true, Validators: []validator.String{pathSegment{}}}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 func ephemeralComputed(description string, sensitive bool) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: sensitive}
+}
+
+// ephemeralCredentialAttributes are the ephemeral resource's attributes
+// every kind has; secret and connectionString describe the kind's secret
+// attribute and the URL built from it.
+func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
+	return withAttributes(ephemeralBranchAttributes(kind), map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-<random>`). " +
+				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"ttl": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Time to live in seconds, from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). "+
+				"Terraform renews the %s halfway through while it still uses it.", defaultEphemeralTTL, kind.short),
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
+		},
+		"id":                ephemeralComputed("ID of the "+kind.short+" in PlanetScale.", false),
+		"username":          ephemeralComputed(kind.sql+" username.", false),
+		kind.secret:         ephemeralComputed(secret, true),
+		"connection_string": ephemeralComputed(connectionString, true),
+		"access_host_url":   ephemeralComputed("Host to connect to.", false),
+		"expires_at":        ephemeralComputed("When the "+kind.short+" expires (RFC 3339), unless renewed.", false),
+	})
 }

@@ -27,17 +27,16 @@ type credentialIdentity struct {
 }
 
 func credentialIdentitySchema(kind credentialKind) identityschema.Schema {
-	attr := func(what string) identityschema.StringAttribute {
-		return identityschema.StringAttribute{Description: what, RequiredForImport: true}
+	descriptions := locationDescriptions(kind)
+	// The identity's database has said no engine since identities came;
+	// saying it now would change the published schema.
+	descriptions["database"] = "Name of the database."
+	descriptions["id"] = "ID of the " + kind.noun + " in PlanetScale."
+	attrs := map[string]identityschema.Attribute{}
+	for name, what := range descriptions {
+		attrs[name] = identityschema.StringAttribute{Description: what, RequiredForImport: true}
 	}
-	return identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"organization": attr("Name of the PlanetScale organization."),
-			"database":     attr("Name of the database."),
-			"branch":       attr("Name of the database branch."),
-			"id":           attr("ID of the " + kind.noun + " in PlanetScale."),
-		},
-	}
+	return identityschema.Schema{Attributes: attrs}
 }
 
 // setIdentity records a credential's identity; identity is nil when the
@@ -53,11 +52,17 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, org, db,
 	return identity.Set(ctx, value)
 }
 
+// setModelIdentity records the identity of the credential a model holds.
+func setModelIdentity[T any](ctx context.Context, identity *tfsdk.ResourceIdentity, m credentialModel[T]) diag.Diagnostics {
+	where := m.args().credentialLocation
+	return setIdentity(ctx, identity, where.Organization, where.Database, where.Branch, m.results().ID)
+}
+
 // removeFromState drops a credential that is gone. The framework wants an
 // identity after every Read, a removal included, and a Terraform before 1.12
 // never stored one to carry over: the last known one is given.
-func removeFromState(ctx context.Context, resp *resource.ReadResponse, org, db, branch, id types.String) {
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, org, db, branch, id)...)
+func removeFromState[T any](ctx context.Context, resp *resource.ReadResponse, m credentialModel[T]) {
+	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, m)...)
 	resp.State.RemoveResource(ctx)
 }
 

@@ -28,49 +28,34 @@ var (
 // type for it.
 type credentialListResource[T any] struct {
 	data *providerData
-	api  credentialAPI[T]
-	// object is the managed resource's state for the credential, as an
-	// import would record it.
-	object func(ctx context.Context, where credentialLocation, item *T) (any, diag.Diagnostics)
+	kind *credentialType[T]
 }
 
 // NewBranchPasswordListResource is the list "planetscale_branch_password" constructor.
 func NewBranchPasswordListResource() list.ListResource {
-	return &credentialListResource[planetscale.Password]{
-		api: passwordAPI,
-		object: func(ctx context.Context, where credentialLocation, p *planetscale.Password) (any, diag.Diagnostics) {
-			m := newBranchPasswordModel(where)
-			return &m, applyPassword(ctx, &m, p)
-		},
-	}
+	return &credentialListResource[planetscale.Password]{kind: passwords}
 }
 
 // NewPostgresRoleListResource is the list "planetscale_postgres_role" constructor.
 func NewPostgresRoleListResource() list.ListResource {
-	return &credentialListResource[planetscale.Role]{
-		api: roleAPI,
-		object: func(ctx context.Context, where credentialLocation, ro *planetscale.Role) (any, diag.Diagnostics) {
-			m := newPostgresRoleModel(where)
-			return &m, applyRole(ctx, &m, ro)
-		},
-	}
+	return &credentialListResource[planetscale.Role]{kind: roles}
 }
 
 func (l *credentialListResource[T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = l.api.kind.resource
+	resp.TypeName = l.kind.resource
 }
 
 func (l *credentialListResource[T]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	attrs := map[string]schema.Attribute{}
-	for name, a := range locationAttributes(l.api.kind) {
-		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: a.GetMarkdownDescription()}
+	for name, what := range locationDescriptions(l.kind.credentialKind) {
+		attrs[name] = schema.StringAttribute{Required: true, Validators: locationValidators, MarkdownDescription: what}
 	}
-	filter := nameFilterAttribute(l.api.kind)
+	filter := nameFilterAttribute(l.kind.credentialKind)
 	attrs["name"] = schema.StringAttribute{Optional: true, Validators: filter.Validators, MarkdownDescription: filter.MarkdownDescription}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Finds the %ss on a branch, for `terraform query` (Terraform 1.14+): each result carries the %s's identity, "+
 			"and with `include_resource = true` its attributes, so that `terraform query -generate-config-out=FILE` writes the configuration "+
-			"and import blocks that adopt them. ", l.api.kind.noun, l.api.kind.noun) + noSecretNote,
+			"and import blocks that adopt them. ", l.kind.noun, l.kind.noun) + noSecretNote,
 		Attributes: attrs,
 	}
 }
@@ -95,19 +80,20 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 		defer cancel()
 		b, name := config.branch(), config.nameFilter()
 		var pushed int64
-		err := l.api.each(ctx, l.data.client, b, planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
-			if !l.api.matches(item, name) {
+		err := l.kind.each(l.data.client, ctx, b, planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
+			if !l.kind.matches(item, name) {
 				return true
 			}
-			id, itemName, username, _ := l.api.about(item)
+			about := l.kind.about(item)
 			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s (%s)", itemName, username)
+			result.DisplayName = fmt.Sprintf("%s (%s)", about.name, about.username)
 			result.Diagnostics.Append(result.Identity.Set(ctx, credentialIdentity{
-				Organization: config.Organization, Database: config.Database, Branch: config.Branch, ID: types.StringValue(id),
+				Organization: config.Organization, Database: config.Database, Branch: config.Branch, ID: types.StringValue(about.id),
 			})...)
 			if req.IncludeResource {
-				object, diags := l.object(ctx, config.credentialLocation, item)
-				result.Diagnostics.Append(diags...)
+				// The managed resource's state, as an import would record it.
+				object := l.kind.newModel(config.credentialLocation)
+				result.Diagnostics.Append(object.record(ctx, item)...)
 				result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
 			}
 			pushed++
@@ -116,7 +102,7 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 		})
 		if err != nil {
 			var diags diag.Diagnostics
-			diags.AddError(fmt.Sprintf("Error Listing %ss", titleCase(l.api.kind.noun)), l.data.listError(l.api.kind, b, err))
+			diags.AddError(fmt.Sprintf("Error Listing %ss", titleCase(l.kind.noun)), l.data.listError(l.kind.credentialKind, b, err))
 			push(list.ListResult{Diagnostics: diags})
 		}
 	}

@@ -114,22 +114,50 @@ func modelValue(ctx context.Context, objectType tftypes.Type, model any) (tftype
 			"This is always an error in the provider; please report it: "+fmt.Sprintf(format, args...))
 		return tftypes.Value{}, diags
 	}
-	m := reflect.Indirect(reflect.ValueOf(model))
-	fields := modelFields(m.Type())
-	values := make(map[string]tftypes.Value, len(fields))
-	for name, index := range fields {
-		value, ok := m.FieldByIndex(index).Interface().(attr.Value)
-		if !ok {
-			return fail("%s: field is not an attr.Value", name)
-		}
-		v, err := value.ToTerraformValue(ctx)
-		if err != nil {
-			return fail("%s: %v", name, err)
-		}
-		values[name] = v
+	values := map[string]tftypes.Value{}
+	if err := addModelValues(ctx, values, model); err != nil {
+		return fail("%v", err)
 	}
 	if err := tftypes.ValidateValue(objectType, values); err != nil {
 		return fail("%v", err)
 	}
 	return tftypes.NewValue(objectType, values), diags
+}
+
+// addModelValues adds the attribute values a model holds to values.
+func addModelValues(ctx context.Context, values map[string]tftypes.Value, model any) error {
+	m := reflect.Indirect(reflect.ValueOf(model))
+	for name, index := range modelFields(m.Type()) {
+		value, ok := m.FieldByIndex(index).Interface().(attr.Value)
+		if !ok {
+			return fmt.Errorf("%s: field is not an attr.Value", name)
+		}
+		v, err := value.ToTerraformValue(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		values[name] = v
+	}
+	return nil
+}
+
+// setStateOf writes as the whole state the models side by side (a data
+// source's configuration and what it read), and the values of attributes
+// no model holds.
+func setStateOf(ctx context.Context, state *tfsdk.State, values map[string]tftypes.Value, models ...any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, model := range models {
+		if err := addModelValues(ctx, values, model); err != nil {
+			diags.AddError("Value Conversion Error", "An unexpected error was encountered writing the provider's model to state. "+
+				"This is always an error in the provider; please report it: "+err.Error())
+			return diags
+		}
+	}
+	objectType := state.Schema.Type().TerraformType(ctx)
+	if err := tftypes.ValidateValue(objectType, values); err != nil {
+		diags.AddError("Value Conversion Error", "An unexpected error was encountered writing the provider's model to state. "+
+			"This is always an error in the provider; please report it: "+err.Error())
+		return diags
+	}
+	return state.Set(ctx, tftypes.NewValue(objectType, values))
 }

@@ -19,11 +19,6 @@ import (
 // refresh that follows reads the credential as usual. Attributes the mapping
 // does not know (a newer official version's) are ignored.
 
-var (
-	_ resource.ResourceWithMoveState = (*branchPasswordResource)(nil)
-	_ resource.ResourceWithMoveState = (*postgresRoleResource)(nil)
-)
-
 // officialProviders are the official provider's addresses on the Terraform
 // and OpenTofu registries.
 var officialProviders = []string{
@@ -102,10 +97,6 @@ func wholeSeconds(v *float64) types.Int64 {
 	return types.Int64Value(int64(*v))
 }
 
-func (r *branchPasswordResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{{StateMover: moveOfficialPassword}}
-}
-
 func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 	if !fromOfficialProvider(req, "planetscale_vitess_branch_password") {
 		return
@@ -123,10 +114,6 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
-}
-
-func (r *postgresRoleResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{{StateMover: moveOfficialRole}}
 }
 
 func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {

@@ -25,9 +25,8 @@ type providerData struct {
 	oauth bool
 	// tokens are masked in every log line.
 	tokens []string
-	// passwordLists and roleLists serve refreshes from branch lists.
-	passwordLists *branchLists[planetscale.Password]
-	roleLists     *branchLists[planetscale.Role]
+	// lists serve refreshes from branch lists, one cache per kind.
+	lists map[credentialKind]credentialLists
 	// names finds credential names declared twice on a branch.
 	names *declaredNames
 	// now is the provider's clock.
@@ -35,25 +34,36 @@ type providerData struct {
 }
 
 func newProviderData(client *planetscale.Client, credentials string, tokens ...string) *providerData {
-	return &providerData{
+	d := &providerData{
 		client:      client,
 		credentials: credentials,
 		tokens:      tokens,
+		lists:       map[credentialKind]credentialLists{},
 		names:       &declaredNames{count: map[declaredName]int{}},
 		now:         time.Now,
-		passwordLists: newBranchLists(
-			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Password], error) {
-				return client.ListPasswords(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
-			},
-			func(p *planetscale.Password) string { return p.ID },
-		),
-		roleLists: newBranchLists(
-			func(ctx context.Context, b planetscale.Branch, page int) (*planetscale.Page[planetscale.Role], error) {
-				return client.ListRoles(ctx, b, planetscale.ListOptions{Page: page, PerPage: planetscale.MaxPageSize})
-			},
-			func(ro *planetscale.Role) string { return ro.ID },
-		),
 	}
+	for _, kind := range credentialTypes {
+		d.lists[kind.names()] = kind.newLists(client)
+	}
+	return d
+}
+
+// forgetLists drops the kind's cached list of the branch, so the next
+// question about it asks the API.
+func (d *providerData) forgetLists(kind credentialKind, b planetscale.Branch) {
+	d.lists[kind].forget(b)
+}
+
+// forgetAllLists drops every kind's cached list of the branch.
+func (d *providerData) forgetAllLists(b planetscale.Branch) {
+	for _, l := range d.lists {
+		l.forget(b)
+	}
+}
+
+// branchAnswers reports whether a kind's list answers on the branch.
+func (d *providerData) branchAnswers(ctx context.Context, kind credentialKind, b planetscale.Branch) error {
+	return d.lists[kind].branchAnswers(ctx, b)
 }
 
 // clock is the provider's time; before Configure (a plan with unknown

@@ -31,6 +31,13 @@ type branchLists[T any] struct {
 	branches map[planetscale.Branch]*branchList[T]
 }
 
+// credentialLists is a kind's branchLists, as code that serves every kind
+// at once uses them.
+type credentialLists interface {
+	forget(b planetscale.Branch)
+	branchAnswers(ctx context.Context, b planetscale.Branch) error
+}
+
 type branchList[T any] struct {
 	mu         sync.Mutex
 	byID       map[string]T

@@ -78,8 +78,10 @@ func checkedAt(ctx context.Context, private privateStore) (at time.Time, ok bool
 // is replaced. With renew_before set, one that expired within that window
 // of when it was last read (see checkedAtKey) is renewed in place
 // (expires_at planned as unknown, so Update renews it) when it is
-// renewable, and replaced otherwise; the plan says which and why.
-func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind, renewable func() bool) {
+// renewable, and replaced otherwise; the plan says which and why. Whether it
+// is renewable is the kind's rule as state recorded it in
+// renewableAttribute, or always when that is "".
+func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind credentialKind, renewableAttribute string) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -93,6 +95,14 @@ func planExpiry(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 		return
 	}
 	object := kind.noun + " " + id.ValueString()
+	renewable := func() bool {
+		if renewableAttribute == "" {
+			return true
+		}
+		var renewable types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(renewableAttribute), &renewable)...)
+		return renewable.ValueBool()
+	}
 
 	if expired.ValueBool() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expired"), types.BoolUnknown())...)

@@ -53,14 +53,17 @@ func plannedPassword(branch, name string) branchPasswordModel {
 	return branchPasswordModel{
 		passwordCredential: passwordCredential{
 			passwordArguments: passwordArguments{
-				credentialLocation: location("app-db", branch),
-				Name:               types.StringValue(name), Role: types.StringValue("reader"), TTL: types.Int64Null(), CIDRs: types.SetNull(types.StringType),
+				credentialArguments: credentialArguments{credentialLocation: location("app-db", branch), Name: types.StringValue(name), TTL: types.Int64Null()},
+				Role:                types.StringValue("reader"), CIDRs: types.SetNull(types.StringType),
 				Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
 			},
-			passwordResults: passwordResults{ID: unknown, Username: unknown, PlainText: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
+			passwordResults: passwordResults{
+				credentialResults: credentialResults{ID: unknown, Username: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
+				PlainText:         unknown,
+			},
 		},
-		AccessHostRegionalURL: unknown, CreatedAt: unknown, Expired: types.BoolUnknown(), Renewable: types.BoolUnknown(),
-		RenewBefore: types.StringNull(), Timeouts: nullTimeouts(),
+		stateResults:          stateResults{CreatedAt: unknown, Expired: types.BoolUnknown(), RenewBefore: types.StringNull(), Timeouts: nullTimeouts()},
+		AccessHostRegionalURL: unknown, Renewable: types.BoolUnknown(),
 	}
 }
 
@@ -124,13 +127,17 @@ func TestCreateStoppedBeforeSendingMakesNothing(t *testing.T) {
 	model := postgresRoleModel{
 		roleCredential: roleCredential{
 			roleArguments: roleArguments{
-				credentialLocation: location("pg-db", "main"),
-				Name:               types.StringValue("app"), TTL: types.Int64Null(), InheritedRoles: types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
+				credentialArguments: credentialArguments{credentialLocation: location("pg-db", "main"), Name: types.StringValue("app"), TTL: types.Int64Null()},
+				InheritedRoles:      types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
 				RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown, Successor: types.StringNull(),
 			},
-			roleResults: roleResults{ID: unknown, Username: unknown, Password: unknown, ConnectionString: unknown, AccessHostURL: unknown, DatabaseName: unknown, ExpiresAt: unknown},
+			roleResults: roleResults{
+				credentialResults: credentialResults{ID: unknown, Username: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
+				Password:          unknown, DatabaseName: unknown,
+			},
 		},
-		CreatedAt: unknown, Expired: types.BoolUnknown(), RenewBefore: types.StringNull(), RotationTrigger: types.StringNull(), Timeouts: nullTimeouts(),
+		stateResults:    stateResults{CreatedAt: unknown, Expired: types.BoolUnknown(), RenewBefore: types.StringNull(), Timeouts: nullTimeouts()},
+		RotationTrigger: types.StringNull(),
 	}
 	if diags := plan.Set(ctx, &model); diags.HasError() {
 		t.Fatal(diags)

@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -41,19 +43,16 @@ func timeoutsBlock(ctx context.Context) schema.Block {
 // branchAttributes are organization, database and branch, shared by both
 // resources: required, validated, and replacing the credential when changed.
 func branchAttributes(kind credentialKind) map[string]schema.Attribute {
-	attr := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
+	attrs := map[string]schema.Attribute{}
+	for name, what := range locationDescriptions(kind) {
+		attrs[name] = schema.StringAttribute{
 			MarkdownDescription: what + " Changing it replaces the credential.",
 			Required:            true,
 			Validators:          []validator.String{pathSegment{}},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 	}
-	return map[string]schema.Attribute{
-		"organization": attr("Name of the PlanetScale organization."),
-		"database":     attr("Name of the " + kind.engine + " database."),
-		"branch":       attr("Name of the database branch."),
-	}
+	return attrs
 }
 
 // computedString is a computed attribute that keeps its state value across
@@ -80,4 +79,38 @@ func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
+}
+
+// withAttributes adds a kind's own attributes to those every kind has, and
+// returns them all.
+func withAttributes[A any](common, own map[string]A) map[string]A {
+	maps.Copy(common, own)
+	return common
+}
+
+// credentialAttributes are the managed resource's attributes every kind
+// has; secret and connectionString describe the kind's secret attribute
+// and the URL built from it.
+func credentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
+	return withAttributes(branchAttributes(kind), map[string]schema.Attribute{
+		"id": computedString("ID of the "+kind.short+" in PlanetScale.", false),
+		"name": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Display name of the %[1]s; it should be unique on the branch. When omitted, the provider generates one (`terraform-<random>`) and keeps it. "+
+				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`) that nothing else carries: "+
+				"a create whose answer is lost is then never confused with another %[1]s of the same name. Changing it renames the %[1]s in place; the %[2]s stays the same.",
+				kind.short, kind.secretNoun),
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"username":          computedString(kind.sql+" username of the "+kind.short+".", false),
+		kind.secret:         computedString(secret, true),
+		"connection_string": computedString(connectionString, true),
+		"access_host_url":   computedString("Host to connect to.", false),
+		"created_at":        computedString("When the "+kind.short+" was created (RFC 3339).", false),
+		"expires_at":        computedString("When the "+kind.short+" expires (RFC 3339); null when it has no `ttl`.", false),
+		"expired":           computedBool("Whether the " + kind.short + " has expired. An expired " + kind.short + " is planned for replacement."),
+		"renew_before":      renewBeforeAttribute(kind.short),
+	})
 }

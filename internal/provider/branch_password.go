@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The branch password (Vitess, MySQL): its kind value, its model as the
+// managed and the ephemeral resource hold it, the one mapping from the
+// API's password to both, and what only a password does (a rename). Its
+// schemas are in branch_password_schema.go.
+
+var passwords = &credentialType[planetscale.Password]{
+	credentialKind: passwordKind,
+	get:            (*planetscale.Client).GetPassword,
+	list:           (*planetscale.Client).ListPasswords,
+	each:           (*planetscale.Client).EachPassword,
+	renew:          (*planetscale.Client).RenewPassword,
+	// A password has no successor: nothing it owns outlives it.
+	delete: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, _ string) error {
+		return c.DeletePassword(ctx, b, id)
+	},
+	about: passwordSummary,
+	gone: func(p *planetscale.Password) error {
+		if p.DeletedAt != nil {
+			return deletedError{"deleted", *p.DeletedAt}
+		}
+		return nil
+	},
+	renewable:          func(p *planetscale.Password) bool { return p.Renewable },
+	renewableAttribute: "renewable",
+
+	resourceSchema:  passwordResourceSchema,
+	ephemeralSchema: passwordEphemeralSchema,
+	newModel: func(where credentialLocation) resourceModel[planetscale.Password] {
+		m := newBranchPasswordModel(where)
+		return &m
+	},
+	newCredential: func() credentialModel[planetscale.Password] { return &passwordCredential{} },
+	movers:        []resource.StateMover{{StateMover: moveOfficialPassword}},
+}
+
+// passwordSummary is what every credential shows, from an API password.
+func passwordSummary(p *planetscale.Password) credentialSummary {
+	return credentialSummary{
+		id: p.ID, name: p.Name, username: p.Username, accessHostURL: p.AccessHostURL, createdAt: p.CreatedAt,
+		expiresAt: p.ExpiresAt, expired: p.Expired, secret: p.PlainText, ready: true,
+	}
+}
+
+// passwordArguments are what a configuration sets on a branch password.
+type passwordArguments struct {
+	credentialArguments
+	Role         types.String `tfsdk:"role"`
+	CIDRs        types.Set    `tfsdk:"cidrs"`
+	Replica      types.Bool   `tfsdk:"replica"`
+	DirectVtgate types.Bool   `tfsdk:"direct_vtgate"`
+}
+
+// passwordResults are what the API answers about a branch password that
+// both resources show.
+type passwordResults struct {
+	credentialResults
+	PlainText types.String `tfsdk:"plain_text"`
+}
+
+// passwordCredential is a branch password as both resources hold it; it is
+// the whole model of the ephemeral resource.
+type passwordCredential struct {
+	passwordArguments
+	passwordResults
+}
+
+// branchPasswordModel is the managed resource's model: the credential and
+// what only state keeps.
+type branchPasswordModel struct {
+	passwordCredential
+	stateResults
+	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
+	Renewable             types.Bool   `tfsdk:"renewable"`
+}
+
+// newBranchPasswordModel is an empty model of a password on a branch, as
+// an import, a move or a list result starts from.
+func newBranchPasswordModel(where credentialLocation) branchPasswordModel {
+	m := branchPasswordModel{}
+	m.Timeouts = nullTimeouts()
+	m.credentialLocation = where
+	return m
+}
+
+func (c *passwordCredential) object() string { return objectName(passwordKind.noun, c.branch(), c.ID) }
+
+func (c *passwordCredential) secret() *types.String { return &c.PlainText }
+
+func (c *passwordCredential) successor() string { return "" }
+
+// createRequest maps the planned credential to the API's create call.
+func (c *passwordCredential) createRequest(ctx context.Context) (createCall[planetscale.Password], diag.Diagnostics) {
+	name := c.createName()
+	body := planetscale.CreatePasswordRequest{
+		Name:         name,
+		Role:         c.Role.ValueString(),
+		TTL:          c.TTL.ValueInt64Pointer(),
+		Replica:      c.Replica.ValueBoolPointer(),
+		DirectVtgate: c.DirectVtgate.ValueBoolPointer(),
+	}
+	var diags diag.Diagnostics
+	body.CIDRs, diags = sortedStrings(ctx, c.CIDRs)
+	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreatePasswordNoOrphan), diags
+}
+
+// apply copies an API password into the credential. The plaintext is
+// taken only when the API sent it (create); otherwise the state's is kept.
+func (c *passwordCredential) apply(ctx context.Context, p *planetscale.Password) diag.Diagnostics {
+	take(c, passwordSummary(p), func(secret string) string {
+		return mysqlURL(p.Username, secret, p.AccessHostURL, c.Database.ValueString())
+	})
+	c.Role = types.StringValue(p.Role)
+	c.TTL = types.Int64PointerValue(p.TTLSeconds)
+	c.Replica = types.BoolValue(p.Replica)
+	c.DirectVtgate = types.BoolValue(p.DirectVtgate)
+	var diags diag.Diagnostics
+	c.CIDRs, diags = stringSet(ctx, p.CIDRs)
+	return diags
+}
+
+func (m *branchPasswordModel) record(ctx context.Context, p *planetscale.Password) diag.Diagnostics {
+	return applyPassword(ctx, m, p)
+}
+
+// applyPassword copies an API password into the managed resource's model.
+func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.Password) diag.Diagnostics {
+	diags := m.apply(ctx, p)
+	m.recordState(passwordSummary(p))
+	m.AccessHostRegionalURL = stringOrNull(p.AccessHostRegionalURL)
+	m.Renewable = types.BoolValue(p.Renewable)
+	return diags
+}
+
+// update: everything but the name forces replacement, so an update renames
+// the password, renews it (planExpiry left expires_at unknown), or only
+// records a new renew_before or timeouts.
+func (m *branchPasswordModel) update(prior resourceModel[planetscale.Password]) updateCall[planetscale.Password] {
+	rename, renew := !m.Name.Equal(prior.args().Name), m.ExpiresAt.IsUnknown()
+	if !rename && !renew {
+		return nil
+	}
+	b, id, name := prior.branch(), prior.results().ID.ValueString(), m.Name.ValueStringPointer()
+	return func(ctx context.Context, c *planetscale.Client, _ func(context.Context, *planetscale.Password) context.Context) (*planetscale.Password, error) {
+		var updated *planetscale.Password
+		var err error
+		if rename {
+			updated, err = c.UpdatePassword(ctx, b, id, planetscale.UpdatePasswordRequest{Name: name})
+		}
+		if err == nil && renew {
+			updated, err = c.RenewPassword(ctx, b, id)
+		}
+		return updated, err
+	}
+}
+
+// passwordMetadata is what the API tells about a password after its
+// create: the data sources' view, with no secret (the API gives it only in
+// the answer to its create).
+type passwordMetadata struct {
+	credentialMetadataFields
+	Role                  types.String `tfsdk:"role"`
+	CIDRs                 types.Set    `tfsdk:"cidrs"`
+	Replica               types.Bool   `tfsdk:"replica"`
+	DirectVtgate          types.Bool   `tfsdk:"direct_vtgate"`
+	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
+	LastUsedAt            types.String `tfsdk:"last_used_at"`
+	Renewable             types.Bool   `tfsdk:"renewable"`
+}
+
+// newPasswordMetadata maps through the one mapping from the API
+// (applyPassword) and adds what only the data sources show.
+func newPasswordMetadata(ctx context.Context, p *planetscale.Password) (passwordMetadata, diag.Diagnostics) {
+	var m branchPasswordModel
+	diags := applyPassword(ctx, &m, p)
+	return passwordMetadata{
+		credentialMetadataFields: newMetadataFields(&m.credentialArguments, &m.credentialResults, &m.stateResults),
+		Role:                     m.Role,
+		CIDRs:                    m.CIDRs,
+		Replica:                  m.Replica,
+		DirectVtgate:             m.DirectVtgate,
+		AccessHostRegionalURL:    m.AccessHostRegionalURL,
+		LastUsedAt:               stringPtrValue(p.LastUsedAt),
+		Renewable:                m.Renewable,
+	}, diags
+}
+
+// passwordDataSources are how the kind's data sources show it.
+var passwordDataSources = credentialMetadata[planetscale.Password, passwordMetadata]{
+	kind:          passwords,
+	attributes:    passwordMetadataAttributes,
+	metadata:      newPasswordMetadata,
+	listAttribute: "passwords",
+}

@@ -1,0 +1,304 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The Postgres role: its kind value, its model as the managed and the
+// ephemeral resource hold it, the one mapping from the API's role to both,
+// and what only a role does (a patch, a password reset, a successor that
+// takes over its objects, becoming ready after its create). Its schemas
+// are in postgres_role_schema.go.
+
+var roles = &credentialType[planetscale.Role]{
+	credentialKind: roleKind,
+	get:            (*planetscale.Client).GetRole,
+	list:           (*planetscale.Client).ListRoles,
+	each:           (*planetscale.Client).EachRole,
+	renew:          (*planetscale.Client).RenewRole,
+	delete:         (*planetscale.Client).DeleteRole,
+	// The API creates a role before the database serves it.
+	waitReady: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, created *planetscale.Role, interval time.Duration) (*planetscale.Role, error) {
+		if created.Ready {
+			return created, nil
+		}
+		return c.WaitRoleReady(ctx, b, created.ID, interval)
+	},
+	readyTimeout: planetscale.RoleReadyTimeout,
+	about:        roleSummary,
+	// A disabled role (disabled_at) is not gone: it still exists and may be
+	// enabled again, so it stays in state with its password.
+	gone: func(ro *planetscale.Role) error {
+		switch {
+		case ro.DeletedAt != nil:
+			return deletedError{"deleted", *ro.DeletedAt}
+		case ro.DroppedAt != nil:
+			return deletedError{"dropped", *ro.DroppedAt}
+		}
+		return nil
+	},
+	// The API renews any role created with a TTL, and only such a role
+	// expires: whether state knows its TTL does not matter.
+	renewable: func(*planetscale.Role) bool { return true },
+
+	resourceSchema:  roleResourceSchema,
+	ephemeralSchema: roleEphemeralSchema,
+	newModel: func(where credentialLocation) resourceModel[planetscale.Role] {
+		m := newPostgresRoleModel(where)
+		return &m
+	},
+	newCredential: func() credentialModel[planetscale.Role] { return &roleCredential{} },
+	modifyPlan:    planPasswordRotation,
+	deleteAdvice:  roleDeleteAdvice,
+	// Close deletes the role, handing objects a run created to successor;
+	// if the role still owns objects without one, the summary says to set it.
+	closeAdvice: " (if it still owns objects, set successor)",
+	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
+}
+
+// roleSummary is what every credential shows, from an API role.
+func roleSummary(ro *planetscale.Role) credentialSummary {
+	return credentialSummary{
+		id: ro.ID, name: ro.Name, username: ro.Username, accessHostURL: ro.AccessHostURL, createdAt: ro.CreatedAt,
+		expiresAt: ro.ExpiresAt, expired: ro.Expired, secret: ro.Password, ready: ro.Ready,
+	}
+}
+
+// roleArguments are what a configuration sets on a Postgres role.
+type roleArguments struct {
+	credentialArguments
+	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
+	WithReplication      types.Bool   `tfsdk:"with_replication"`
+	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
+	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
+	Successor            types.String `tfsdk:"successor"`
+}
+
+// roleResults are what the API answers about a Postgres role that both
+// resources show.
+type roleResults struct {
+	credentialResults
+	Password     types.String `tfsdk:"password"`
+	DatabaseName types.String `tfsdk:"database_name"`
+}
+
+// roleCredential is a Postgres role as both resources hold it; it is the
+// whole model of the ephemeral resource.
+type roleCredential struct {
+	roleArguments
+	roleResults
+}
+
+// postgresRoleModel is the managed resource's model: the credential and
+// what only state keeps.
+type postgresRoleModel struct {
+	roleCredential
+	stateResults
+	RotationTrigger types.String `tfsdk:"password_rotation_trigger"`
+}
+
+// newPostgresRoleModel is an empty model of a role on a branch, as an
+// import, a move or a list result starts from.
+func newPostgresRoleModel(where credentialLocation) postgresRoleModel {
+	m := postgresRoleModel{}
+	m.Timeouts = nullTimeouts()
+	m.credentialLocation = where
+	return m
+}
+
+func (c *roleCredential) object() string { return objectName(roleKind.noun, c.branch(), c.ID) }
+
+func (c *roleCredential) secret() *types.String { return &c.Password }
+
+func (c *roleCredential) successor() string { return c.Successor.ValueString() }
+
+// createRequest maps the planned credential to the API's create call.
+func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetscale.Role], diag.Diagnostics) {
+	name := c.createName()
+	body := planetscale.CreateRoleRequest{
+		Name:            name,
+		TTL:             c.TTL.ValueInt64Pointer(),
+		WithReplication: c.WithReplication.ValueBoolPointer(),
+	}
+	if !c.RequireWhereOnDelete.IsUnknown() {
+		body.RequireWhereOnDelete = c.RequireWhereOnDelete.ValueString()
+	}
+	if !c.RequireWhereOnUpdate.IsUnknown() {
+		body.RequireWhereOnUpdate = c.RequireWhereOnUpdate.ValueString()
+	}
+	var diags diag.Diagnostics
+	body.InheritedRoles, diags = sortedStrings(ctx, c.InheritedRoles)
+	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan), diags
+}
+
+// apply copies an API role into the credential. The password is taken
+// only when the API sent it (create, reset); otherwise the state's is
+// kept. The TTL is never taken from the API: its ttl is the time left, not
+// the TTL asked for, and expires_at - created_at stops being the TTL at the
+// first renewal. A role whose TTL state does not know (imported, say) keeps
+// a null ttl until the configuration's is adopted (see roleTTLModifier).
+func (c *roleCredential) apply(ctx context.Context, ro *planetscale.Role) diag.Diagnostics {
+	take(c, roleSummary(ro), func(secret string) string {
+		return postgresURL(ro.Username, secret, ro.AccessHostURL, ro.DatabaseName)
+	})
+	c.WithReplication = types.BoolValue(ro.WithReplication)
+	c.RequireWhereOnDelete = types.StringValue(ro.QuerySafetySettings.RequireWhereOnDelete)
+	c.RequireWhereOnUpdate = types.StringValue(ro.QuerySafetySettings.RequireWhereOnUpdate)
+	c.DatabaseName = types.StringValue(ro.DatabaseName)
+	var diags diag.Diagnostics
+	c.InheritedRoles, diags = stringSet(ctx, ro.InheritedRoles)
+	return diags
+}
+
+func (m *postgresRoleModel) record(ctx context.Context, ro *planetscale.Role) diag.Diagnostics {
+	return applyRole(ctx, m, ro)
+}
+
+// applyRole copies an API role into the managed resource's model.
+func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) diag.Diagnostics {
+	diags := m.apply(ctx, ro)
+	m.recordState(roleSummary(ro))
+	return diags
+}
+
+// roleUpdateRequest holds only what changed between state and plan; ok is
+// false when nothing the API stores changed (a new successor, say).
+func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRoleRequest, ok bool) {
+	changed := func(p, s types.String) *string {
+		if p.IsUnknown() || p.Equal(s) {
+			return nil
+		}
+		ok = true
+		return p.ValueStringPointer()
+	}
+	req.Name = changed(plan.Name, state.Name)
+	req.RequireWhereOnDelete = changed(plan.RequireWhereOnDelete, state.RequireWhereOnDelete)
+	req.RequireWhereOnUpdate = changed(plan.RequireWhereOnUpdate, state.RequireWhereOnUpdate)
+	return req, ok
+}
+
+// update patches what changed, resets the password when
+// password_rotation_trigger asks for it, and renews (planExpiry left
+// expires_at unknown). Only successor, renew_before or timeouts changed:
+// state only.
+func (m *postgresRoleModel) update(prior resourceModel[planetscale.Role]) updateCall[planetscale.Role] {
+	state, _ := prior.(*postgresRoleModel)
+	body, patch := roleUpdateRequest(m, state)
+	reset := rotates(m.RotationTrigger, state.RotationTrigger)
+	renew := m.ExpiresAt.IsUnknown()
+	if !patch && !reset && !renew {
+		return nil
+	}
+	b, id := state.branch(), state.ID.ValueString()
+	return func(ctx context.Context, c *planetscale.Client, keep func(context.Context, *planetscale.Role) context.Context) (*planetscale.Role, error) {
+		var updated *planetscale.Role
+		var err error
+		if patch {
+			updated, err = c.UpdateRole(ctx, b, id, body)
+		}
+		if err == nil && reset {
+			// The reset answer carries the new password. The old one no
+			// longer works: record the new one now, so that a failure
+			// below leaves state true to the API.
+			updated, err = c.ResetRole(ctx, b, id)
+			if err == nil {
+				ctx = keep(ctx, updated)
+			}
+		}
+		if err == nil && renew {
+			var renewed *planetscale.Role
+			renewed, err = c.RenewRole(ctx, b, id)
+			if err == nil {
+				if updated != nil {
+					renewed.Password = updated.Password // a reset's new password, if any
+				}
+				updated = renewed
+			}
+		}
+		return updated, err
+	}
+}
+
+// roleDeleteAdvice: a role that still owns database objects cannot be
+// deleted without a successor to take them.
+func roleDeleteAdvice(m resourceModel[planetscale.Role], err error) (string, bool) {
+	state, _ := m.(*postgresRoleModel)
+	var apiErr *planetscale.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || !state.Successor.IsNull() {
+		return "", false
+	}
+	return apiStatus(state.object(), apiErr) +
+		fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
+			"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later).", state.Username.ValueString()), true
+}
+
+// planPasswordRotation plans a new password when password_rotation_trigger
+// changes or is not known until apply.
+func planPasswordRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("password_rotation_trigger"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("password_rotation_trigger"), &prior)...)
+	// A trigger unknown until apply may turn out to be a new value: the
+	// password and what is built from it may change too.
+	if planned.IsUnknown() || rotates(planned, prior) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("password"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("connection_string"), types.StringUnknown())...)
+	}
+}
+
+// rotates reports a trigger change that asks for a new password: a new,
+// known, non-null value. Removing the trigger rotates nothing.
+func rotates(planned, prior types.String) bool {
+	return !planned.IsNull() && !planned.IsUnknown() && !planned.Equal(prior)
+}
+
+// roleMetadata is what the API tells about a role after its create: the
+// data sources' view, with no password (the API gives it in the answers to
+// its create and reset, never in a read).
+type roleMetadata struct {
+	credentialMetadataFields
+	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
+	WithReplication      types.Bool   `tfsdk:"with_replication"`
+	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
+	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
+	DatabaseName         types.String `tfsdk:"database_name"`
+	DisabledAt           types.String `tfsdk:"disabled_at"`
+}
+
+// newRoleMetadata maps through the one mapping from the API (applyRole)
+// and adds what only the data sources show.
+func newRoleMetadata(ctx context.Context, ro *planetscale.Role) (roleMetadata, diag.Diagnostics) {
+	var m postgresRoleModel
+	diags := applyRole(ctx, &m, ro)
+	return roleMetadata{
+		credentialMetadataFields: newMetadataFields(&m.credentialArguments, &m.credentialResults, &m.stateResults),
+		InheritedRoles:           m.InheritedRoles,
+		WithReplication:          m.WithReplication,
+		RequireWhereOnDelete:     m.RequireWhereOnDelete,
+		RequireWhereOnUpdate:     m.RequireWhereOnUpdate,
+		DatabaseName:             m.DatabaseName,
+		DisabledAt:               stringPtrValue(ro.DisabledAt),
+	}, diags
+}
+
+// roleDataSources are how the kind's data sources show it.
+var roleDataSources = credentialMetadata[planetscale.Role, roleMetadata]{
+	kind:          roles,
+	attributes:    roleMetadataAttributes,
+	metadata:      newRoleMetadata,
+	listAttribute: "roles",
+}

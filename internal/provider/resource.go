@@ -1,0 +1,290 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The managed resource of every kind (planetscale_branch_password,
+// planetscale_postgres_role), written once against its kind value. What a
+// kind does differently is in its kind file: its update, and the hooks its
+// credentialType sets.
+
+var (
+	_ resource.ResourceWithConfigure      = (*credentialResource[planetscale.Password])(nil)
+	_ resource.ResourceWithImportState    = (*credentialResource[planetscale.Password])(nil)
+	_ resource.ResourceWithModifyPlan     = (*credentialResource[planetscale.Password])(nil)
+	_ resource.ResourceWithValidateConfig = (*credentialResource[planetscale.Password])(nil)
+	_ resource.ResourceWithIdentity       = (*credentialResource[planetscale.Password])(nil)
+	_ resource.ResourceWithMoveState      = (*credentialResource[planetscale.Password])(nil)
+)
+
+// credentialResource is the managed resource of the kind whose client type
+// is T (see kindOf).
+type credentialResource[T any] struct {
+	data *providerData
+	// pollInterval is the first wait between readiness checks of a kind
+	// that has them; tests shorten it.
+	pollInterval time.Duration
+}
+
+type (
+	branchPasswordResource = credentialResource[planetscale.Password]
+	postgresRoleResource   = credentialResource[planetscale.Role]
+)
+
+// defaultPollInterval is the first wait between readiness checks.
+const defaultPollInterval = 500 * time.Millisecond
+
+func newCredentialResource[T any]() resource.Resource {
+	return &credentialResource[T]{pollInterval: defaultPollInterval}
+}
+
+// NewBranchPasswordResource is the planetscale_branch_password constructor.
+func NewBranchPasswordResource() resource.Resource {
+	return newCredentialResource[planetscale.Password]()
+}
+
+// NewPostgresRoleResource is the planetscale_postgres_role constructor.
+func NewPostgresRoleResource() resource.Resource { return newCredentialResource[planetscale.Role]() }
+
+// updateCall makes the API calls an update needs. keep records an answer
+// that carries a new secret the moment it arrives, so that a failure after
+// it leaves state true to the API; it returns the context to go on with.
+type updateCall[T any] func(ctx context.Context, c *planetscale.Client, keep func(context.Context, *T) context.Context) (*T, error)
+
+func (r *credentialResource[T]) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = kindOf[T]().resource
+}
+
+func (r *credentialResource[T]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = kindOf[T]().resourceSchema()
+	resp.Schema.Blocks = map[string]schema.Block{"timeouts": timeoutsBlock(ctx)}
+}
+
+func (r *credentialResource[T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = credentialIdentitySchema(kindOf[T]().credentialKind)
+}
+
+func (r *credentialResource[T]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateRenewBefore(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (r *credentialResource[T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *credentialResource[T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, kindOf[T]().credentialKind, req, resp)
+}
+
+func (r *credentialResource[T]) MoveState(context.Context) []resource.StateMover {
+	return kindOf[T]().movers
+}
+
+// call describes an operation on this credential for error messages.
+func (r *credentialResource[T]) call(op string, m resourceModel[T], timeout time.Duration) apiCall {
+	return newAPICall(op, m.object(), m.branch(), timeout, r.data, kindOf[T]().credentialKind)
+}
+
+func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	plan := kind.newModel(credentialLocation{})
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
+	timeout, diags := plan.state().Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	create, diags := plan.createRequest(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
+	defer cancel()
+
+	r.data.forgetLists(kind.credentialKind, plan.branch())
+	created, err := create.send(ctx, r.data.client)
+	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, plan.object(), renamedNextPlan, err); err != nil {
+		resp.Diagnostics.AddError("Error Creating "+titleCase(kind.noun), r.call("create", plan, timeout).detail(err))
+		return
+	}
+	about := kind.about(created)
+	ctx = r.data.maskSecrets(ctx, stringPtrValue(about.secret).ValueString())
+	fields := map[string]any{"id": about.id, "branch": plan.branch().String()}
+	if kind.waitReady != nil {
+		fields["ready"] = about.ready
+	}
+	tflog.Debug(ctx, "created "+kind.noun, fields)
+	record := func(item *T) {
+		resp.Diagnostics.Append(plan.record(ctx, item)...)
+		plan.args().Name = types.StringValue(create.name) // see createCall
+	}
+	record(created)
+
+	if kind.waitReady != nil {
+		ready, err := kind.waitReady(r.data.client, ctx, plan.branch(), created, r.pollInterval)
+		if err != nil {
+			// Keep the credential (and its secret) in state so Terraform
+			// taints it instead of losing track of a live credential.
+			resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+			resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+			resp.Diagnostics.AddError(titleCase(kind.noun)+" Not Ready",
+				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
+					plan.object(), r.call("create", plan, timeout).detail(err)))
+			return
+		}
+		record(ready)
+	}
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+}
+
+func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	state := kind.newModel(credentialLocation{})
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	timeout, diags := state.state().Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
+	defer cancel()
+
+	// Many credentials on one branch are refreshed from its list; one the
+	// list does not show is confirmed with a GET before it is dropped.
+	b, id := state.branch(), state.results().ID.ValueString()
+	var item *T
+	var err error
+	if listed, ok := kind.lists(r.data).lookup(ctx, b, id); ok {
+		item = &listed
+	} else {
+		item, err = kind.get(r.data.client, ctx, b, id)
+	}
+	// Removed from state only on proof that it is gone: a 404 while its
+	// branch answers, or the API's own mark (the kind's gone).
+	if planetscale.IsNotFound(err) {
+		if err = r.data.branchAnswers(ctx, kind.credentialKind, b); err == nil {
+			tflog.Warn(ctx, kind.noun+" no longer exists; removing it from state", map[string]any{"id": id})
+			removeFromState(ctx, resp, state)
+			return
+		}
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), r.call("read", state, timeout).detail(err))
+		return
+	}
+	if gone := kind.gone(item); gone != nil {
+		tflog.Warn(ctx, kind.noun+" is gone; removing it from state", map[string]any{"id": id, "gone": gone.Error()})
+		removeFromState(ctx, resp, state)
+		return
+	}
+	resp.Diagnostics.Append(state.record(ctx, item)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, state)...)
+}
+
+func (r *credentialResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	plan, state := kind.newModel(credentialLocation{}), kind.newModel(credentialLocation{})
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	timeout, diags := plan.state().Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	update := plan.update(state)
+	if update == nil {
+		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
+	defer cancel()
+
+	r.data.forgetLists(kind.credentialKind, state.branch())
+	*plan.secret() = *state.secret()
+	keep := func(ctx context.Context, item *T) context.Context {
+		ctx = r.data.maskSecrets(ctx, stringPtrValue(kind.about(item).secret).ValueString())
+		resp.Diagnostics.Append(plan.record(ctx, item)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+		return ctx
+	}
+	updated, err := update(ctx, r.data.client, keep)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Updating "+titleCase(kind.noun), r.call("update", state, timeout).detail(err))
+		return
+	}
+	ctx = r.data.maskSecrets(ctx, stringPtrValue(kind.about(updated).secret).ValueString())
+	resp.Diagnostics.Append(plan.record(ctx, updated)...)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+}
+
+func (r *credentialResource[T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	state := kind.newModel(credentialLocation{})
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	timeout, diags := state.state().Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
+	defer cancel()
+
+	r.data.forgetLists(kind.credentialKind, state.branch())
+	err := kind.delete(r.data.client, ctx, state.branch(), state.results().ID.ValueString(), state.successor())
+	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
+	// while its branch answers. A 404 for a branch the token cannot see
+	// keeps it in state, as in Read.
+	if err = r.data.deleteDone(ctx, kind.credentialKind, state.branch(), err); err == nil {
+		return
+	}
+	summary := "Error Deleting " + titleCase(kind.noun)
+	if kind.deleteAdvice != nil {
+		if detail, ok := kind.deleteAdvice(state, err); ok {
+			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
+	}
+	resp.Diagnostics.AddError(summary, r.call("delete", state, timeout).detail(err))
+}
+
+// ModifyPlan replaces an expired credential, renews (or replaces) one that
+// expires within renew_before, warns of a name used twice on a branch, and
+// plans what the kind's own attributes change.
+func (r *credentialResource[T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	kind := kindOf[T]()
+	if r.data != nil {
+		r.data.names.warnIfDeclaredBefore(ctx, req, resp, kind.credentialKind)
+	}
+	planExpiry(ctx, req, resp, kind.credentialKind, kind.renewableAttribute)
+	if kind.modifyPlan != nil {
+		kind.modifyPlan(ctx, req, resp)
+	}
+}
