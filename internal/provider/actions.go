@@ -99,14 +99,10 @@ type renewAction[T any] struct {
 	kind *credentialType[T]
 }
 
-// NewBranchPasswordRenewAction is the planetscale_branch_password_renew constructor.
-func NewBranchPasswordRenewAction() action.Action {
-	return &renewAction[planetscale.Password]{kind: passwords}
-}
-
-// NewPostgresRoleRenewAction is the planetscale_postgres_role_renew constructor.
-func NewPostgresRoleRenewAction() action.Action {
-	return &renewAction[planetscale.Role]{kind: roles}
+// renewActionOf is the constructor of a kind's renew action,
+// <resource>_renew.
+func renewActionOf[T any](kind *credentialType[T]) func() action.Action {
+	return func() action.Action { return &renewAction[T]{kind: kind} }
 }
 
 // renew checks that the credential can be renewed and renews it,
@@ -184,8 +180,8 @@ type reassignAction struct {
 	data *providerData
 }
 
-// NewPostgresRoleReassignAction is the planetscale_postgres_role_reassign constructor.
-func NewPostgresRoleReassignAction() action.Action {
+// newReassignAction is the planetscale_postgres_role_reassign constructor.
+func newReassignAction() action.Action {
 	return &reassignAction{}
 }
 

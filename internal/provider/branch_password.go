@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -194,6 +195,15 @@ func newPasswordMetadata(ctx context.Context, p *planetscale.Password) (password
 		LastUsedAt:               stringPtrValue(p.LastUsedAt),
 		Renewable:                m.Renewable,
 	}, diags
+}
+
+// passwordsServed is what the provider serves of branch passwords.
+var passwordsServed = kindServes{
+	resource:    newCredentialResource[planetscale.Password],
+	ephemeral:   newCredentialEphemeral[planetscale.Password],
+	dataSources: dataSourcesOf(passwordDataSources),
+	list:        listResourceOf(passwords),
+	actions:     []func() action.Action{renewActionOf(passwords)},
 }
 
 // passwordDataSources are how the kind's data sources show it.

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -66,8 +70,28 @@ func (k credentialKind) other() string {
 	return strings.Join(others, " or ")
 }
 
-// credentialTypes are the kinds the provider knows; a kind is added here.
-var credentialTypes = []anyCredentialType{passwords, roles}
+// credentialTypes are the kinds the provider knows, each with what it
+// serves of the kind; a kind is added here, with one line.
+var credentialTypes = []servedKind{
+	{passwords, passwordsServed},
+	{roles, rolesServed},
+}
+
+// servedKind is a kind and what the provider serves of it.
+type servedKind struct {
+	anyCredentialType
+	kindServes
+}
+
+// kindServes are the constructors of what the provider serves of a kind,
+// written in the kind's file; provider.go serves every kind's.
+type kindServes struct {
+	resource    func() resource.Resource
+	ephemeral   func() ephemeral.EphemeralResource
+	dataSources []func() datasource.DataSource
+	list        func() list.ListResource
+	actions     []func() action.Action
+}
 
 // anyCredentialType is what code that serves every kind at once (the
 // provider's caches, messages naming the other kinds) asks of a kind.
@@ -155,7 +179,7 @@ func (k *credentialType[T]) newLists(c *planetscale.Client) credentialLists {
 // T and find their kind here, so that a resource's zero value is whole.
 func kindOf[T any]() *credentialType[T] {
 	for _, kind := range credentialTypes {
-		if k, ok := kind.(*credentialType[T]); ok {
+		if k, ok := kind.anyCredentialType.(*credentialType[T]); ok {
 			return k
 		}
 	}

@@ -262,22 +262,11 @@ func configLocation(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	return where
 }
 
-// NewBranchPasswordDataSource is the planetscale_branch_password data source constructor.
-func NewBranchPasswordDataSource() datasource.DataSource {
-	return &credentialDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
-}
-
-// NewBranchPasswordsDataSource is the planetscale_branch_passwords data source constructor.
-func NewBranchPasswordsDataSource() datasource.DataSource {
-	return &credentialsDataSource[planetscale.Password, passwordMetadata]{credentialMetadata: passwordDataSources}
-}
-
-// NewPostgresRoleDataSource is the planetscale_postgres_role data source constructor.
-func NewPostgresRoleDataSource() datasource.DataSource {
-	return &credentialDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
-}
-
-// NewPostgresRolesDataSource is the planetscale_postgres_roles data source constructor.
-func NewPostgresRolesDataSource() datasource.DataSource {
-	return &credentialsDataSource[planetscale.Role, roleMetadata]{credentialMetadata: roleDataSources}
+// dataSourcesOf are the constructors of a kind's two data sources: one
+// credential by ID, and a branch's credentials.
+func dataSourcesOf[T, M any](meta credentialMetadata[T, M]) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		func() datasource.DataSource { return &credentialDataSource[T, M]{credentialMetadata: meta} },
+		func() datasource.DataSource { return &credentialsDataSource[T, M]{credentialMetadata: meta} },
+	}
 }

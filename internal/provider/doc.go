@@ -9,7 +9,9 @@
 //     its names, its API calls, its one rule for "gone" and for
 //     "renewable", its list cache, its ready-wait, its schemas and models,
 //     and the few hooks for what only some kinds do. credentialTypes lists
-//     the kinds; credential_model.go has the model parts every kind shares
+//     the kinds, each with the constructors of what the provider serves of
+//     it (its kindServes, in its file), and provider.go serves them all;
+//     credential_model.go has the model parts every kind shares
 //     and what the code written once asks of a kind's model.
 //   - For each kind K (branch_password, postgres_role): K.go holds its
 //     credentialType value, its model shared by the managed and ephemeral

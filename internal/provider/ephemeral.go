@@ -39,18 +39,6 @@ func newCredentialEphemeral[T any]() ephemeral.EphemeralResource {
 	return &credentialEphemeral[T]{pollInterval: defaultPollInterval}
 }
 
-// NewBranchPasswordEphemeral is the ephemeral planetscale_branch_password
-// constructor.
-func NewBranchPasswordEphemeral() ephemeral.EphemeralResource {
-	return newCredentialEphemeral[planetscale.Password]()
-}
-
-// NewPostgresRoleEphemeral is the ephemeral planetscale_postgres_role
-// constructor.
-func NewPostgresRoleEphemeral() ephemeral.EphemeralResource {
-	return newCredentialEphemeral[planetscale.Role]()
-}
-
 func (e *credentialEphemeral[T]) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = kindOf[T]().resource
 }

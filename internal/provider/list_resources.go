@@ -31,14 +31,9 @@ type credentialListResource[T any] struct {
 	kind *credentialType[T]
 }
 
-// NewBranchPasswordListResource is the list "planetscale_branch_password" constructor.
-func NewBranchPasswordListResource() list.ListResource {
-	return &credentialListResource[planetscale.Password]{kind: passwords}
-}
-
-// NewPostgresRoleListResource is the list "planetscale_postgres_role" constructor.
-func NewPostgresRoleListResource() list.ListResource {
-	return &credentialListResource[planetscale.Role]{kind: roles}
+// listResourceOf is the constructor of a kind's list resource.
+func listResourceOf[T any](kind *credentialType[T]) func() list.ListResource {
+	return func() list.ListResource { return &credentialListResource[T]{kind: kind} }
 }
 
 func (l *credentialListResource[T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 type codecCase struct {
@@ -22,8 +24,8 @@ type codecCase struct {
 }
 
 var codecCases = []codecCase{
-	{"branch password", NewBranchPasswordResource(), func() any { return &branchPasswordModel{} }},
-	{"postgres role", NewPostgresRoleResource(), func() any { return &postgresRoleModel{} }},
+	{"branch password", newCredentialResource[planetscale.Password](), func() any { return &branchPasswordModel{} }},
+	{"postgres role", newCredentialResource[planetscale.Role](), func() any { return &postgresRoleModel{} }},
 }
 
 func resourceSchema(t testing.TB, r resource.Resource) resource.SchemaResponse {
@@ -116,7 +118,7 @@ func TestModelCodecAgreesWithTheFramework(t *testing.T) {
 func TestModelCodecRefusesAModelThatDoesNotMatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	schema := resourceSchema(t, NewBranchPasswordResource()).Schema
+	schema := resourceSchema(t, newCredentialResource[planetscale.Password]()).Schema
 	raw := sampleValue(schema.Type().TerraformType(ctx), rand.New(rand.NewPCG(1, 1)), true)
 
 	var missing struct {
@@ -138,7 +140,7 @@ func TestModelCodecRefusesAModelThatDoesNotMatch(t *testing.T) {
 
 func BenchmarkModelGet(b *testing.B) {
 	ctx := context.Background()
-	schema := resourceSchema(b, NewBranchPasswordResource()).Schema
+	schema := resourceSchema(b, newCredentialResource[planetscale.Password]()).Schema
 	raw := sampleValue(schema.Type().TerraformType(ctx), rand.New(rand.NewPCG(7, 1)), true)
 	b.Run("framework", func(b *testing.B) {
 		b.ReportAllocs()
@@ -158,7 +160,7 @@ func BenchmarkModelGet(b *testing.B) {
 
 func BenchmarkStateSet(b *testing.B) {
 	ctx := context.Background()
-	schema := resourceSchema(b, NewBranchPasswordResource()).Schema
+	schema := resourceSchema(b, newCredentialResource[planetscale.Password]()).Schema
 	raw := sampleValue(schema.Type().TerraformType(ctx), rand.New(rand.NewPCG(7, 1)), true)
 	var m branchPasswordModel
 	_ = getModel(ctx, raw, schema, &m)

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 	"github.com/hashicorp/terraform-plugin-log/tfsdklogtest"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // BenchmarkPlanCreate is one create plan of a branch password through the
@@ -22,7 +24,7 @@ import (
 func BenchmarkPlanCreate(b *testing.B) {
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(New("bench")())()
-	objectType := resourceSchema(b, NewBranchPasswordResource()).Schema.Type().TerraformType(ctx)
+	objectType := resourceSchema(b, newCredentialResource[planetscale.Password]()).Schema.Type().TerraformType(ctx)
 	config := map[string]tftypes.Value{}
 	for name, t := range objectType.(tftypes.Object).AttributeTypes { //nolint:forcetypeassert // a schema's type is an object
 		config[name] = tftypes.NewValue(t, nil)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -293,6 +294,16 @@ func newRoleMetadata(ctx context.Context, ro *planetscale.Role) (roleMetadata, d
 		DatabaseName:             m.DatabaseName,
 		DisabledAt:               stringPtrValue(ro.DisabledAt),
 	}, diags
+}
+
+// rolesServed is what the provider serves of Postgres roles; only roles
+// have a reassign action.
+var rolesServed = kindServes{
+	resource:    newCredentialResource[planetscale.Role],
+	ephemeral:   newCredentialEphemeral[planetscale.Role],
+	dataSources: dataSourcesOf(roleDataSources),
+	list:        listResourceOf(roles),
+	actions:     []func() action.Action{renewActionOf(roles), newReassignAction},
 }
 
 // roleDataSources are how the kind's data sources show it.

@@ -308,33 +308,39 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// Each kind's resource, ephemeral resource, actions, list resource and
+// data sources come from its entry in credentialTypes.
+
 func (p *planetscaleProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewBranchPasswordResource,
-		NewPostgresRoleResource,
+	var out []func() resource.Resource
+	for _, kind := range credentialTypes {
+		out = append(out, kind.resource)
 	}
+	return out
 }
 
 func (p *planetscaleProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{
-		NewBranchPasswordEphemeral,
-		NewPostgresRoleEphemeral,
+	var out []func() ephemeral.EphemeralResource
+	for _, kind := range credentialTypes {
+		out = append(out, kind.ephemeral)
 	}
+	return out
 }
 
 func (p *planetscaleProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{
-		NewBranchPasswordRenewAction,
-		NewPostgresRoleRenewAction,
-		NewPostgresRoleReassignAction,
+	var out []func() action.Action
+	for _, kind := range credentialTypes {
+		out = append(out, kind.actions...)
 	}
+	return out
 }
 
 func (p *planetscaleProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		NewBranchPasswordListResource,
-		NewPostgresRoleListResource,
+	var out []func() list.ListResource
+	for _, kind := range credentialTypes {
+		out = append(out, kind.list)
 	}
+	return out
 }
 
 func (p *planetscaleProvider) Functions(_ context.Context) []func() function.Function {
@@ -344,10 +350,9 @@ func (p *planetscaleProvider) Functions(_ context.Context) []func() function.Fun
 }
 
 func (p *planetscaleProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewBranchPasswordDataSource,
-		NewBranchPasswordsDataSource,
-		NewPostgresRoleDataSource,
-		NewPostgresRolesDataSource,
+	var out []func() datasource.DataSource
+	for _, kind := range credentialTypes {
+		out = append(out, kind.dataSources...)
 	}
+	return out
 }

@@ -48,14 +48,6 @@ func newCredentialResource[T any]() resource.Resource {
 	return &credentialResource[T]{pollInterval: defaultPollInterval}
 }
 
-// NewBranchPasswordResource is the planetscale_branch_password constructor.
-func NewBranchPasswordResource() resource.Resource {
-	return newCredentialResource[planetscale.Password]()
-}
-
-// NewPostgresRoleResource is the planetscale_postgres_role constructor.
-func NewPostgresRoleResource() resource.Resource { return newCredentialResource[planetscale.Role]() }
-
 // updateCall makes the API calls an update needs. keep records an answer
 // that carries a new secret the moment it arrives, so that a failure after
 // it leaves state true to the API; it returns the context to go on with.

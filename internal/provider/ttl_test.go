@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // passwordConfig is a planetscale_branch_password configuration with only
@@ -86,7 +88,7 @@ func TestTTLRange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	attrs := map[string]int64Validated{}
-	for name, r := range map[string]resource.Resource{"password": NewBranchPasswordResource(), "role": NewPostgresRoleResource()} {
+	for name, r := range map[string]resource.Resource{"password": newCredentialResource[planetscale.Password](), "role": newCredentialResource[planetscale.Role]()} {
 		var resp resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &resp)
 		attr, ok := resp.Schema.Attributes["ttl"].(int64Validated)
@@ -95,7 +97,7 @@ func TestTTLRange(t *testing.T) {
 		}
 		attrs[name] = attr
 	}
-	for name, e := range map[string]ephemeral.EphemeralResource{"ephemeral password": NewBranchPasswordEphemeral(), "ephemeral role": NewPostgresRoleEphemeral()} {
+	for name, e := range map[string]ephemeral.EphemeralResource{"ephemeral password": newCredentialEphemeral[planetscale.Password](), "ephemeral role": newCredentialEphemeral[planetscale.Role]()} {
 		var resp ephemeral.SchemaResponse
 		e.Schema(ctx, ephemeral.SchemaRequest{}, &resp)
 		attr, ok := resp.Schema.Attributes["ttl"].(int64Validated)
