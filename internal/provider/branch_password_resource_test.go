@@ -21,25 +21,6 @@ import (
 
 const passwordAddr = "planetscale_branch_password.test"
 
-// passwordsLeft is a CheckDestroy: the mock must hold no password.
-func passwordsLeft(mock *acctest.Mock) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if left := mock.Passwords(); len(left) != 0 {
-			return fmt.Errorf("mock still holds %d password(s) after destroy: %+v", len(left), left)
-		}
-		return nil
-	}
-}
-
-// stateID reads the resource's ID from state.
-func stateID(s *terraform.State, addr string) (string, error) {
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		return "", fmt.Errorf("%s not in state", addr)
-	}
-	return rs.Primary.ID, nil
-}
-
 func TestAccBranchPassword_basic(t *testing.T) {
 	mock := acctest.NewMock(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -538,36 +519,4 @@ func createPasswordOutOfBand(t *testing.T, mock *acctest.Mock) string {
 		t.Fatalf("creating a password out of band: %v", err)
 	}
 	return p.ID
-}
-
-func TestAccProvider_incompleteCredentialsFailAtPlan(t *testing.T) {
-	mock := acctest.NewMock(t)
-	for _, env := range []string{"PLANETSCALE_SERVICE_TOKEN_ID", "PLANETSCALE_SERVICE_TOKEN", "PLANETSCALE_ACCESS_TOKEN", "PLANETSCALE_SERVER_URL"} {
-		t.Setenv(env, "")
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`
-provider "planetscale" {
-  server_url       = %q
-  service_token_id = "only-the-id"
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-`, mock.URL),
-				PlanOnly:    true,
-				ExpectError: errorLike(`Incomplete PlanetScale Service Token.*service_token attribute or the PLANETSCALE_SERVICE_TOKEN environment variable`),
-			},
-		},
-	})
-	if n := mock.RequestCount(""); n != 0 {
-		t.Errorf("a misconfigured provider made %d API request(s)", n)
-	}
 }

@@ -75,23 +75,6 @@ output "from_an_object" {
 }
 `
 
-// outputString reads one format's string from a map output.
-func outputString(s *terraform.State, output, format string) (string, error) {
-	o, ok := s.RootModule().Outputs[output]
-	if !ok {
-		return "", fmt.Errorf("no output %s", output)
-	}
-	m, ok := o.Value.(map[string]any)
-	if !ok {
-		return "", fmt.Errorf("output %s is %T, want a map", output, o.Value)
-	}
-	v, ok := m[format].(string)
-	if !ok {
-		return "", fmt.Errorf("output %s has no string %q: %v", output, format, m[format])
-	}
-	return v, nil
-}
-
 // stringsMatchCredentials checks the outputs against the credentials in
 // state: url is the connection_string attribute exactly, the go DSN and
 // pgx's strings parse back to the credential, and every format is there.

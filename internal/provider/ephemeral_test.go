@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -18,40 +16,6 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
-
-// withEcho adds the echo provider, which copies an ephemeral value into a
-// resource's state so a test can look at it.
-func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
-	factories := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
-	for name, f := range acctest.ProviderFactories {
-		factories[name] = f
-	}
-	return factories
-}
-
-// onlyEchoInState proves the credential itself never reached state.
-func onlyEchoInState(s *terraform.State) error {
-	for addr := range s.RootModule().Resources {
-		if addr != "echo.test" {
-			return fmt.Errorf("state holds %s; an ephemeral credential must leave nothing", addr)
-		}
-	}
-	return nil
-}
-
-// closedAfterRun proves every credential the run created was deleted.
-func closedAfterRun(mock *acctest.Mock, create, remove string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
-			return fmt.Errorf("mock still holds %d password(s) and %d role(s) after the run", p, r)
-		}
-		created, deleted := mock.RequestCount(create), mock.RequestCount(remove)
-		if created == 0 || created != deleted {
-			return fmt.Errorf("created %d and deleted %d credentials; want as many deleted as created", created, deleted)
-		}
-		return nil
-	}
-}
 
 func TestAccBranchPasswordEphemeral_basic(t *testing.T) {
 	mock := acctest.NewMock(t)

@@ -2,14 +2,23 @@ package provider_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 var (
@@ -68,4 +77,201 @@ func directTerraform(t *testing.T, minimum, feature string) (tf, host string) {
 		host = "registry.terraform.io"
 	}
 	return os.Getenv("TF_ACC_TERRAFORM_PATH"), host
+}
+
+// closedAfterRun proves every credential the run created was deleted.
+func closedAfterRun(mock *acctest.Mock, create, remove string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
+			return fmt.Errorf("mock still holds %d password(s) and %d role(s) after the run", p, r)
+		}
+		created, deleted := mock.RequestCount(create), mock.RequestCount(remove)
+		if created == 0 || created != deleted {
+			return fmt.Errorf("created %d and deleted %d credentials; want as many deleted as created", created, deleted)
+		}
+		return nil
+	}
+}
+
+// devOverrides builds this provider and the official provider's stand-in
+// and returns a CLI configuration that installs both from the build.
+func devOverrides(t *testing.T, host string) string {
+	t.Helper()
+	ours, official := t.TempDir(), t.TempDir()
+	for dir, pkg := range map[string]string{ours: "../..", official: "./testdata/official-provider"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, out)
+		}
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	writeFile(t, rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		host+"/credsmith/planetscale", ours, host+"/planetscale/planetscale", official))
+	return rc
+}
+
+// expireIn brings a credential in state within d of its expiry.
+func expireIn(mock *acctest.Mock, id *string, d time.Duration) func() {
+	return func() {
+		if !mock.ExpireIn(*id, d) {
+			panic("credential " + *id + " not in the mock")
+		}
+	}
+}
+
+// mockHoldsExactlyState fails unless the mock's credentials are those in state.
+func mockHoldsExactlyState(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var pw, roles []string
+		for _, p := range mock.Passwords() {
+			pw = append(pw, p.ID)
+		}
+		for _, ro := range mock.Roles() {
+			roles = append(roles, ro.ID)
+		}
+		sort.Strings(pw)
+		sort.Strings(roles)
+		if got, want := fmt.Sprint(pw), fmt.Sprint(stateIDs(s, "planetscale_branch_password")); got != want {
+			return fmt.Errorf("mock holds passwords %s, state %s", got, want)
+		}
+		if got, want := fmt.Sprint(roles), fmt.Sprint(stateIDs(s, "planetscale_postgres_role")); got != want {
+			return fmt.Errorf("mock holds roles %s, state %s", got, want)
+		}
+		return nil
+	}
+}
+
+func nothingLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
+			return fmt.Errorf("mock holds %d passwords and %d roles after destroy", p, r)
+		}
+		return nil
+	}
+}
+
+// onlyEchoInState proves the credential itself never reached state.
+func onlyEchoInState(s *terraform.State) error {
+	for addr := range s.RootModule().Resources {
+		if addr != "echo.test" {
+			return fmt.Errorf("state holds %s; an ephemeral credential must leave nothing", addr)
+		}
+	}
+	return nil
+}
+
+// outputString reads one format's string from a map output.
+func outputString(s *terraform.State, output, format string) (string, error) {
+	o, ok := s.RootModule().Outputs[output]
+	if !ok {
+		return "", fmt.Errorf("no output %s", output)
+	}
+	m, ok := o.Value.(map[string]any)
+	if !ok {
+		return "", fmt.Errorf("output %s is %T, want a map", output, o.Value)
+	}
+	v, ok := m[format].(string)
+	if !ok {
+		return "", fmt.Errorf("output %s has no string %q: %v", output, format, m[format])
+	}
+	return v, nil
+}
+
+// passwordsLeft is a CheckDestroy: the mock must hold no password.
+func passwordsLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := mock.Passwords(); len(left) != 0 {
+			return fmt.Errorf("mock still holds %d password(s) after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// rememberID stores the resource's ID for a later step's PreConfig.
+func rememberID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*id, err = stateID(s, addr)
+		return err
+	}
+}
+
+func renewingPassword(mock *acctest.Mock, renewBefore string) string {
+	return mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  ttl          = 3600
+  renew_before = %q
+}
+`, renewBefore)
+}
+
+// rolesLeft is a CheckDestroy: the mock must hold no live role (a role
+// dropped out of band is gone from the database, and from state).
+func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var left []mockapi.Role
+		for _, ro := range mock.Roles() {
+			if !ro.Dropped {
+				left = append(left, ro)
+			}
+		}
+		if len(left) != 0 {
+			return fmt.Errorf("mock still holds %d role(s) after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// stateID reads the resource's ID from state.
+func stateID(s *terraform.State, addr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.ID, nil
+}
+
+// terraformCommand runs the terraform binary in dir with the CLI
+// configuration rc and the mock's credentials in the environment.
+func terraformCommand(tf, dir, rc string, mock *acctest.Mock, args ...string) *exec.Cmd {
+	cmd := exec.Command(tf, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"PLANETSCALE_SERVER_URL="+mock.URL,
+		"PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID,
+		"PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
+	return cmd
+}
+
+// terraformIn returns a function that runs the terraform binary in dir with
+// the CLI configuration rc and the mock's credentials in the environment,
+// failing the test on a non-zero exit.
+func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		out, err := terraformCommand(tf, dir, rc, mock, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+}
+
+// withEcho adds the echo provider, which copies an ephemeral value into a
+// resource's state so a test can look at it.
+func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
+	factories := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
+	for name, f := range acctest.ProviderFactories {
+		factories[name] = f
+	}
+	return factories
+}
+
+func writeFile(t *testing.T, path string, content []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -28,16 +28,6 @@ var codecCases = []codecCase{
 	{"postgres role", newCredentialResource[planetscale.Role](), func() any { return &postgresRoleModel{} }},
 }
 
-func resourceSchema(t testing.TB, r resource.Resource) resource.SchemaResponse {
-	t.Helper()
-	var resp resource.SchemaResponse
-	r.Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	return resp
-}
-
 // sampleValue is a value of type t with nulls, unknowns and known values
 // mixed as plans and states hold them.
 func sampleValue(t tftypes.Type, rnd *rand.Rand, top bool) tftypes.Value {

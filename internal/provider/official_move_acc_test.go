@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
-	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
@@ -130,13 +128,6 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, path string, content []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, content, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // officialState is the official provider's state file from testdata with
 // the given attributes set on each resource, naming the provider on host.
 func officialState(t *testing.T, host string, set map[string]map[string]any) []byte {
@@ -167,47 +158,4 @@ func officialState(t *testing.T, host string, set map[string]map[string]any) []b
 		t.Fatal(err)
 	}
 	return out
-}
-
-// devOverrides builds this provider and the official provider's stand-in
-// and returns a CLI configuration that installs both from the build.
-func devOverrides(t *testing.T, host string) string {
-	t.Helper()
-	ours, official := t.TempDir(), t.TempDir()
-	for dir, pkg := range map[string]string{ours: "../..", official: "./testdata/official-provider"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, out)
-		}
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		host+"/credsmith/planetscale", ours, host+"/planetscale/planetscale", official))
-	return rc
-}
-
-// terraformCommand runs the terraform binary in dir with the CLI
-// configuration rc and the mock's credentials in the environment.
-func terraformCommand(tf, dir, rc string, mock *acctest.Mock, args ...string) *exec.Cmd {
-	cmd := exec.Command(tf, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"PLANETSCALE_SERVER_URL="+mock.URL,
-		"PLANETSCALE_SERVICE_TOKEN_ID="+mockapi.DefaultServiceTokenID,
-		"PLANETSCALE_SERVICE_TOKEN="+mockapi.DefaultServiceToken)
-	return cmd
-}
-
-// terraformIn returns a function that runs the terraform binary in dir with
-// the CLI configuration rc and the mock's credentials in the environment,
-// failing the test on a non-zero exit.
-func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args ...string) string {
-	return func(args ...string) string {
-		t.Helper()
-		out, err := terraformCommand(tf, dir, rc, mock, args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
 }

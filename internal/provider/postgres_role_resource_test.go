@@ -22,23 +22,6 @@ import (
 
 const roleAddr = "planetscale_postgres_role.test"
 
-// rolesLeft is a CheckDestroy: the mock must hold no live role (a role
-// dropped out of band is gone from the database, and from state).
-func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		var left []mockapi.Role
-		for _, ro := range mock.Roles() {
-			if !ro.Dropped {
-				left = append(left, ro)
-			}
-		}
-		if len(left) != 0 {
-			return fmt.Errorf("mock still holds %d role(s) after destroy: %+v", len(left), left)
-		}
-		return nil
-	}
-}
-
 func TestAccPostgresRole_basic(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := mock.Config(`

@@ -29,37 +29,6 @@ func stateIDs(s *terraform.State, resourceType string) []string {
 	return ids
 }
 
-// mockHoldsExactlyState fails unless the mock's credentials are those in state.
-func mockHoldsExactlyState(mock *acctest.Mock) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		var pw, roles []string
-		for _, p := range mock.Passwords() {
-			pw = append(pw, p.ID)
-		}
-		for _, ro := range mock.Roles() {
-			roles = append(roles, ro.ID)
-		}
-		sort.Strings(pw)
-		sort.Strings(roles)
-		if got, want := fmt.Sprint(pw), fmt.Sprint(stateIDs(s, "planetscale_branch_password")); got != want {
-			return fmt.Errorf("mock holds passwords %s, state %s", got, want)
-		}
-		if got, want := fmt.Sprint(roles), fmt.Sprint(stateIDs(s, "planetscale_postgres_role")); got != want {
-			return fmt.Errorf("mock holds roles %s, state %s", got, want)
-		}
-		return nil
-	}
-}
-
-func nothingLeft(mock *acctest.Mock) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if p, r := len(mock.Passwords()), len(mock.Roles()); p+r != 0 {
-			return fmt.Errorf("mock holds %d passwords and %d roles after destroy", p, r)
-		}
-		return nil
-	}
-}
-
 func manyCredentials(mock *acctest.Mock, n int, extra string) string {
 	return fmt.Sprintf(`
 provider "planetscale" {

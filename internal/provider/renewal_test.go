@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -16,35 +15,6 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
-
-func renewingPassword(mock *acctest.Mock, renewBefore string) string {
-	return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 3600
-  renew_before = %q
-}
-`, renewBefore)
-}
-
-// expireIn brings a credential in state within d of its expiry.
-func expireIn(mock *acctest.Mock, id *string, d time.Duration) func() {
-	return func() {
-		if !mock.ExpireIn(*id, d) {
-			panic("credential " + *id + " not in the mock")
-		}
-	}
-}
-
-// rememberID stores the resource's ID for a later step's PreConfig.
-func rememberID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) (err error) {
-		*id, err = stateID(s, addr)
-		return err
-	}
-}
 
 func TestAccBranchPassword_renewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
@@ -203,85 +173,6 @@ resource "planetscale_postgres_role" "test" {
 						return nil
 					},
 				),
-			},
-		},
-	})
-}
-
-func TestAccRenewBefore_validation(t *testing.T) {
-	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      renewingPassword(mock, "3 days"),
-				PlanOnly:    true,
-				ExpectError: errorLike(`renew_before is "3 days"; it must be a positive duration such as "72h"`),
-			},
-			{
-				Config:      renewingPassword(mock, "-1h"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid Duration`),
-			},
-		},
-	})
-}
-
-// renew_before just below ttl would renew the credential again on the plan
-// right after a renewal: refused, saying the rule.
-func TestAccRenewBefore_tooCloseToTTL(t *testing.T) {
-	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      renewingPassword(mock, "59m59s"),
-				PlanOnly:    true,
-				ExpectError: errorLike(`renew_before is "59m59s" but ttl is 3600 seconds \(1h0m0s\): renew_before must be at most half of ttl`),
-			},
-			{
-				Config:      renewingPassword(mock, "30m1s"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`renew_before Longer Than Half Of ttl`),
-			},
-		},
-	})
-}
-
-// A ttl longer than the provider can count is refused with its range, not
-// with a negative duration.
-func TestAccTTL_outOfRange(t *testing.T) {
-	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 10000000000
-  renew_before = "1h"
-}
-`),
-				PlanOnly:    true,
-				ExpectError: errorLike(`ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds`),
-			},
-			{
-				Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  ttl          = 10000000000
-}
-`),
-				PlanOnly:    true,
-				ExpectError: errorLike(`ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds`),
 			},
 		},
 	})

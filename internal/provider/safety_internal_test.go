@@ -11,39 +11,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/credsmith/terraform-provider-planetscale/internal/contract"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
-	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // These tests call the resources' methods directly, as the framework does,
 // where Terraform cannot be steered precisely enough: a stop that arrives
 // while an answer is on its way, and the warnings of a plan.
 
-func mockData(t *testing.T) (*mockapi.Server, *providerData) {
-	t.Helper()
-	mock := mockapi.NewWithDefaultWorld()
-	srv := contract.Serve(t, mock)
-	client, err := planetscale.New(planetscale.Config{
-		BaseURL: srv.URL + "/v1", ServiceTokenID: mockapi.DefaultServiceTokenID, ServiceToken: mockapi.DefaultServiceToken,
-		Unpaced: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mock, newProviderData(client, "service token from the test", mockapi.DefaultServiceToken)
-}
-
 func schemaOf(ctx context.Context, r resource.Resource) (tfsdk.Plan, tfsdk.State) {
 	var resp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &resp)
 	null := tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)
 	return tfsdk.Plan{Schema: resp.Schema, Raw: null}, tfsdk.State{Schema: resp.Schema, Raw: null}
-}
-
-// location is a branch of organization acme.
-func location(database, branch string) credentialLocation {
-	return credentialLocation{Organization: types.StringValue("acme"), Database: types.StringValue(database), Branch: types.StringValue(branch)}
 }
 
 // plannedPassword is a create's plan: configured values known, computed

@@ -203,47 +203,6 @@ resource "echo" "test" {}
 	})
 }
 
-// renew_before at least as long as ttl would renew (or replace) the
-// credential on every apply: refused at plan time, saying what to change.
-func TestAccSafety_renewBeforeNotShorterThanTTL(t *testing.T) {
-	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      renewingPassword(mock, "2h"),
-				PlanOnly:    true,
-				ExpectError: errorLike(`renew_before is "2h" but ttl is 3600 seconds \(1h0m0s\).*such as "20m0s"`),
-			},
-			{
-				Config:      renewingPassword(mock, "1h"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`renew_before Not Shorter Than ttl`),
-			},
-			{
-				Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  ttl          = 8
-  renew_before = "1h"
-}
-`),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`renew_before Not Shorter Than ttl`),
-			},
-			{
-				// At most half of ttl: accepted, and the plan after apply is
-				// empty. (59m was accepted before; a renewed password would be
-				// due again a minute later, see TestAccRenewBefore_tooCloseToTTL.)
-				Config: renewingPassword(mock, "30m"),
-			},
-		},
-	})
-}
-
 // A CIDR the API would store in another spelling is refused at plan time,
 // with the spelling to use.
 func TestAccSafety_nonCanonicalCIDR(t *testing.T) {
