@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // terraformSnippet is a ```terraform block of a documentation template.
@@ -24,6 +26,10 @@ func TestAccGuideSnippetsParse(t *testing.T) {
 		t.Skip("set TF_ACC=1 to run acceptance tests")
 	}
 	tf := terraformBinary(t)
+	// Terraform parses a block it does not know (ephemeral, list, action)
+	// as any block, but not the call syntax of provider-defined functions,
+	// which came in 1.8.
+	parsesFunctionCalls := !binaryVersion(t, tf).LessThan(version.Must(version.NewVersion("1.8.0")))
 	templates, _ := filepath.Glob("templates/*/*.tmpl")
 	found := 0
 	for _, tmpl := range templates {
@@ -33,6 +39,10 @@ func TestAccGuideSnippetsParse(t *testing.T) {
 		}
 		for i, m := range terraformSnippet.FindAllStringSubmatch(string(b), -1) {
 			found++
+			if !parsesFunctionCalls && strings.Contains(m[1], "provider::") {
+				t.Logf("%s, terraform snippet %d calls a provider-defined function, which Terraform before 1.8 cannot parse: skipped", tmpl, i+1)
+				continue
+			}
 			file := filepath.Join(t.TempDir(), fmt.Sprintf("snippet%d.tf", i))
 			if err := os.WriteFile(file, []byte(m[1]), 0o600); err != nil {
 				t.Fatal(err)
