@@ -1,0 +1,236 @@
+package provider_test
+
+// Review of the "one value per credential kind" refactor (issue #24): each
+// test pins a per-kind behaviour on a path that deletes, forgets or gives
+// up, where the existing suite had no test. Each passes on the code before
+// the refactor (4508180^1) as well as after it.
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+// lastDeleteSuccessor is the successor the last DELETE of a role carried.
+func lastDeleteSuccessor(mock *acctest.Mock) (string, error) {
+	reqs := mock.Requests(mockapi.RouteDeleteRole)
+	if len(reqs) == 0 {
+		return "", fmt.Errorf("no role was deleted")
+	}
+	return reqs[len(reqs)-1].Query.Get("successor"), nil
+}
+
+// An ephemeral role's Close hands the objects the run made to its
+// successor: the DELETE carries it. Only roles have one, so the shared
+// Close must still pass it on.
+func TestAccReview_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  successor    = %q
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test.username
+}
+
+resource "echo" "test" {}
+`, heir.Username),
+			Check: func(*terraform.State) error {
+				// The successor was created out of band, through the API too.
+				created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
+				if created == 0 || created != deleted {
+					return fmt.Errorf("created %d and deleted %d roles; want as many deleted as created", created, deleted)
+				}
+				for _, req := range mock.Requests(mockapi.RouteDeleteRole) {
+					if got := req.Query.Get("successor"); got != heir.Username {
+						return fmt.Errorf("a Close deleted its role with successor %q, want %q", got, heir.Username)
+					}
+				}
+				if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+					return fmt.Errorf("mock holds %+v, want only the successor", left)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A failed ephemeral Open (the role never becomes ready) deletes the role
+// it made, and hands its objects to the configured successor too.
+func TestAccReview_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	mock.SetRolesPendingGets(3)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{
+			{
+				Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  successor    = %q
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test.username
+}
+
+resource "echo" "test" {}
+`, heir.Username),
+				ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
+			},
+			{
+				PreConfig: func() {
+					if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
+						t.Error("no role was created: the test proves nothing")
+					}
+					if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
+						t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
+					}
+					if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+						t.Errorf("a failed Open left %+v at the API, want only the successor", left)
+					}
+					mock.ClearFaults()
+				},
+				Config: mock.Config(`
+provider "echo" {
+  data = "nothing opened"
+}
+
+resource "echo" "test" {}
+`),
+			},
+		},
+	})
+}
+
+// A role update whose PATCH (a rename) is refused sends nothing more: no
+// reset, so the password in state still works, and the next apply, with
+// the fault gone, renames and resets exactly once.
+func TestAccReview_roleRefusedPatchSendsNoReset(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(name, trigger string) string {
+		return mock.Config(`
+resource "planetscale_postgres_role" "test" {
+  organization              = "acme"
+  database                  = "pg-db"
+  branch                    = "main"
+  name                      = %q
+  password_rotation_trigger = %q
+}
+`, name, trigger)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("app", "one")},
+			{
+				PreConfig: func() {
+					mock.ResetRequests()
+					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
+				},
+				Config:      config("app2", "two"),
+				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+			},
+			{
+				PreConfig: func() {
+					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
+						t.Errorf("the password was reset (%d) after the PATCH was refused", n)
+					}
+					mock.ClearFaults()
+					mock.ResetRequests()
+				},
+				Config: config("app2", "two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mock.ExpectMintedSecret(roleAddr),
+					resource.TestCheckResourceAttr(roleAddr, "name", "app2"),
+					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
+				),
+			},
+		},
+	})
+}
+
+// A password update whose rename is refused does not renew it either: the
+// plan renames and renews it again, and nothing was replaced.
+func TestAccReview_passwordRefusedRenameSendsNoRenew(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	config := func(name string) string {
+		return mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name         = %q
+  ttl          = 7200
+  renew_before = "1h"
+}
+`, name)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("app"), Check: rememberID(passwordAddr, &id)},
+			{
+				PreConfig: func() {
+					expireIn(mock, &id, 30*time.Minute)()
+					mock.ResetRequests()
+					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422})
+				},
+				Config:      config("app2"),
+				ExpectError: regexp.MustCompile(`Error Updating Branch Password`),
+			},
+			{
+				PreConfig: func() {
+					if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
+						t.Errorf("the password was renewed (%d) after its rename was refused", n)
+					}
+					mock.ClearFaults()
+					mock.ResetRequests()
+				},
+				Config: config("app2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mock.ExpectMintedSecret(passwordAddr),
+					resource.TestCheckResourceAttrPtr(passwordAddr, "id", &id),
+					resource.TestCheckResourceAttr(passwordAddr, "name", "app2"),
+					mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 0}),
+				),
+			},
+		},
+	})
+}
