@@ -7,7 +7,10 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -233,4 +236,127 @@ resource "planetscale_branch_password" "test" {
 			},
 		},
 	})
+}
+
+// The secrets only the shared code now handles never reach a log, at
+// TRACE level: a role's reset password, recorded when a renewal after it
+// fails and when it succeeds, and the secrets of both kinds' ephemeral
+// resources.
+func TestAccReview_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
+
+	mock := acctest.NewMock(t)
+	var id string
+	var secrets []string
+	collect := func(*terraform.State) error {
+		for _, p := range mock.Passwords() {
+			secrets = append(secrets, p.PlainText)
+		}
+		for _, ro := range mock.Roles() {
+			secrets = append(secrets, ro.Password)
+		}
+		return nil
+	}
+	// Ephemeral credentials are deleted at the end of each run: collect
+	// their secrets when the API deletes them.
+	for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+		mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { _ = collect(nil) }})
+	}
+	config := func(trigger string) string {
+		return fmt.Sprintf(`
+provider "planetscale" {
+  server_url = %[2]q
+}
+
+resource "planetscale_postgres_role" "test" {
+  organization              = "acme"
+  database                  = "pg-db"
+  branch                    = "main"
+  ttl                       = 7200
+  renew_before              = "1h"
+  password_rotation_trigger = %[1]q
+}
+
+ephemeral "planetscale_postgres_role" "e" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+}
+
+ephemeral "planetscale_branch_password" "e" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+}
+
+provider "echo" {
+  data = [ephemeral.planetscale_postgres_role.e.username, ephemeral.planetscale_branch_password.e.username]
+}
+
+resource "echo" "test" {}
+`, trigger, mock.URL)
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{
+			{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collect)},
+			{
+				// The reset succeeds, the renewal after it fails: the new
+				// password is recorded on the error path.
+				PreConfig: func() {
+					expireIn(mock, &id, 30*time.Minute)()
+					mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500, Times: 100})
+				},
+				Config:      config("two"),
+				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+			},
+			{
+				PreConfig: func() {
+					_ = collect(nil)
+					mock.ClearFaults()
+					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+						mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { _ = collect(nil) }})
+					}
+				},
+				Config: config("three"),
+				Check:  collect,
+			},
+		},
+	})
+
+	if len(secrets) < 4 {
+		t.Fatalf("collected %d secrets: the test proves nothing", len(secrets))
+	}
+	if n := mock.RequestCount(mockapi.RouteResetRole); n < 2 {
+		t.Fatalf("the role was reset %d time(s), want 2: the test proves nothing", n)
+	}
+	secrets = append(secrets, mockapi.DefaultServiceToken)
+	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	log := all.String()
+	if !strings.Contains(log, "/reset") {
+		t.Fatalf("the TRACE log (%d bytes in %d files) shows no reset: the test would prove nothing", len(log), len(files))
+	}
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		if i := strings.Index(log, secret); i >= 0 {
+			t.Errorf("a secret is in the log, near: %q", log[max(i-200, 0):i])
+		}
+	}
 }
