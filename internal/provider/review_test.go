@@ -360,3 +360,69 @@ resource "echo" "test" {}
 		}
 	}
 }
+
+// The role's twin of TestAccSafety_ephemeralFailedRenameLeavesNothing: an
+// ephemeral role whose rename from its temporary name fails is still
+// deleted at the end of the run.
+func TestAccReview_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422, Times: 1})
+	t.Cleanup(func() {
+		if left := mock.Roles(); len(left) != 0 {
+			t.Errorf("after the run the API still holds %d role(s), none of which anything will close: %+v", len(left), left)
+		}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  name         = "app"
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test
+}
+
+resource "echo" "test" {}
+`),
+			Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
+		}},
+	})
+}
+
+// The role's twin of TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError:
+// a Close whose DELETE answers 404 while the token cannot see the database
+// is an error, with the role's own advice, not a success.
+func TestAccReview_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.T) {
+	mock := acctest.NewMock(t)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeleteRole, Times: 1, Before: func() { mock.HideDatabase("acme", "pg-db", true) }})
+	t.Cleanup(func() { mock.HideDatabase("acme", "pg-db", false) })
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test
+}
+
+resource "echo" "test" {}
+`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
+		}},
+	})
+}
