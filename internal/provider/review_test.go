@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -424,5 +425,65 @@ resource "echo" "test" {}
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
 		}},
+	})
+}
+
+// The role's twin of TestAccBranchPassword_unknownRenewBefore: every role
+// with a TTL is renewable (the kind's rule), so a renew_before unknown at
+// plan time leaves the expiry open instead of failing, and apply renews
+// only when the window turns out to cover it: inside it, once; outside
+// it, not at all, and neither final plan contradicts the first.
+func TestAccReview_roleUnknownRenewBefore(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var id string
+	config := func(window string) string {
+		return mock.Config(`
+resource "terraform_data" "window" {
+  input = %q
+}
+
+resource "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  ttl          = 7200
+  renew_before = terraform_data.window.output
+}
+`, window)
+	}
+	open := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
+		},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             rolesLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("10m"), Check: rememberID(roleAddr, &id)},
+			{
+				// Outside the window it turns out to have: nothing renewed.
+				PreConfig:        func() { expireIn(mock, &id, 90*time.Minute)(); mock.ResetRequests() },
+				Config:           config("20m"),
+				ConfigPlanChecks: open,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 0, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+				),
+			},
+			{
+				// Inside it: renewed in place, once, secret kept.
+				PreConfig:        func() { expireIn(mock, &id, 20*time.Minute)(); mock.ResetRequests() },
+				Config:           config("30m"),
+				ConfigPlanChecks: open,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+					mock.ExpectMintedSecret(roleAddr),
+				),
+			},
+		},
 	})
 }
