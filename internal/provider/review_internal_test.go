@@ -26,8 +26,9 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// reviewRolePlan is a role create's plan, built attribute by attribute.
-func reviewRolePlan(t *testing.T, ctx context.Context, plan tfsdk.Plan, trigger string) tfsdk.Plan {
+// reviewRolePlan is a role create's plan (password_rotation_trigger "one"),
+// built attribute by attribute.
+func reviewRolePlan(t *testing.T, ctx context.Context, plan tfsdk.Plan) tfsdk.Plan {
 	t.Helper()
 	unknown := types.StringUnknown()
 	for name, v := range map[string]attr.Value{
@@ -36,7 +37,7 @@ func reviewRolePlan(t *testing.T, ctx context.Context, plan tfsdk.Plan, trigger 
 		"with_replication": types.BoolValue(false), "require_where_on_delete": unknown, "require_where_on_update": unknown,
 		"successor": types.StringNull(), "id": unknown, "username": unknown, "password": unknown, "connection_string": unknown,
 		"access_host_url": unknown, "database_name": unknown, "created_at": unknown, "expires_at": unknown,
-		"expired": types.BoolUnknown(), "renew_before": types.StringNull(), "password_rotation_trigger": types.StringValue(trigger),
+		"expired": types.BoolUnknown(), "renew_before": types.StringNull(), "password_rotation_trigger": types.StringValue("one"),
 		"timeouts": nullTimeouts(),
 	} {
 		if diags := plan.SetAttribute(ctx, path.Root(name), v); diags.HasError() {
@@ -68,10 +69,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // createReviewRole creates a role through Create and returns its state.
-func createReviewRole(t *testing.T, ctx context.Context, r *postgresRoleResource, trigger string) tfsdk.State {
+func createReviewRole(t *testing.T, ctx context.Context, r *postgresRoleResource) tfsdk.State {
 	t.Helper()
 	plan, state := schemaOf(ctx, r)
-	plan = reviewRolePlan(t, ctx, plan, trigger)
+	plan = reviewRolePlan(t, ctx, plan)
 	resp := &resource.CreateResponse{State: state}
 	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, resp)
 	if resp.Diagnostics.HasError() {
@@ -94,7 +95,7 @@ func TestReviewRoleCreateStoppedBeforeReadyKeepsRoleAndPassword(t *testing.T) {
 
 	r := &postgresRoleResource{data: data, pollInterval: time.Millisecond}
 	plan, state := schemaOf(ctx, r)
-	plan = reviewRolePlan(t, ctx, plan, "one")
+	plan = reviewRolePlan(t, ctx, plan)
 	resp := &resource.CreateResponse{State: state}
 	stopCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -133,11 +134,10 @@ func TestReviewRoleResetStoppedAfterSendingRecordsNewPassword(t *testing.T) {
 	ctx := context.Background()
 	mock, data := mockData(t)
 	r := &postgresRoleResource{data: data, pollInterval: time.Millisecond}
-	state := createReviewRole(t, ctx, r, "one")
+	state := createReviewRole(t, ctx, r)
 	old := reviewString(t, ctx, state, "password").ValueString()
 
-	// The update's plan: a new trigger, so a new password, and a rename,
-	// so a PATCH before the reset.
+	// The update's plan: a new trigger, so a new password.
 	plan := tfsdk.Plan{Schema: state.Schema, Raw: state.Raw.Copy()}
 	for name, v := range map[string]attr.Value{
 		"password_rotation_trigger": types.StringValue("two"),
@@ -178,7 +178,7 @@ func TestReviewRoleUpdateStoppedBeforeSendingSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	mock, data := mockData(t)
 	r := &postgresRoleResource{data: data, pollInterval: time.Millisecond}
-	state := createReviewRole(t, ctx, r, "one")
+	state := createReviewRole(t, ctx, r)
 	plan := tfsdk.Plan{Schema: state.Schema, Raw: state.Raw.Copy()}
 	for name, v := range map[string]attr.Value{
 		"name": types.StringValue("renamed"), "password_rotation_trigger": types.StringValue("two"),
@@ -210,7 +210,7 @@ func TestReviewRoleDeleteStoppedBeforeSendingKeepsIt(t *testing.T) {
 	ctx := context.Background()
 	mock, data := mockData(t)
 	r := &postgresRoleResource{data: data, pollInterval: time.Millisecond}
-	state := createReviewRole(t, ctx, r, "one")
+	state := createReviewRole(t, ctx, r)
 	mock.ResetRequests()
 	stopCtx, stop := context.WithCancel(ctx)
 	stop()
@@ -299,7 +299,7 @@ func readMarked(t *testing.T, kind string, mark map[string]any) (*resource.ReadR
 	if kind == "role" {
 		role := &postgresRoleResource{data: data, pollInterval: time.Millisecond}
 		plan, state = schemaOf(ctx, role)
-		plan, r = reviewRolePlan(t, ctx, plan, "one"), role
+		plan, r = reviewRolePlan(t, ctx, plan), role
 	} else {
 		password := &branchPasswordResource{data: data}
 		plan, state = schemaOf(ctx, password)
