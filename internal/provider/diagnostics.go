@@ -180,10 +180,12 @@ const (
 	ephemeralKept   = "It is deleted at the end of this run, as every ephemeral credential is, whatever its name at PlanetScale."
 )
 
-// deleteDone applies the one rule for a DELETE's 404: the credential counts
-// as deleted only when its branch's list answers now, since PlanetScale
-// answers 404 also for a branch or database the token cannot see.
-func (d *providerData) deleteDone(ctx context.Context, kind credentialKind, b planetscale.Branch, err error) error {
+// notFoundIsGone applies the one rule for a 404 (Read's GET, Delete's and
+// Close's DELETE): the credential counts as gone only when its branch's
+// list answers now, since PlanetScale answers 404 also for a branch or
+// database the token cannot see. A list read earlier in the run is no
+// proof: the token may have lost sight of the database since.
+func (d *providerData) notFoundIsGone(ctx context.Context, kind credentialKind, b planetscale.Branch, err error) error {
 	if !planetscale.IsNotFound(err) {
 		return err
 	}

@@ -134,7 +134,7 @@ func (e *credentialEphemeral[T]) Close(ctx context.Context, req ephemeral.CloseR
 func (e *credentialEphemeral[T]) remove(ctx context.Context, open openCredential) error {
 	kind := kindOf[T]()
 	err := kind.delete(e.data.client, ctx, open.branch(), open.ID, open.Successor)
-	return e.data.deleteDone(ctx, kind.credentialKind, open.branch(), err)
+	return e.data.notFoundIsGone(ctx, kind.credentialKind, open.branch(), err)
 }
 
 // defaultEphemeralTTL is the lifetime of an ephemeral credential when the

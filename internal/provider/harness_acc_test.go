@@ -455,7 +455,7 @@ func (h *providerWorld) injectFault() {
 	if strings.HasSuffix(route, "_role") || strings.HasSuffix(route, "_roles") {
 		kind = "role"
 	}
-	switch h.rng.IntN(12) {
+	switch h.rng.IntN(13) {
 	case 0:
 		h.steps = append(h.steps, "no fault")
 		return
@@ -483,6 +483,16 @@ func (h *providerWorld) injectFault() {
 		f.Before, what = func() { h.see(false) }, "the token stops seeing the databases as the request arrives"
 	case 9:
 		f.Before, what = h.interrupt, "Ctrl-C as the request arrives"
+	case 12:
+		// Found by review: a list read earlier in the walk is no proof
+		// that the branch still answers when a GET gets its 404.
+		list, get := mockapi.RouteListPasswords, mockapi.RouteGetPassword
+		if kind == "role" {
+			list, get = mockapi.RouteListRoles, mockapi.RouteGetRole
+		}
+		h.mock.Inject(mockapi.Fault{Route: list, EmptyPage: true, Times: 1, Authorization: f.Authorization})
+		f = mockapi.Fault{Route: get, Times: 1, Authorization: f.Authorization, Before: func() { h.see(false) }}
+		what, route = "the list lags, then the token stops seeing the databases as the GET arrives", list+" then "+get
 	}
 	h.mock.Inject(f)
 	h.steps = append(h.steps, fmt.Sprintf("fault: %s (%s)", what, route))

@@ -170,7 +170,7 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 	// Removed from state only on proof that it is gone: a 404 while its
 	// branch answers, or the API's own mark (the kind's gone).
 	if planetscale.IsNotFound(err) {
-		if err = r.data.branchAnswers(ctx, kind.credentialKind, b); err == nil {
+		if err = r.data.notFoundIsGone(ctx, kind.credentialKind, b, err); err == nil {
 			tflog.Warn(ctx, kind.noun+" no longer exists; removing it from state", map[string]any{"id": id})
 			removeFromState(ctx, resp, state)
 			return
@@ -254,7 +254,7 @@ func (r *credentialResource[T]) Delete(ctx context.Context, req resource.DeleteR
 	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
 	// while its branch answers. A 404 for a branch the token cannot see
 	// keeps it in state, as in Read.
-	if err = r.data.deleteDone(ctx, kind.credentialKind, state.branch(), err); err == nil {
+	if err = r.data.notFoundIsGone(ctx, kind.credentialKind, state.branch(), err); err == nil {
 		return
 	}
 	summary := "Error Deleting " + titleCase(kind.noun)

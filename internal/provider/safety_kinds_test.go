@@ -1,8 +1,8 @@
 package provider_test
 
-// Review of the "one value per credential kind" refactor (issue #24): each
-// test pins a per-kind behaviour on a path that deletes, forgets or gives
-// up, where the existing suite had no test. Each passes on the code before
+// Safety rules per kind, from the review of the "one value per credential
+// kind" refactor (issue #24): each test pins a per-kind behaviour on a path
+// that deletes, forgets or gives up, where the existing suite had no test. Each passes on the code before
 // the refactor (4508180^1) as well as after it.
 
 import (
@@ -36,7 +36,7 @@ func lastDeleteSuccessor(mock *acctest.Mock) (string, error) {
 // An ephemeral role's Close hands the objects the run made to its
 // successor: the DELETE carries it. Only roles have one, so the shared
 // Close must still pass it on.
-func TestAccReview_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) {
+func TestAccSafetyKinds_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
 	resource.ParallelTest(t, resource.TestCase{
@@ -80,7 +80,7 @@ resource "echo" "test" {}
 
 // A failed ephemeral Open (the role never becomes ready) deletes the role
 // it made, and hands its objects to the configured successor too.
-func TestAccReview_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T) {
+func TestAccSafetyKinds_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
 	mock.SetRolesPendingGets(3)
@@ -135,7 +135,7 @@ resource "echo" "test" {}
 // A role update whose PATCH (a rename) is refused sends nothing more: no
 // reset, so the password in state still works, and the next apply, with
 // the fault gone, renames and resets exactly once.
-func TestAccReview_roleRefusedPatchSendsNoReset(t *testing.T) {
+func TestAccSafetyKinds_roleRefusedPatchSendsNoReset(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(name, trigger string) string {
 		return mock.Config(`
@@ -186,7 +186,7 @@ resource "planetscale_postgres_role" "test" {
 
 // A password update whose rename is refused does not renew it either: the
 // plan renames and renews it again, and nothing was replaced.
-func TestAccReview_passwordRefusedRenameSendsNoRenew(t *testing.T) {
+func TestAccSafetyKinds_passwordRefusedRenameSendsNoRenew(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(name string) string {
@@ -243,7 +243,7 @@ resource "planetscale_branch_password" "test" {
 // TRACE level: a role's reset password, recorded when a renewal after it
 // fails and when it succeeds, and the secrets of both kinds' ephemeral
 // resources.
-func TestAccReview_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
+func TestAccSafetyKinds_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
 	logDir := t.TempDir()
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
 	t.Setenv("TF_LOG", "TRACE")
@@ -254,19 +254,19 @@ func TestAccReview_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	var secrets []string
-	collect := func(*terraform.State) error {
+	collect := func() {
 		for _, p := range mock.Passwords() {
 			secrets = append(secrets, p.PlainText)
 		}
 		for _, ro := range mock.Roles() {
 			secrets = append(secrets, ro.Password)
 		}
-		return nil
 	}
+	collectCheck := func(*terraform.State) error { collect(); return nil }
 	// Ephemeral credentials are deleted at the end of each run: collect
 	// their secrets when the API deletes them.
 	for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
-		mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { _ = collect(nil) }})
+		mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
 	}
 	config := func(trigger string) string {
 		return fmt.Sprintf(`
@@ -307,7 +307,7 @@ resource "echo" "test" {}
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{
-			{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collect)},
+			{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
 			{
 				// The reset succeeds, the renewal after it fails: the new
 				// password is recorded on the error path.
@@ -320,14 +320,14 @@ resource "echo" "test" {}
 			},
 			{
 				PreConfig: func() {
-					_ = collect(nil)
+					collect()
 					mock.ClearFaults()
 					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
-						mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { _ = collect(nil) }})
+						mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
 					}
 				},
 				Config: config("three"),
-				Check:  collect,
+				Check:  collectCheck,
 			},
 		},
 	})
@@ -365,7 +365,7 @@ resource "echo" "test" {}
 // The role's twin of TestAccSafety_ephemeralFailedRenameLeavesNothing: an
 // ephemeral role whose rename from its temporary name fails is still
 // deleted at the end of the run.
-func TestAccReview_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
+func TestAccSafetyKinds_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422, Times: 1})
 	t.Cleanup(func() {
@@ -400,7 +400,7 @@ resource "echo" "test" {}
 // The role's twin of TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError:
 // a Close whose DELETE answers 404 while the token cannot see the database
 // is an error, with the role's own advice, not a success.
-func TestAccReview_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.T) {
+func TestAccSafetyKinds_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeleteRole, Times: 1, Before: func() { mock.HideDatabase("acme", "pg-db", true) }})
 	t.Cleanup(func() { mock.HideDatabase("acme", "pg-db", false) })
@@ -433,7 +433,7 @@ resource "echo" "test" {}
 // plan time leaves the expiry open instead of failing, and apply renews
 // only when the window turns out to cover it: inside it, once; outside
 // it, not at all, and neither final plan contradicts the first.
-func TestAccReview_roleUnknownRenewBefore(t *testing.T) {
+func TestAccSafetyKinds_roleUnknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(window string) string {
