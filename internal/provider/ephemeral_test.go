@@ -25,20 +25,9 @@ func TestAccBranchPasswordEphemeral_basic(t *testing.T) {
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{
 			{
-				Config: mock.Config(`
-ephemeral "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+				Config: echoedEphemeral(mock, "planetscale_branch_password", "app-db", `
   role         = "reader"
   cidrs        = ["10.0.0.0/8"]
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_branch_password.test
-}
-
-resource "echo" "test" {}
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("plain_text"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),

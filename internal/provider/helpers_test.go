@@ -275,3 +275,23 @@ func writeFile(t *testing.T, path string, content []byte) {
 		t.Fatal(err)
 	}
 }
+
+// echoedEphemeral is a configuration that opens one ephemeral credential of
+// kind (its type name), ephemeral.<kind>.test on acme/<database>/main with
+// the given further arguments, and hands it to the echo provider: an
+// ephemeral value can configure a provider, and nothing reaches state.
+func echoedEphemeral(mock *acctest.Mock, kind, database, arguments string) string {
+	return mock.Config(`
+ephemeral %[1]q "test" {
+  organization = "acme"
+  database     = %[2]q
+  branch       = "main"
+%[3]s}
+
+provider "echo" {
+  data = ephemeral.%[1]s.test
+}
+
+resource "echo" "test" {}
+`, kind, database, strings.TrimPrefix(arguments, "\n"))
+}

@@ -378,19 +378,8 @@ func TestAccSafetyKinds_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+			Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
   name         = "app"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test
-}
-
-resource "echo" "test" {}
 `),
 			Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
 		}},
@@ -409,19 +398,7 @@ func TestAccSafetyKinds_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test
-}
-
-resource "echo" "test" {}
-`),
+			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
 		}},

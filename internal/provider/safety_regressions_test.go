@@ -76,19 +76,8 @@ func TestAccSafety_ephemeralFailedRenameLeavesNothing(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+			Config: echoedEphemeral(mock, "planetscale_branch_password", "app-db", `
   name         = "app"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_branch_password.test
-}
-
-resource "echo" "test" {}
 `),
 			Check: closedAfterRun(mock, mockapi.RouteCreatePassword, mockapi.RouteDeletePassword),
 		}},
@@ -116,19 +105,7 @@ func TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_branch_password.test
-}
-
-resource "echo" "test" {}
-`),
+			Config:      echoedEphemeral(mock, "planetscale_branch_password", "app-db", ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Branch Password`),
 		}},
@@ -157,19 +134,7 @@ func TestAccSafety_failedEphemeralOpenAmbiguousNotFoundIsLeftBehind(t *testing.T
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test
-}
-
-resource "echo" "test" {}
-`),
+			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Left Behind`),
 		}},

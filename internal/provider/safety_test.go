@@ -166,19 +166,7 @@ func TestAccSafety_failedEphemeralOpenLeavesNothing(t *testing.T) {
 		ProtoV6ProviderFactories: withEcho(),
 		Steps: []resource.TestStep{
 			{
-				Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test
-}
-
-resource "echo" "test" {}
-`),
+				Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
 				ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
 			},
 			{
