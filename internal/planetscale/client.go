@@ -239,7 +239,7 @@ type Page[T any] struct {
 // listAll follows next_page until the last page.
 func listAll[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error)) ([]T, error) {
 	var all []T
-	err := listEach(ctx, opts, fetch, func(item *T) bool {
+	err := Each(ctx, opts, fetch, func(item *T) bool {
 		all = append(all, *item)
 		return true
 	})
@@ -249,10 +249,10 @@ func listAll[T any](ctx context.Context, opts ListOptions, fetch func(context.Co
 	return all, nil
 }
 
-// listEach gives yield each item of each page in turn, in pages of
+// Each gives yield each item of each page in turn, in pages of
 // MaxPageSize unless opts asks for another size, until the last page or
 // until yield returns false; no page is fetched after that.
-func listEach[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error), yield func(*T) bool) error {
+func Each[T any](ctx context.Context, opts ListOptions, fetch func(context.Context, ListOptions) (*Page[T], error), yield func(*T) bool) error {
 	if opts.Page == 0 {
 		opts.Page = 1
 	}

@@ -104,7 +104,7 @@ func (c *Client) ListAllPasswords(ctx context.Context, b Branch, opts ListOption
 // EachPassword gives yield a branch's passwords one by one, reading pages
 // only as far as yield asks (it returns false to stop).
 func (c *Client) EachPassword(ctx context.Context, b Branch, opts ListOptions, yield func(*Password) bool) error {
-	return listEach(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Password], error) {
+	return Each(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Password], error) {
 		return c.ListPasswords(ctx, b, o)
 	}, yield)
 }

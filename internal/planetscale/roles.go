@@ -107,7 +107,7 @@ func (c *Client) ListAllRoles(ctx context.Context, b Branch, opts ListOptions) (
 // EachRole gives yield a branch's roles one by one, reading pages only as
 // far as yield asks (it returns false to stop).
 func (c *Client) EachRole(ctx context.Context, b Branch, opts ListOptions, yield func(*Role) bool) error {
-	return listEach(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Role], error) {
+	return Each(ctx, opts, func(ctx context.Context, o ListOptions) (*Page[Role], error) {
 		return c.ListRoles(ctx, b, o)
 	}, yield)
 }

@@ -78,8 +78,8 @@ func BenchmarkApplyPassword(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		m := newBranchPasswordModel(location("app-db", "main"))
-		if diags := applyPassword(ctx, &m, p); diags.HasError() {
+		m := onBranch(&branchPasswordModel{}, location("app-db", "main"))
+		if diags := recordAnswer(ctx, m, p, passwordSummary); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,7 +19,6 @@ var passwords = &credentialType[planetscale.Password]{
 	credentialKind: passwordKind,
 	get:            (*planetscale.Client).GetPassword,
 	list:           (*planetscale.Client).ListPasswords,
-	each:           (*planetscale.Client).EachPassword,
 	renew:          (*planetscale.Client).RenewPassword,
 	// A password has no successor: nothing it owns outlives it.
 	delete: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, _ string) error {
@@ -38,12 +36,9 @@ var passwords = &credentialType[planetscale.Password]{
 
 	resourceSchema:  passwordResourceSchema,
 	ephemeralSchema: passwordEphemeralSchema,
-	newModel: func(where credentialLocation) resourceModel[planetscale.Password] {
-		m := newBranchPasswordModel(where)
-		return &m
-	},
-	newCredential: func() credentialModel[planetscale.Password] { return &passwordCredential{} },
-	movers:        []resource.StateMover{{StateMover: moveOfficialPassword}},
+	newModel:        func() resourceModel[planetscale.Password] { return &branchPasswordModel{} },
+	newCredential:   func() credentialModel[planetscale.Password] { return &passwordCredential{} },
+	movers:          []resource.StateMover{{StateMover: moveOfficialPassword}},
 }
 
 // passwordSummary is what every credential shows, from an API password.
@@ -54,13 +49,19 @@ func passwordSummary(p *planetscale.Password) credentialSummary {
 	}
 }
 
-// passwordArguments are what a configuration sets on a branch password.
-type passwordArguments struct {
-	credentialArguments
+// passwordSettings are what a configuration sets on a branch password
+// besides its name and TTL, and what the data sources show of them.
+type passwordSettings struct {
 	Role         types.String `tfsdk:"role"`
 	CIDRs        types.Set    `tfsdk:"cidrs"`
 	Replica      types.Bool   `tfsdk:"replica"`
 	DirectVtgate types.Bool   `tfsdk:"direct_vtgate"`
+}
+
+// passwordArguments are what a configuration sets on a branch password.
+type passwordArguments struct {
+	credentialArguments
+	passwordSettings
 }
 
 // passwordResults are what the API answers about a branch password that
@@ -85,17 +86,6 @@ type branchPasswordModel struct {
 	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
 	Renewable             types.Bool   `tfsdk:"renewable"`
 }
-
-// newBranchPasswordModel is an empty model of a password on a branch, as
-// an import, a move or a list result starts from.
-func newBranchPasswordModel(where credentialLocation) branchPasswordModel {
-	m := branchPasswordModel{}
-	m.Timeouts = nullTimeouts()
-	m.credentialLocation = where
-	return m
-}
-
-func (c *passwordCredential) object() string { return objectName(passwordKind.noun, c.branch(), c.ID) }
 
 func (c *passwordCredential) secret() *types.String { return &c.PlainText }
 
@@ -131,17 +121,9 @@ func (c *passwordCredential) apply(ctx context.Context, p *planetscale.Password)
 	return diags
 }
 
-func (m *branchPasswordModel) record(ctx context.Context, p *planetscale.Password) diag.Diagnostics {
-	return applyPassword(ctx, m, p)
-}
-
-// applyPassword copies an API password into the managed resource's model.
-func applyPassword(ctx context.Context, m *branchPasswordModel, p *planetscale.Password) diag.Diagnostics {
-	diags := m.apply(ctx, p)
-	m.recordState(passwordSummary(p))
+func (m *branchPasswordModel) recordOwn(p *planetscale.Password) {
 	m.AccessHostRegionalURL = stringOrNull(p.AccessHostRegionalURL)
 	m.Renewable = types.BoolValue(p.Renewable)
-	return diags
 }
 
 // update: everything but the name forces replacement, so an update renames
@@ -171,39 +153,18 @@ func (m *branchPasswordModel) update(prior resourceModel[planetscale.Password]) 
 // the answer to its create).
 type passwordMetadata struct {
 	credentialMetadataFields
-	Role                  types.String `tfsdk:"role"`
-	CIDRs                 types.Set    `tfsdk:"cidrs"`
-	Replica               types.Bool   `tfsdk:"replica"`
-	DirectVtgate          types.Bool   `tfsdk:"direct_vtgate"`
+	passwordSettings
 	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
 	LastUsedAt            types.String `tfsdk:"last_used_at"`
 	Renewable             types.Bool   `tfsdk:"renewable"`
 }
 
 // newPasswordMetadata maps through the one mapping from the API
-// (applyPassword) and adds what only the data sources show.
+// (recordAnswer) and adds what only the data sources show.
 func newPasswordMetadata(ctx context.Context, p *planetscale.Password) (passwordMetadata, diag.Diagnostics) {
-	var m branchPasswordModel
-	diags := applyPassword(ctx, &m, p)
-	return passwordMetadata{
-		credentialMetadataFields: newMetadataFields(&m.credentialArguments, &m.credentialResults, &m.stateResults),
-		Role:                     m.Role,
-		CIDRs:                    m.CIDRs,
-		Replica:                  m.Replica,
-		DirectVtgate:             m.DirectVtgate,
-		AccessHostRegionalURL:    m.AccessHostRegionalURL,
-		LastUsedAt:               stringPtrValue(p.LastUsedAt),
-		Renewable:                m.Renewable,
-	}, diags
-}
-
-// passwordsServed is what the provider serves of branch passwords.
-var passwordsServed = kindServes{
-	resource:    newCredentialResource[planetscale.Password],
-	ephemeral:   newCredentialEphemeral[planetscale.Password],
-	dataSources: dataSourcesOf(passwordDataSources),
-	list:        listResourceOf(passwords),
-	actions:     []func() action.Action{renewActionOf(passwords)},
+	m := &branchPasswordModel{}
+	diags := recordAnswer(ctx, m, p, passwordSummary)
+	return passwordMetadata{newMetadataFields(m), m.passwordSettings, m.AccessHostRegionalURL, stringPtrValue(p.LastUsedAt), m.Renewable}, diags
 }
 
 // passwordDataSources are how the kind's data sources show it.

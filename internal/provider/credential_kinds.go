@@ -73,8 +73,8 @@ func (k credentialKind) other() string {
 // credentialTypes are the kinds the provider knows, each with what it
 // serves of the kind; a kind is added here, with one line.
 var credentialTypes = []servedKind{
-	{passwords, passwordsServed},
-	{roles, rolesServed},
+	{passwords, servesOf(passwordDataSources)},
+	{roles, servesOf(roleDataSources, newReassignAction)}, // only roles have a reassign action
 }
 
 // servedKind is a kind and what the provider serves of it.
@@ -83,14 +83,26 @@ type servedKind struct {
 	kindServes
 }
 
-// kindServes are the constructors of what the provider serves of a kind,
-// written in the kind's file; provider.go serves every kind's.
+// kindServes are the constructors of what the provider serves of a kind;
+// provider.go serves every kind's.
 type kindServes struct {
 	resource    func() resource.Resource
 	ephemeral   func() ephemeral.EphemeralResource
 	dataSources []func() datasource.DataSource
 	list        func() list.ListResource
 	actions     []func() action.Action
+}
+
+// servesOf is what the provider serves of the kind whose data sources are
+// ds: what every kind has, and the kind's own actions.
+func servesOf[T, M any](ds credentialMetadata[T, M], actions ...func() action.Action) kindServes {
+	return kindServes{
+		resource:    newCredentialResource[T],
+		ephemeral:   newCredentialEphemeral[T],
+		dataSources: dataSourcesOf(ds),
+		list:        listResourceOf(ds.kind),
+		actions:     append([]func() action.Action{renewActionOf(ds.kind)}, actions...),
+	}
 }
 
 // anyCredentialType is what code that serves every kind at once (the
@@ -107,7 +119,6 @@ type credentialType[T any] struct {
 	// The API's calls for the kind, as methods of the client.
 	get    func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
 	list   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[T], error)
-	each   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error
 	renew  func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
 	delete func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, successor string) error
 	// waitReady waits for a created credential the database does not serve
@@ -133,10 +144,9 @@ type credentialType[T any] struct {
 	resourceSchema  func() rschema.Schema
 	ephemeralSchema func() eschema.Schema
 
-	// Its models. newModel is an empty managed resource model of a
-	// credential on a branch, as an import, a move or a list result starts
-	// from; newCredential the ephemeral resource's.
-	newModel      func(where credentialLocation) resourceModel[T]
+	// Its models, empty: the managed resource's (see modelOn) and the
+	// ephemeral resource's.
+	newModel      func() resourceModel[T]
 	newCredential func() credentialModel[T]
 
 	// What only some kinds do; nil or "" for a kind that does not.
@@ -173,6 +183,36 @@ func (k *credentialType[T]) newLists(c *planetscale.Client) credentialLists {
 		},
 		func(item *T) string { return k.about(item).id },
 	)
+}
+
+// each gives yield each credential of the branch that opts asks for, page
+// by page, until yield returns false.
+func (k *credentialType[T]) each(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions, yield func(*T) bool) error {
+	return planetscale.Each(ctx, opts, func(ctx context.Context, o planetscale.ListOptions) (*planetscale.Page[T], error) {
+		return k.list(c, ctx, b, o)
+	}, yield)
+}
+
+// modelOn is an empty managed resource model of a credential on a branch,
+// as a plan, an import, a move or a list result starts from.
+func (k *credentialType[T]) modelOn(where credentialLocation) resourceModel[T] {
+	return onBranch(k.newModel(), where)
+}
+
+// onBranch empties m's location and timeouts for a credential on where.
+func onBranch[M interface {
+	args() *credentialArguments
+	state() *stateResults
+}](m M, where credentialLocation,
+) M {
+	m.args().credentialLocation = where
+	m.state().Timeouts = nullTimeouts()
+	return m
+}
+
+// object names a credential of the kind in messages.
+func (k *credentialType[T]) object(m credentialModel[T]) string {
+	return objectName(k.noun, m.branch(), m.results().ID)
 }
 
 // kindOf is the kind whose client type is T. The resources are generic in

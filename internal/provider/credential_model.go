@@ -45,7 +45,6 @@ type stateResults struct {
 // and the whole model of its ephemeral resource.
 type credentialModel[T any] interface {
 	branch() planetscale.Branch
-	object() string
 	args() *credentialArguments
 	results() *credentialResults
 	secret() *types.String
@@ -93,8 +92,9 @@ func newCreateCall[B, T any](a *credentialArguments, name string, body B,
 type resourceModel[T any] interface {
 	credentialModel[T]
 	state() *stateResults
-	// record copies the API's answer into the model.
-	record(ctx context.Context, item *T) diag.Diagnostics
+	// recordOwn copies into the model what only the kind's state keeps
+	// of the API's answer (see recordAnswer).
+	recordOwn(item *T)
 	// update is what an update from prior to this plan asks of the API;
 	// nil when only state changes.
 	update(prior resourceModel[T]) updateCall[T]
@@ -129,6 +129,16 @@ func take(m interface {
 	if !secret.IsNull() {
 		results.ConnectionString = types.StringValue(url(secret.ValueString()))
 	}
+}
+
+// recordAnswer copies the API's answer into a managed resource model: what
+// both resources show, what state keeps of any kind, and what it keeps of
+// the kind's own. about is the kind's.
+func recordAnswer[T any](ctx context.Context, m resourceModel[T], item *T, about func(*T) credentialSummary) diag.Diagnostics {
+	diags := m.apply(ctx, item)
+	m.state().recordState(about(item))
+	m.recordOwn(item)
+	return diags
 }
 
 // recordState copies what only state keeps from any kind's answer.

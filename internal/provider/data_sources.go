@@ -78,7 +78,13 @@ type credentialMetadataFields struct {
 	Expired       types.Bool   `tfsdk:"expired"`
 }
 
-func newMetadataFields(args *credentialArguments, results *credentialResults, state *stateResults) credentialMetadataFields {
+func newMetadataFields(m interface {
+	args() *credentialArguments
+	results() *credentialResults
+	state() *stateResults
+},
+) credentialMetadataFields {
+	args, results, state := m.args(), m.results(), m.state()
 	return credentialMetadataFields{
 		ID:            results.ID,
 		Name:          args.Name,

@@ -81,9 +81,9 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	ctx = e.data.maskSecrets(ctx)
 	created, err := create.send(ctx, e.data.client)
-	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, m.object(), ephemeralKept, err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, kind.object(m), ephemeralKept, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating Ephemeral "+titleCase(kind.noun),
-			newAPICall("create", m.object(), m.branch(), 0, e.data, kind.credentialKind).detail(err))
+			newAPICall("create", kind.object(m), m.branch(), 0, e.data, kind.credentialKind).detail(err))
 		return
 	}
 	about := kind.about(created)
@@ -101,7 +101,7 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 		ready, err := kind.waitReady(e.data.client, ctx, m.branch(), created, e.pollInterval)
 		if err != nil {
 			resp.Diagnostics.AddError("Ephemeral "+titleCase(kind.noun)+" Not Ready",
-				newAPICall("create", m.object(), m.branch(), kind.readyTimeout, e.data, kind.credentialKind).detail(err))
+				newAPICall("create", kind.object(m), m.branch(), kind.readyTimeout, e.data, kind.credentialKind).detail(err))
 			return
 		}
 		apply(ready)

@@ -87,8 +87,8 @@ func (l *credentialListResource[T]) List(ctx context.Context, req list.ListReque
 			})...)
 			if req.IncludeResource {
 				// The managed resource's state, as an import would record it.
-				object := l.kind.newModel(config.credentialLocation)
-				result.Diagnostics.Append(object.record(ctx, item)...)
+				object := l.kind.modelOn(config.credentialLocation)
+				result.Diagnostics.Append(recordAnswer(ctx, object, item, l.kind.about)...)
 				result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
 			}
 			pushed++

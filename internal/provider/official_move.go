@@ -43,8 +43,8 @@ func fromOfficialProvider(req resource.MoveStateRequest, typeNames ...string) bo
 // officialCredential is what the official provider's state holds beyond
 // the API object it stores: where the credential lives, and the arguments.
 // The rest of that state is the API's own password or role, read with the
-// client's types and mapped with the resources' own applyPassword and
-// applyRole, as an API answer would be.
+// client's types and mapped with the resources' own recordAnswer,
+// as an API answer would be.
 type officialCredential struct {
 	ID           string   `json:"id"`
 	Organization string   `json:"organization"`
@@ -106,13 +106,13 @@ func moveOfficialPassword(ctx context.Context, req resource.MoveStateRequest, re
 	if !decodeOfficial(req, &cred, &p, &resp.Diagnostics) {
 		return
 	}
-	m := newBranchPasswordModel(cred.location())
-	resp.Diagnostics.Append(applyPassword(ctx, &m, &p)...)
+	m := onBranch(&branchPasswordModel{}, cred.location())
+	resp.Diagnostics.Append(recordAnswer(ctx, m, &p, passwordSummary)...)
 	// The argument ttl, else the API's ttl_seconds; 0 means none.
 	if m.TTL = wholeSeconds(cred.TTL); m.TTL.IsNull() && p.TTLSeconds != nil && *p.TTLSeconds > 0 {
 		m.TTL = types.Int64Value(*p.TTLSeconds)
 	}
-	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
 }
 
@@ -128,9 +128,9 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 	// The official state's ttl is the API's, refreshed: the time left, not
 	// the TTL the role was created with. So ttl stays null, and the plan
 	// adopts the configured one (see roleTTLModifier).
-	m := newPostgresRoleModel(cred.location())
+	m := onBranch(&postgresRoleModel{}, cred.location())
 	m.Successor = types.StringPointerValue(cred.Successor)
-	resp.Diagnostics.Append(applyRole(ctx, &m, &ro)...)
+	resp.Diagnostics.Append(recordAnswer(ctx, m, &ro, roleSummary)...)
 	if ro.Password == nil {
 		resp.Diagnostics.AddWarning("Postgres Role Moved Without A Password",
 			fmt.Sprintf("The official provider's %s never stores a role's password, so the moved role %s has none in state "+
@@ -138,6 +138,6 @@ func moveOfficialRole(ctx context.Context, req resource.MoveStateRequest, resp *
 				"set password_rotation_trigger to any value and apply: the API gives the role a new password in place, and the old one stops working. "+
 				"Or replace the role (terraform apply -replace=...).", req.SourceTypeName, cred.ID))
 	}
-	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, m.Organization, m.Database, m.Branch, m.ID)...)
 }

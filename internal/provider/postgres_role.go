@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -26,7 +25,6 @@ var roles = &credentialType[planetscale.Role]{
 	credentialKind: roleKind,
 	get:            (*planetscale.Client).GetRole,
 	list:           (*planetscale.Client).ListRoles,
-	each:           (*planetscale.Client).EachRole,
 	renew:          (*planetscale.Client).RenewRole,
 	delete:         (*planetscale.Client).DeleteRole,
 	// The API creates a role before the database serves it.
@@ -55,13 +53,10 @@ var roles = &credentialType[planetscale.Role]{
 
 	resourceSchema:  roleResourceSchema,
 	ephemeralSchema: roleEphemeralSchema,
-	newModel: func(where credentialLocation) resourceModel[planetscale.Role] {
-		m := newPostgresRoleModel(where)
-		return &m
-	},
-	newCredential: func() credentialModel[planetscale.Role] { return &roleCredential{} },
-	modifyPlan:    planPasswordRotation,
-	deleteAdvice:  roleDeleteAdvice,
+	newModel:        func() resourceModel[planetscale.Role] { return &postgresRoleModel{} },
+	newCredential:   func() credentialModel[planetscale.Role] { return &roleCredential{} },
+	modifyPlan:      planPasswordRotation,
+	deleteAdvice:    roleDeleteAdvice,
 	// Close deletes the role, handing objects a run created to successor;
 	// if the role still owns objects without one, the summary says to set it.
 	closeAdvice: " (if it still owns objects, set successor)",
@@ -76,14 +71,20 @@ func roleSummary(ro *planetscale.Role) credentialSummary {
 	}
 }
 
-// roleArguments are what a configuration sets on a Postgres role.
-type roleArguments struct {
-	credentialArguments
+// roleSettings are what a configuration sets on a Postgres role besides
+// its name, TTL and successor, and what the data sources show of them.
+type roleSettings struct {
 	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
 	WithReplication      types.Bool   `tfsdk:"with_replication"`
 	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
 	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
-	Successor            types.String `tfsdk:"successor"`
+}
+
+// roleArguments are what a configuration sets on a Postgres role.
+type roleArguments struct {
+	credentialArguments
+	roleSettings
+	Successor types.String `tfsdk:"successor"`
 }
 
 // roleResults are what the API answers about a Postgres role that both
@@ -108,17 +109,6 @@ type postgresRoleModel struct {
 	stateResults
 	RotationTrigger types.String `tfsdk:"password_rotation_trigger"`
 }
-
-// newPostgresRoleModel is an empty model of a role on a branch, as an
-// import, a move or a list result starts from.
-func newPostgresRoleModel(where credentialLocation) postgresRoleModel {
-	m := postgresRoleModel{}
-	m.Timeouts = nullTimeouts()
-	m.credentialLocation = where
-	return m
-}
-
-func (c *roleCredential) object() string { return objectName(roleKind.noun, c.branch(), c.ID) }
 
 func (c *roleCredential) secret() *types.String { return &c.Password }
 
@@ -162,16 +152,9 @@ func (c *roleCredential) apply(ctx context.Context, ro *planetscale.Role) diag.D
 	return diags
 }
 
-func (m *postgresRoleModel) record(ctx context.Context, ro *planetscale.Role) diag.Diagnostics {
-	return applyRole(ctx, m, ro)
-}
-
-// applyRole copies an API role into the managed resource's model.
-func applyRole(ctx context.Context, m *postgresRoleModel, ro *planetscale.Role) diag.Diagnostics {
-	diags := m.apply(ctx, ro)
-	m.recordState(roleSummary(ro))
-	return diags
-}
+// recordOwn: state keeps nothing of a role's answer beyond what every
+// kind's does.
+func (*postgresRoleModel) recordOwn(*planetscale.Role) {}
 
 // roleUpdateRequest holds only what changed between state and plan; ok is
 // false when nothing the API stores changed (a new successor, say).
@@ -239,7 +222,7 @@ func roleDeleteAdvice(m resourceModel[planetscale.Role], err error) (string, boo
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || !state.Successor.IsNull() {
 		return "", false
 	}
-	return apiStatus(state.object(), apiErr) +
+	return apiStatus(objectName(roleKind.noun, state.branch(), state.ID), apiErr) +
 		fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
 			"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later).", state.Username.ValueString()), true
 }
@@ -272,38 +255,17 @@ func rotates(planned, prior types.String) bool {
 // its create and reset, never in a read).
 type roleMetadata struct {
 	credentialMetadataFields
-	InheritedRoles       types.Set    `tfsdk:"inherited_roles"`
-	WithReplication      types.Bool   `tfsdk:"with_replication"`
-	RequireWhereOnDelete types.String `tfsdk:"require_where_on_delete"`
-	RequireWhereOnUpdate types.String `tfsdk:"require_where_on_update"`
-	DatabaseName         types.String `tfsdk:"database_name"`
-	DisabledAt           types.String `tfsdk:"disabled_at"`
+	roleSettings
+	DatabaseName types.String `tfsdk:"database_name"`
+	DisabledAt   types.String `tfsdk:"disabled_at"`
 }
 
-// newRoleMetadata maps through the one mapping from the API (applyRole)
-// and adds what only the data sources show.
+// newRoleMetadata maps through the one mapping from the API
+// (recordAnswer) and adds what only the data sources show.
 func newRoleMetadata(ctx context.Context, ro *planetscale.Role) (roleMetadata, diag.Diagnostics) {
-	var m postgresRoleModel
-	diags := applyRole(ctx, &m, ro)
-	return roleMetadata{
-		credentialMetadataFields: newMetadataFields(&m.credentialArguments, &m.credentialResults, &m.stateResults),
-		InheritedRoles:           m.InheritedRoles,
-		WithReplication:          m.WithReplication,
-		RequireWhereOnDelete:     m.RequireWhereOnDelete,
-		RequireWhereOnUpdate:     m.RequireWhereOnUpdate,
-		DatabaseName:             m.DatabaseName,
-		DisabledAt:               stringPtrValue(ro.DisabledAt),
-	}, diags
-}
-
-// rolesServed is what the provider serves of Postgres roles; only roles
-// have a reassign action.
-var rolesServed = kindServes{
-	resource:    newCredentialResource[planetscale.Role],
-	ephemeral:   newCredentialEphemeral[planetscale.Role],
-	dataSources: dataSourcesOf(roleDataSources),
-	list:        listResourceOf(roles),
-	actions:     []func() action.Action{renewActionOf(roles), newReassignAction},
+	m := &postgresRoleModel{}
+	diags := recordAnswer(ctx, m, ro, roleSummary)
+	return roleMetadata{newMetadataFields(m), m.roleSettings, m.DatabaseName, stringPtrValue(ro.DisabledAt)}, diags
 }
 
 // roleDataSources are how the kind's data sources show it.

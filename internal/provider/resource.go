@@ -84,7 +84,8 @@ func (r *credentialResource[T]) MoveState(context.Context) []resource.StateMover
 
 // call describes an operation on this credential for error messages.
 func (r *credentialResource[T]) call(op string, m resourceModel[T], timeout time.Duration) apiCall {
-	return newAPICall(op, m.object(), m.branch(), timeout, r.data, kindOf[T]().credentialKind)
+	kind := kindOf[T]()
+	return newAPICall(op, kind.object(m), m.branch(), timeout, r.data, kind.credentialKind)
 }
 
 func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -92,7 +93,7 @@ func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	kind := kindOf[T]()
-	plan := kind.newModel(credentialLocation{})
+	plan := kind.modelOn(credentialLocation{})
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
 	timeout, diags := plan.state().Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
@@ -106,7 +107,7 @@ func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateR
 
 	r.data.forgetLists(kind.credentialKind, plan.branch())
 	created, err := create.send(ctx, r.data.client)
-	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, plan.object(), renamedNextPlan, err); err != nil {
+	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, kind.object(plan), renamedNextPlan, err); err != nil {
 		resp.Diagnostics.AddError("Error Creating "+titleCase(kind.noun), r.call("create", plan, timeout).detail(err))
 		return
 	}
@@ -118,7 +119,7 @@ func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateR
 	}
 	tflog.Debug(ctx, "created "+kind.noun, fields)
 	record := func(item *T) {
-		resp.Diagnostics.Append(plan.record(ctx, item)...)
+		resp.Diagnostics.Append(recordAnswer(ctx, plan, item, kind.about)...)
 		plan.args().Name = types.StringValue(create.name) // see createCall
 	}
 	record(created)
@@ -132,7 +133,7 @@ func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateR
 			resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
 			resp.Diagnostics.AddError(titleCase(kind.noun)+" Not Ready",
 				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
-					plan.object(), r.call("create", plan, timeout).detail(err)))
+					kind.object(plan), r.call("create", plan, timeout).detail(err)))
 			return
 		}
 		record(ready)
@@ -147,7 +148,7 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	kind := kindOf[T]()
-	state := kind.newModel(credentialLocation{})
+	state := kind.modelOn(credentialLocation{})
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
 	timeout, diags := state.state().Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
@@ -185,7 +186,7 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 		removeFromState(ctx, resp, state)
 		return
 	}
-	resp.Diagnostics.Append(state.record(ctx, item)...)
+	resp.Diagnostics.Append(recordAnswer(ctx, state, item, kind.about)...)
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, state)...)
@@ -196,7 +197,7 @@ func (r *credentialResource[T]) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	kind := kindOf[T]()
-	plan, state := kind.newModel(credentialLocation{}), kind.newModel(credentialLocation{})
+	plan, state := kind.modelOn(credentialLocation{}), kind.modelOn(credentialLocation{})
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
 	timeout, diags := plan.state().Timeouts.Update(ctx, defaultUpdateTimeout)
@@ -217,7 +218,7 @@ func (r *credentialResource[T]) Update(ctx context.Context, req resource.UpdateR
 	*plan.secret() = *state.secret()
 	keep := func(ctx context.Context, item *T) context.Context {
 		ctx = r.data.maskSecrets(ctx, stringPtrValue(kind.about(item).secret).ValueString())
-		resp.Diagnostics.Append(plan.record(ctx, item)...)
+		resp.Diagnostics.Append(recordAnswer(ctx, plan, item, kind.about)...)
 		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 		resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
 		return ctx
@@ -228,7 +229,7 @@ func (r *credentialResource[T]) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	ctx = r.data.maskSecrets(ctx, stringPtrValue(kind.about(updated).secret).ValueString())
-	resp.Diagnostics.Append(plan.record(ctx, updated)...)
+	resp.Diagnostics.Append(recordAnswer(ctx, plan, updated, kind.about)...)
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
@@ -239,7 +240,7 @@ func (r *credentialResource[T]) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	kind := kindOf[T]()
-	state := kind.newModel(credentialLocation{})
+	state := kind.modelOn(credentialLocation{})
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
 	timeout, diags := state.state().Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)

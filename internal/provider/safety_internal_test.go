@@ -33,8 +33,10 @@ func plannedPassword(branch, name string) branchPasswordModel {
 		passwordCredential: passwordCredential{
 			passwordArguments: passwordArguments{
 				credentialArguments: credentialArguments{credentialLocation: location("app-db", branch), Name: types.StringValue(name), TTL: types.Int64Null()},
-				Role:                types.StringValue("reader"), CIDRs: types.SetNull(types.StringType),
-				Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
+				passwordSettings: passwordSettings{
+					Role: types.StringValue("reader"), CIDRs: types.SetNull(types.StringType),
+					Replica: types.BoolValue(false), DirectVtgate: types.BoolValue(false),
+				},
 			},
 			passwordResults: passwordResults{
 				credentialResults: credentialResults{ID: unknown, Username: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
@@ -107,8 +109,11 @@ func TestCreateStoppedBeforeSendingMakesNothing(t *testing.T) {
 		roleCredential: roleCredential{
 			roleArguments: roleArguments{
 				credentialArguments: credentialArguments{credentialLocation: location("pg-db", "main"), Name: types.StringValue("app"), TTL: types.Int64Null()},
-				InheritedRoles:      types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
-				RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown, Successor: types.StringNull(),
+				roleSettings: roleSettings{
+					InheritedRoles: types.SetNull(types.StringType), WithReplication: types.BoolValue(false),
+					RequireWhereOnDelete: unknown, RequireWhereOnUpdate: unknown,
+				},
+				Successor: types.StringNull(),
 			},
 			roleResults: roleResults{
 				credentialResults: credentialResults{ID: unknown, Username: unknown, ConnectionString: unknown, AccessHostURL: unknown, ExpiresAt: unknown},
