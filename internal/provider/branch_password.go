@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -39,13 +40,18 @@ var passwords = &credentialType[planetscale.Password]{
 	newModel:        func() resourceModel[planetscale.Password] { return &branchPasswordModel{} },
 	newCredential:   func() credentialModel[planetscale.Password] { return &passwordCredential{} },
 	movers:          []resource.StateMover{{StateMover: moveOfficialPassword}},
+
+	newRotating:      func() rotatingModel[planetscale.Password] { return &rotatingPasswordModel{} },
+	rotatingSettings: []string{"role", "cidrs", "replica", "direct_vtgate"},
+	rotatingOwn:      rotatingPasswordAttributes,
+	tracksUse:        true,
 }
 
 // passwordSummary is what every credential shows, from an API password.
 func passwordSummary(p *planetscale.Password) credentialSummary {
 	return credentialSummary{
 		id: p.ID, name: p.Name, username: p.Username, accessHostURL: p.AccessHostURL, createdAt: p.CreatedAt,
-		expiresAt: p.ExpiresAt, expired: p.Expired, secret: p.PlainText, ready: true,
+		expiresAt: p.ExpiresAt, expired: p.Expired, secret: p.PlainText, ready: true, lastUsedAt: p.LastUsedAt,
 	}
 }
 
@@ -85,6 +91,7 @@ type branchPasswordModel struct {
 	stateResults
 	AccessHostRegionalURL types.String `tfsdk:"access_host_regional_url"`
 	Renewable             types.Bool   `tfsdk:"renewable"`
+	LastUsedAt            types.String `tfsdk:"last_used_at"`
 }
 
 func (c *passwordCredential) secret() *types.String { return &c.PlainText }
@@ -124,6 +131,7 @@ func (c *passwordCredential) apply(ctx context.Context, p *planetscale.Password)
 func (m *branchPasswordModel) recordOwn(p *planetscale.Password) {
 	m.AccessHostRegionalURL = stringOrNull(p.AccessHostRegionalURL)
 	m.Renewable = types.BoolValue(p.Renewable)
+	m.LastUsedAt = stringPtrValue(p.LastUsedAt)
 }
 
 // update: everything but the name forces replacement, so an update renames
@@ -164,7 +172,7 @@ type passwordMetadata struct {
 func newPasswordMetadata(ctx context.Context, p *planetscale.Password) (passwordMetadata, diag.Diagnostics) {
 	m := &branchPasswordModel{}
 	diags := recordAnswer(ctx, m, p, passwordSummary)
-	return passwordMetadata{newMetadataFields(m), m.passwordSettings, m.AccessHostRegionalURL, stringPtrValue(p.LastUsedAt), m.Renewable}, diags
+	return passwordMetadata{newMetadataFields(m), m.passwordSettings, m.AccessHostRegionalURL, m.LastUsedAt, m.Renewable}, diags
 }
 
 // passwordDataSources are how the kind's data sources show it.
@@ -174,3 +182,35 @@ var passwordDataSources = credentialMetadata[planetscale.Password, passwordMetad
 	metadata:      newPasswordMetadata,
 	listAttribute: "passwords",
 }
+
+// rotatingPasswordModel is the rotating resource's model of passwords.
+type rotatingPasswordModel struct {
+	rotationArguments
+	passwordSettings
+	RetireAfterIdle types.String `tfsdk:"retire_after_idle"`
+	rotationResults
+}
+
+func (m *rotatingPasswordModel) credential() credentialModel[planetscale.Password] {
+	return &passwordCredential{passwordArguments: passwordArguments{passwordSettings: m.passwordSettings}}
+}
+
+func (m *rotatingPasswordModel) adopt(c credentialModel[planetscale.Password]) {
+	m.passwordSettings = c.(*passwordCredential).passwordSettings
+}
+
+// rotatesFrom: the API changes none of a password's settings in place.
+func (m *rotatingPasswordModel) rotatesFrom(prior rotatingModel[planetscale.Password]) (rotates, unknown bool) {
+	p := prior.(*rotatingPasswordModel).passwordSettings
+	return settingsChange(
+		[]attr.Value{m.Role, m.CIDRs, m.Replica, m.DirectVtgate},
+		[]attr.Value{p.Role, p.CIDRs, p.Replica, p.DirectVtgate})
+}
+
+func (m *rotatingPasswordModel) patch(rotatingModel[planetscale.Password]) func(context.Context, *planetscale.Client, planetscale.Branch, string) error {
+	return nil
+}
+
+func (m *rotatingPasswordModel) retireAfterIdle() types.String { return m.RetireAfterIdle }
+
+func (m *rotatingPasswordModel) successor() string { return "" }

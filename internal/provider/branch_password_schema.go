@@ -71,6 +71,10 @@ func passwordResourceSchema() schema.Schema {
 		},
 		"access_host_regional_url": computedString("Regional host to connect to.", false),
 		"renewable":                computedBool("Whether the password can be renewed (it has a `ttl` and has not expired)."),
+		"last_used_at": schema.StringAttribute{
+			MarkdownDescription: "When the password was last used to connect (RFC 3339), as of the last refresh; null when never.",
+			Computed:            true,
+		},
 	}
 	return schema.Schema{
 		MarkdownDescription: "A password for a PlanetScale Vitess (MySQL) database branch. " +
@@ -119,4 +123,18 @@ func passwordMetadataAttributes() map[string]dschema.Attribute {
 		"renewable":                dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it can be renewed."},
 	}
 	return withAttributes(common, own)
+}
+
+// rotatingPasswordAttributes are what only the rotating password resource
+// has: a previous password still in use is kept past its overlap.
+func rotatingPasswordAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"retire_after_idle": schema.StringAttribute{
+			MarkdownDescription: "Past `overlap`, retire the previous password only once the API's `last_used_at` shows it unused for this long, as a duration such as `\"6h\"`. " +
+				"Until then each plan keeps it and says, in a warning, when it was last used. Omit to retire it as soon as `overlap` has passed. " +
+				"PlanetScale records a use when a query runs with the password, so set it longer than the gap between two queries of your quietest application.",
+			Optional:   true,
+			Validators: []validator.String{durationString{}},
+		},
+	}
 }

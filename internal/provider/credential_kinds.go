@@ -87,6 +87,7 @@ type servedKind struct {
 // provider.go serves every kind's.
 type kindServes struct {
 	resource    func() resource.Resource
+	rotating    func() resource.Resource
 	ephemeral   func() ephemeral.EphemeralResource
 	dataSources []func() datasource.DataSource
 	list        func() list.ListResource
@@ -98,6 +99,7 @@ type kindServes struct {
 func servesOf[T, M any](ds credentialMetadata[T, M], actions ...func() action.Action) kindServes {
 	return kindServes{
 		resource:    newCredentialResource[T],
+		rotating:    newRotatingResource[T],
 		ephemeral:   newCredentialEphemeral[T],
 		dataSources: dataSourcesOf(ds),
 		list:        listResourceOf(ds.kind),
@@ -161,6 +163,16 @@ type credentialType[T any] struct {
 	readyTimeout time.Duration
 	// movers take over state from the official provider's resource.
 	movers []resource.StateMover
+
+	// Its rotating resource (rotating.go): its model, empty, and the
+	// arguments of the managed resource it takes as its settings; a change
+	// of one rotates. rotatingOwn are the rotating resource's attributes
+	// only the kind has. tracksUse is whether the API tells when a
+	// credential was last used (about's lastUsedAt).
+	newRotating      func() rotatingModel[T]
+	rotatingSettings []string
+	rotatingOwn      func() map[string]rschema.Attribute
+	tracksUse        bool
 }
 
 // credentialSummary is what every credential shows, whatever its kind.
@@ -172,6 +184,8 @@ type credentialSummary struct {
 	secret *string
 	// ready is false for a credential the database does not serve yet.
 	ready bool
+	// lastUsedAt is when it was last used, for a kind that tracks it.
+	lastUsedAt *string
 }
 
 func (k *credentialType[T]) names() credentialKind { return k.credentialKind }

@@ -132,9 +132,7 @@ func (e *credentialEphemeral[T]) Close(ctx context.Context, req ephemeral.CloseR
 // remove deletes what Open made; a 404 counts as deleted only when the
 // branch answers.
 func (e *credentialEphemeral[T]) remove(ctx context.Context, open openCredential) error {
-	kind := kindOf[T]()
-	err := kind.delete(e.data.client, ctx, open.branch(), open.ID, open.Successor)
-	return e.data.notFoundIsGone(ctx, kind.credentialKind, open.branch(), err)
+	return kindOf[T]().remove(ctx, e.data, open.branch(), open.ID, open.Successor)
 }
 
 // defaultEphemeralTTL is the lifetime of an ephemeral credential when the

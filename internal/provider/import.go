@@ -68,20 +68,30 @@ func removeFromState[T any](ctx context.Context, resp *resource.ReadResponse, m 
 
 // parseImportID splits "organization/database/branch/id".
 func parseImportID(id string) (org, db, branch, objectID string, err error) {
-	parts := strings.Split(id, "/")
-	if len(parts) != 4 {
-		return "", "", "", "", fmt.Errorf("got %q, which has %d part(s)", id, len(parts))
+	parts, err := splitImportID(id, []string{"organization", "database", "branch", "id"}, nil)
+	if err != nil {
+		return "", "", "", "", err
 	}
-	for i, name := range []string{"organization", "database", "branch", "id"} {
+	return parts[0], parts[1], parts[2], parts[3], nil
+}
+
+// splitImportID splits an import ID into the parts named required, then
+// as many of those named optional as it has.
+func splitImportID(id string, required, optional []string) ([]string, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) < len(required) || len(parts) > len(required)+len(optional) {
+		return nil, fmt.Errorf("got %q, which has %d part(s)", id, len(parts))
+	}
+	for i, name := range append(required, optional...)[:len(parts)] {
 		if strings.TrimSpace(parts[i]) == "" {
-			return "", "", "", "", fmt.Errorf("got %q, whose %s is empty", id, name)
+			return nil, fmt.Errorf("got %q, whose %s is empty", id, name)
 		}
 		if isDotSegment(parts[i]) {
-			return "", "", "", "", fmt.Errorf("got %q, whose %s is %q, which is not a name: a URL path resolves \".\" and \"..\" away, "+
+			return nil, fmt.Errorf("got %q, whose %s is %q, which is not a name: a URL path resolves \".\" and \"..\" away, "+
 				"so the request would reach another object; give the %s as PlanetScale shows it", id, name, parts[i], name)
 		}
 	}
-	return parts[0], parts[1], parts[2], parts[3], nil
+	return parts, nil
 }
 
 // importByID is the ImportState shared by both resources: by the

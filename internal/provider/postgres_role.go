@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -61,6 +63,9 @@ var roles = &credentialType[planetscale.Role]{
 	// if the role still owns objects without one, the summary says to set it.
 	closeAdvice: " (if it still owns objects, set successor)",
 	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
+
+	newRotating:      func() rotatingModel[planetscale.Role] { return &rotatingRoleModel{} },
+	rotatingSettings: []string{"inherited_roles", "with_replication", "require_where_on_delete", "require_where_on_update", "successor"},
 }
 
 // roleSummary is what every credential shows, from an API role.
@@ -159,6 +164,12 @@ func (*postgresRoleModel) recordOwn(*planetscale.Role) {}
 // roleUpdateRequest holds only what changed between state and plan; ok is
 // false when nothing the API stores changed (a new successor, say).
 func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRoleRequest, ok bool) {
+	return roleChanges(plan.Name, state.Name, plan.roleSettings, state.roleSettings)
+}
+
+// roleChanges is the patch of a role's name and query safety settings
+// from state to plan; ok is false when none changed.
+func roleChanges(planName, stateName types.String, plan, state roleSettings) (req planetscale.UpdateRoleRequest, ok bool) {
 	changed := func(p, s types.String) *string {
 		if p.IsUnknown() || p.Equal(s) {
 			return nil
@@ -166,7 +177,7 @@ func roleUpdateRequest(plan, state *postgresRoleModel) (req planetscale.UpdateRo
 		ok = true
 		return p.ValueStringPointer()
 	}
-	req.Name = changed(plan.Name, state.Name)
+	req.Name = changed(planName, stateName)
 	req.RequireWhereOnDelete = changed(plan.RequireWhereOnDelete, state.RequireWhereOnDelete)
 	req.RequireWhereOnUpdate = changed(plan.RequireWhereOnUpdate, state.RequireWhereOnUpdate)
 	return req, ok
@@ -275,3 +286,42 @@ var roleDataSources = credentialMetadata[planetscale.Role, roleMetadata]{
 	metadata:      newRoleMetadata,
 	listAttribute: "roles",
 }
+
+// rotatingRoleModel is the rotating resource's model of Postgres roles.
+type rotatingRoleModel struct {
+	rotationArguments
+	roleSettings
+	Successor types.String `tfsdk:"successor"`
+	rotationResults
+}
+
+func (m *rotatingRoleModel) credential() credentialModel[planetscale.Role] {
+	return &roleCredential{roleArguments: roleArguments{roleSettings: m.roleSettings, Successor: m.Successor}}
+}
+
+func (m *rotatingRoleModel) adopt(c credentialModel[planetscale.Role]) {
+	m.roleSettings = c.(*roleCredential).roleSettings
+}
+
+// rotatesFrom: a role's inherited roles and replication are set at its
+// create; its query safety settings are patched in place (see patch).
+func (m *rotatingRoleModel) rotatesFrom(prior rotatingModel[planetscale.Role]) (rotates, unknown bool) {
+	p := prior.(*rotatingRoleModel).roleSettings
+	rotates, unknown = settingsChange([]attr.Value{m.InheritedRoles, m.WithReplication}, []attr.Value{p.InheritedRoles, p.WithReplication})
+	return rotates, unknown || m.RequireWhereOnDelete.IsUnknown() || m.RequireWhereOnUpdate.IsUnknown()
+}
+
+func (m *rotatingRoleModel) patch(prior rotatingModel[planetscale.Role]) func(context.Context, *planetscale.Client, planetscale.Branch, string) error {
+	body, ok := roleChanges(types.StringNull(), types.StringNull(), m.roleSettings, prior.(*rotatingRoleModel).roleSettings)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) error {
+		_, err := c.UpdateRole(ctx, b, id, body)
+		return err
+	}
+}
+
+func (m *rotatingRoleModel) retireAfterIdle() types.String { return types.StringNull() }
+
+func (m *rotatingRoleModel) successor() string { return m.Successor.ValueString() }

@@ -314,7 +314,7 @@ func isLoopback(host string) bool {
 func (p *planetscaleProvider) Resources(_ context.Context) []func() resource.Resource {
 	var out []func() resource.Resource
 	for _, kind := range credentialTypes {
-		out = append(out, kind.resource)
+		out = append(out, kind.resource, kind.rotating)
 	}
 	return out
 }

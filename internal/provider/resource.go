@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -105,38 +106,25 @@ func (r *credentialResource[T]) Create(ctx context.Context, req resource.CreateR
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), timeout)
 	defer cancel()
 
-	r.data.forgetLists(kind.credentialKind, plan.branch())
-	created, err := create.send(ctx, r.data.client)
-	if err = keepAfterFollowUp(&resp.Diagnostics, kind.credentialKind, kind.object(plan), renamedNextPlan, err); err != nil {
-		resp.Diagnostics.AddError("Error Creating "+titleCase(kind.noun), r.call("create", plan, timeout).detail(err))
-		return
-	}
-	about := kind.about(created)
-	ctx = r.data.maskSecrets(ctx, stringPtrValue(about.secret).ValueString())
-	fields := map[string]any{"id": about.id, "branch": plan.branch().String()}
-	if kind.waitReady != nil {
-		fields["ready"] = about.ready
-	}
-	tflog.Debug(ctx, "created "+kind.noun, fields)
-	record := func(item *T) {
+	created := false
+	ctx, err := kind.mint(ctx, r.data, create, plan, r.pollInterval, &resp.Diagnostics, func(ctx context.Context, item *T) {
+		created = true
 		resp.Diagnostics.Append(recordAnswer(ctx, plan, item, kind.about)...)
 		plan.args().Name = types.StringValue(create.name) // see createCall
-	}
-	record(created)
-
-	if kind.waitReady != nil {
-		ready, err := kind.waitReady(r.data.client, ctx, plan.branch(), created, r.pollInterval)
-		if err != nil {
-			// Keep the credential (and its secret) in state so Terraform
-			// taints it instead of losing track of a live credential.
-			resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
-			resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
-			resp.Diagnostics.AddError(titleCase(kind.noun)+" Not Ready",
-				fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
-					kind.object(plan), r.call("create", plan, timeout).detail(err)))
-			return
-		}
-		record(ready)
+	})
+	switch {
+	case err != nil && !created:
+		resp.Diagnostics.AddError("Error Creating "+titleCase(kind.noun), r.call("create", plan, timeout).detail(err))
+		return
+	case err != nil:
+		// Keep the credential (and its secret) in state so Terraform
+		// taints it instead of losing track of a live credential.
+		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, plan)...)
+		resp.Diagnostics.AddError(titleCase(kind.noun)+" Not Ready",
+			fmt.Sprintf("%s was created but did not become ready: %s It is saved in state as tainted; the next apply replaces it.",
+				kind.object(plan), r.call("create", plan, timeout).detail(err)))
+		return
 	}
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
@@ -158,31 +146,12 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
 	defer cancel()
 
-	// Many credentials on one branch are refreshed from its list; one the
-	// list does not show is confirmed with a GET before it is dropped.
-	b, id := state.branch(), state.results().ID.ValueString()
-	var item *T
-	var err error
-	if listed, ok := kind.lists(r.data).lookup(ctx, b, id); ok {
-		item = &listed
-	} else {
-		item, err = kind.get(r.data.client, ctx, b, id)
-	}
-	// Removed from state only on proof that it is gone: a 404 while its
-	// branch answers, or the API's own mark (the kind's gone).
-	if planetscale.IsNotFound(err) {
-		if err = r.data.notFoundIsGone(ctx, kind.credentialKind, b, err); err == nil {
-			tflog.Warn(ctx, kind.noun+" no longer exists; removing it from state", map[string]any{"id": id})
-			removeFromState(ctx, resp, state)
-			return
-		}
-	}
+	item, gone, err := kind.read(ctx, r.data, state.branch(), state.results().ID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), r.call("read", state, timeout).detail(err))
 		return
 	}
-	if gone := kind.gone(item); gone != nil {
-		tflog.Warn(ctx, kind.noun+" is gone; removing it from state", map[string]any{"id": id, "gone": gone.Error()})
+	if gone {
 		removeFromState(ctx, resp, state)
 		return
 	}
@@ -250,12 +219,8 @@ func (r *credentialResource[T]) Delete(ctx context.Context, req resource.DeleteR
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
 	defer cancel()
 
-	r.data.forgetLists(kind.credentialKind, state.branch())
-	err := kind.delete(r.data.client, ctx, state.branch(), state.results().ID.ValueString(), state.successor())
-	// Done (and forgotten by Terraform) only on proof that it is gone: a 404
-	// while its branch answers. A 404 for a branch the token cannot see
-	// keeps it in state, as in Read.
-	if err = r.data.notFoundIsGone(ctx, kind.credentialKind, state.branch(), err); err == nil {
+	err := kind.remove(ctx, r.data, state.branch(), state.results().ID.ValueString(), state.successor())
+	if err == nil {
 		return
 	}
 	summary := "Error Deleting " + titleCase(kind.noun)
@@ -280,4 +245,75 @@ func (r *credentialResource[T]) ModifyPlan(ctx context.Context, req resource.Mod
 	if kind.modifyPlan != nil {
 		kind.modifyPlan(ctx, req, resp)
 	}
+}
+
+// mint sends the create of a credential of the kind under every rule of
+// the create path: the client's create finishes once sent and leaves no
+// orphan, a failed step after it (a rename) keeps the credential, and a
+// kind that becomes ready later is waited for. keep receives each answer
+// (the create's, then the ready one's) the moment it arrives, so that a
+// failure after the create leaves the new credential and its secret in
+// state. The context returned masks the new secret in logs.
+func (k *credentialType[T]) mint(ctx context.Context, d *providerData, create createCall[T], c credentialModel[T], poll time.Duration,
+	diags *diag.Diagnostics, keep func(context.Context, *T),
+) (context.Context, error) {
+	d.forgetLists(k.credentialKind, c.branch())
+	created, err := create.send(ctx, d.client)
+	if err = keepAfterFollowUp(diags, k.credentialKind, k.object(c), renamedNextPlan, err); err != nil {
+		return ctx, err
+	}
+	about := k.about(created)
+	ctx = d.maskSecrets(ctx, stringPtrValue(about.secret).ValueString())
+	fields := map[string]any{"id": about.id, "branch": c.branch().String()}
+	if k.waitReady != nil {
+		fields["ready"] = about.ready
+	}
+	tflog.Debug(ctx, "created "+k.noun, fields)
+	keep(ctx, created)
+	if k.waitReady == nil {
+		return ctx, nil
+	}
+	ready, err := k.waitReady(d.client, ctx, c.branch(), created, poll)
+	if err != nil {
+		return ctx, err
+	}
+	keep(ctx, ready)
+	return ctx, nil
+}
+
+// read reads a credential of the kind: from its branch's list when the
+// list was read this run (many credentials on one branch are refreshed
+// from one list), else by GET. gone is true only on proof that it no
+// longer exists: a 404 while its branch answers, or the API's own mark
+// (the kind's gone); an ambiguous 404 is an error.
+func (k *credentialType[T]) read(ctx context.Context, d *providerData, b planetscale.Branch, id string) (item *T, gone bool, err error) {
+	if listed, ok := k.lists(d).lookup(ctx, b, id); ok {
+		item = &listed
+	} else {
+		item, err = k.get(d.client, ctx, b, id)
+	}
+	if planetscale.IsNotFound(err) {
+		if err = d.notFoundIsGone(ctx, k.credentialKind, b, err); err == nil {
+			tflog.Warn(ctx, k.noun+" no longer exists; removing it from state", map[string]any{"id": id})
+			return nil, true, nil
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if why := k.gone(item); why != nil {
+		tflog.Warn(ctx, k.noun+" is gone; removing it from state", map[string]any{"id": id, "gone": why.Error()})
+		return nil, true, nil
+	}
+	return item, false, nil
+}
+
+// remove deletes a credential of the kind, handing what it owns to
+// successor (a kind without successors ignores it). It is done only on
+// proof that the credential is gone: the delete's success, or a 404 while
+// its branch answers; a 404 for a branch the token cannot see is an error,
+// as in read.
+func (k *credentialType[T]) remove(ctx context.Context, d *providerData, b planetscale.Branch, id, successor string) error {
+	d.forgetLists(k.credentialKind, b)
+	return d.notFoundIsGone(ctx, k.credentialKind, b, k.delete(d.client, ctx, b, id, successor))
 }

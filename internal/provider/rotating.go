@@ -1,0 +1,754 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+)
+
+// The rotating resource of every kind (planetscale_rotating_branch_password,
+// planetscale_rotating_postgres_role): two credentials of the kind, the
+// current one and, for a while after each rotation, the previous one, so
+// that applications that have not yet reloaded their secret keep working.
+// It is written once against the kind value: each credential it holds is
+// made, read and deleted by the kind's own calls and rules (mint, read,
+// remove), and mapped by the kind's own mapping (apply). What the kind adds
+// is its settings (rotatingModel), in the kind's file.
+
+var (
+	_ resource.ResourceWithConfigure      = (*rotatingResource[planetscale.Password])(nil)
+	_ resource.ResourceWithImportState    = (*rotatingResource[planetscale.Password])(nil)
+	_ resource.ResourceWithModifyPlan     = (*rotatingResource[planetscale.Password])(nil)
+	_ resource.ResourceWithValidateConfig = (*rotatingResource[planetscale.Password])(nil)
+	_ resource.ResourceWithIdentity       = (*rotatingResource[planetscale.Password])(nil)
+)
+
+// rotatingResource is the rotating resource of the kind whose client type
+// is T.
+type rotatingResource[T any] struct {
+	data         *providerData
+	pollInterval time.Duration
+}
+
+func newRotatingResource[T any]() resource.Resource {
+	return &rotatingResource[T]{pollInterval: defaultPollInterval}
+}
+
+// rotationArguments are what a configuration sets on any rotating
+// resource, besides the kind's settings.
+type rotationArguments struct {
+	credentialLocation
+	TTL             types.Int64  `tfsdk:"ttl"`
+	RotateEvery     types.String `tfsdk:"rotate_every"`
+	RotationTrigger types.String `tfsdk:"rotation_trigger"`
+	Overlap         types.String `tfsdk:"overlap"`
+	NamePrefix      types.String `tfsdk:"name_prefix"`
+}
+
+// rotationResults are what any rotating resource records.
+type rotationResults struct {
+	Current     types.Object `tfsdk:"current"`
+	Previous    types.Object `tfsdk:"previous"`
+	RetiringIDs types.Set    `tfsdk:"retiring_ids"`
+	RotatedAt   types.String `tfsdk:"rotated_at"`
+	Generation  types.Int64  `tfsdk:"generation"`
+}
+
+func (a *rotationArguments) rotation() *rotationArguments { return a }
+func (r *rotationResults) rotated() *rotationResults      { return r }
+
+// rotatingModel is a kind's rotating resource model: the rotation and the
+// kind's settings, which every credential it makes is created with.
+type rotatingModel[T any] interface {
+	rotation() *rotationArguments
+	rotated() *rotationResults
+	// credential is an empty credential of the kind with the model's
+	// settings, as a create starts from.
+	credential() credentialModel[T]
+	// adopt takes the settings of the current credential as the API
+	// reports them (drift), from c after its apply.
+	adopt(c credentialModel[T])
+	// rotatesFrom reports a change of the kind's settings from prior that
+	// only a new credential can carry; unknown when a setting is not known
+	// until apply.
+	rotatesFrom(prior rotatingModel[T]) (rotates, unknown bool)
+	// patch changes in place, on one credential, the settings the API can
+	// change in place; nil when none changed from prior.
+	patch(prior rotatingModel[T]) func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) error
+	// retireAfterIdle is the kind's retire_after_idle, null for a kind
+	// whose API does not tell when a credential was last used.
+	retireAfterIdle() types.String
+	// successor takes over what the last credential owns at destroy.
+	successor() string
+}
+
+// credentialSlot is one credential a rotating resource holds, as its
+// current and previous attributes show it.
+type credentialSlot struct {
+	ID, Name, Username, Secret, ConnectionString, CreatedAt, ExpiresAt, LastUsedAt types.String
+}
+
+// rotatingType is the resource's type name: planetscale_rotating_ and the
+// kind's resource's.
+func (k *credentialType[T]) rotatingType() string {
+	return "planetscale_rotating_" + k.resource[len("planetscale_"):]
+}
+
+// slotTypes are the attributes of a slot of the kind: its secret has the
+// kind's name, and last_used_at is there when the API tells it.
+func (k *credentialType[T]) slotTypes() map[string]attr.Type {
+	attrTypes := map[string]attr.Type{}
+	for _, name := range k.slotAttributes() {
+		attrTypes[name] = types.StringType
+	}
+	return attrTypes
+}
+
+func (k *credentialType[T]) slotAttributes() []string {
+	names := []string{"id", "name", "username", k.secret, "connection_string", "created_at", "expires_at"}
+	if k.tracksUse {
+		names = append(names, "last_used_at")
+	}
+	return names
+}
+
+func (s *credentialSlot) fields(secret string) map[string]*types.String {
+	return map[string]*types.String{
+		"id": &s.ID, "name": &s.Name, "username": &s.Username, secret: &s.Secret, "connection_string": &s.ConnectionString,
+		"created_at": &s.CreatedAt, "expires_at": &s.ExpiresAt, "last_used_at": &s.LastUsedAt,
+	}
+}
+
+// slotValue is the object a slot is in state; nil is null.
+func (k *credentialType[T]) slotValue(s *credentialSlot) types.Object {
+	if s == nil {
+		return types.ObjectNull(k.slotTypes())
+	}
+	fields, values := s.fields(k.secret), map[string]attr.Value{}
+	for _, name := range k.slotAttributes() {
+		values[name] = *fields[name]
+	}
+	return types.ObjectValueMust(k.slotTypes(), values)
+}
+
+// slotOf reads a slot from state; nil when it is null or unknown.
+func (k *credentialType[T]) slotOf(o types.Object) *credentialSlot {
+	if o.IsNull() || o.IsUnknown() {
+		return nil
+	}
+	s := &credentialSlot{LastUsedAt: types.StringNull()}
+	fields := s.fields(k.secret)
+	for name, v := range o.Attributes() {
+		if f, ok := fields[name]; ok {
+			if str, ok := v.(types.String); ok {
+				*f = str
+			}
+		}
+	}
+	return s
+}
+
+// slotFrom maps an API answer into a slot through the kind's own mapping:
+// c is an empty credential of the kind on the resource's branch, holding
+// the secret state knows (the API sends it only in a create's answer).
+func (k *credentialType[T]) slotFrom(ctx context.Context, c credentialModel[T], item *T) (*credentialSlot, diag.Diagnostics) {
+	diags := c.apply(ctx, item)
+	about := k.about(item)
+	return &credentialSlot{
+		ID: c.results().ID, Name: c.args().Name, Username: c.results().Username, Secret: *c.secret(),
+		ConnectionString: c.results().ConnectionString, CreatedAt: types.StringValue(about.createdAt),
+		ExpiresAt: c.results().ExpiresAt, LastUsedAt: stringPtrValue(about.lastUsedAt),
+	}, diags
+}
+
+// credentialFor is an empty credential of the kind on m's branch, with
+// m's settings and the secret state knows.
+func credentialFor[T any](m rotatingModel[T], secret types.String) credentialModel[T] {
+	c := m.credential()
+	c.args().credentialLocation = m.rotation().credentialLocation
+	c.args().TTL = m.rotation().TTL
+	*c.secret() = secret
+	return c
+}
+
+func (r *rotatingResource[T]) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = kindOf[T]().rotatingType()
+	// Each rotation changes which credentials the resource holds, and its
+	// identity names them.
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *rotatingResource[T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = kindOf[T]().rotatingSchema()
+}
+
+// rotatingIdentity names the credentials a rotating resource holds.
+type rotatingIdentity struct {
+	Organization types.String `tfsdk:"organization"`
+	Database     types.String `tfsdk:"database"`
+	Branch       types.String `tfsdk:"branch"`
+	CurrentID    types.String `tfsdk:"current_id"`
+	PreviousID   types.String `tfsdk:"previous_id"`
+}
+
+func (r *rotatingResource[T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	kind := kindOf[T]()
+	attrs := map[string]identityschema.Attribute{
+		"current_id":  identityschema.StringAttribute{Description: "ID of the current " + kind.noun + ".", RequiredForImport: true},
+		"previous_id": identityschema.StringAttribute{Description: "ID of the previous " + kind.noun + ", if any.", OptionalForImport: true},
+	}
+	for name, what := range locationDescriptions(kind.credentialKind) {
+		attrs[name] = identityschema.StringAttribute{Description: what, RequiredForImport: true}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
+}
+
+func (r *rotatingResource[T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *rotatingResource[T]) model() rotatingModel[T] {
+	m := kindOf[T]().newRotating()
+	m.rotation().credentialLocation = credentialLocation{}
+	return m
+}
+
+// rotationState is where an operation records what the resource holds.
+type rotationState struct {
+	state    *tfsdk.State
+	identity *tfsdk.ResourceIdentity
+	diags    *diag.Diagnostics
+}
+
+// set records m, and the identity of what it holds.
+func (r *rotatingResource[T]) set(ctx context.Context, to rotationState, m rotatingModel[T]) {
+	to.diags.Append(setState(ctx, to.state, m)...)
+	to.diags.Append(r.setIdentity(ctx, to.identity, m)...)
+}
+
+func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m rotatingModel[T]) diag.Diagnostics {
+	kind, where := kindOf[T](), m.rotation().credentialLocation
+	current, previous := kind.slotOf(m.rotated().Current), kind.slotOf(m.rotated().Previous)
+	if current == nil || current.ID.IsUnknown() || identity == nil {
+		return nil
+	}
+	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: current.ID, PreviousID: types.StringNull()}
+	if previous != nil {
+		ident.PreviousID = previous.ID
+	}
+	return identity.Set(ctx, ident)
+}
+
+func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	kind := kindOf[T]()
+	var ident rotatingIdentity
+	if req.ID == "" && req.Identity != nil {
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+	} else {
+		parts, err := splitImportID(req.ID, []string{"organization", "database", "branch", "current_id"}, []string{"previous_id"})
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/current_id or organization/database/branch/current_id/previous_id, "+
+					"such as acme/app-db/main/a1b2c3d4: %v.", kind.rotatingType(), err))
+			return
+		}
+		ident = rotatingIdentity{
+			Organization: types.StringValue(parts[0]), Database: types.StringValue(parts[1]), Branch: types.StringValue(parts[2]),
+			CurrentID: types.StringValue(parts[3]), PreviousID: types.StringNull(),
+		}
+		if len(parts) == 5 {
+			ident.PreviousID = types.StringValue(parts[4])
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "current_id": ident.CurrentID, "previous_id": ident.PreviousID} {
+		if err := checkPathSegment(v.ValueString()); err != nil && !(attr == "previous_id" && v.IsNull()) {
+			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind.rotatingType(), err))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	idOnly := func(id types.String) *credentialSlot {
+		if id.IsNull() {
+			return nil
+		}
+		s := &credentialSlot{}
+		for _, f := range s.fields(kind.secret) {
+			*f = types.StringNull()
+		}
+		s.ID = id
+		return s
+	}
+	for attr, v := range map[string]attr.Value{
+		"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch,
+		"current": kind.slotValue(idOnly(ident.CurrentID)), "previous": kind.slotValue(idOnly(ident.PreviousID)), "generation": types.Int64Value(1),
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secrets Not Imported", titleCase(kind.noun)),
+		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so current.%[1]s and previous.%[1]s are null after import. "+
+			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
+}
+
+// ValidateConfig refuses a rotation that cannot keep its promise: none
+// asked for, a previous credential deleted before its overlap ends, or a
+// ttl that expires the current credential before the next rotation and
+// its overlap are over.
+func (r *rotatingResource[T]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	m := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Raw, req.Config.Schema, m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a := m.rotation()
+	if a.RotateEvery.IsNull() && a.RotationTrigger.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("rotate_every"), "No Rotation Asked For",
+			"Set rotate_every (rotate when the current credential is this old, such as \"720h\"), rotation_trigger (rotate whenever its value changes), or both.")
+		return
+	}
+	every, everyKnown := knownDuration(a.RotateEvery)
+	overlap, overlapKnown := knownDuration(a.Overlap)
+	if a.Overlap.IsNull() {
+		overlap, overlapKnown = defaultOverlap, true
+	}
+	if everyKnown && overlapKnown && overlap > every {
+		resp.Diagnostics.AddAttributeError(path.Root("overlap"), "Overlap Longer Than rotate_every",
+			fmt.Sprintf("overlap (%s) is longer than rotate_every (%s): each rotation deletes the previous credential, so it would stop working before its overlap ends. "+
+				"Shorten overlap or lengthen rotate_every.", overlap, every))
+	}
+	if everyKnown && overlapKnown && !a.TTL.IsNull() && !a.TTL.IsUnknown() && time.Duration(a.TTL.ValueInt64())*time.Second <= every+overlap {
+		resp.Diagnostics.AddAttributeError(path.Root("ttl"), "ttl Too Short For The Rotation",
+			fmt.Sprintf("ttl (%d seconds, %s) must be longer than rotate_every plus overlap (%s): a credential must still work when it is the previous one. "+
+				"Raise ttl above %d, or shorten rotate_every or overlap.",
+				a.TTL.ValueInt64(), time.Duration(a.TTL.ValueInt64())*time.Second, every+overlap, int64((every+overlap)/time.Second)))
+	}
+}
+
+// defaultOverlap is overlap when the configuration leaves it out.
+const defaultOverlap = 24 * time.Hour
+
+// knownDuration is a duration attribute's value; ok is false when it is
+// null, unknown or not a duration (its validator says so).
+func knownDuration(s types.String) (time.Duration, bool) {
+	if s.IsNull() || s.IsUnknown() {
+		return 0, false
+	}
+	d, err := time.ParseDuration(s.ValueString())
+	return d, err == nil
+}
+
+// rotationReason says why the plan rotates, or "" when it does not;
+// unknown is true when a value not known until apply may rotate.
+func rotationReason[T any](kind *credentialType[T], plan, state rotatingModel[T], checked time.Time, read bool) (reason string, unknown bool) {
+	pa, sa := plan.rotation(), state.rotation()
+	current := kind.slotOf(state.rotated().Current)
+	rotates, settingsUnknown := plan.rotatesFrom(state)
+	ttlChanged := !pa.TTL.Equal(sa.TTL) && !(sa.TTL.IsNull() && current != nil && !current.ExpiresAt.IsNull())
+	switch {
+	case current == nil:
+		return "the current " + kind.short + " no longer exists", false
+	case settingsUnknown || pa.TTL.IsUnknown() || pa.RotationTrigger.IsUnknown() || pa.RotateEvery.IsUnknown():
+		return "", true
+	case rotates || ttlChanged:
+		return "a setting only a new " + kind.short + " can carry changed", false
+	case !sa.RotationTrigger.IsNull() && !pa.RotationTrigger.IsNull() && !pa.RotationTrigger.Equal(sa.RotationTrigger):
+		return "rotation_trigger changed", false
+	}
+	if !read {
+		return "", false
+	}
+	if expires, err := time.Parse(time.RFC3339, current.ExpiresAt.ValueString()); err == nil && !checked.Before(expires) {
+		return "the current " + kind.short + " expired at " + current.ExpiresAt.ValueString(), false
+	}
+	every, ok := knownDuration(pa.RotateEvery)
+	created, err := time.Parse(time.RFC3339, current.CreatedAt.ValueString())
+	if ok && err == nil && checked.Sub(created) >= every {
+		return fmt.Sprintf("the current %s was created at %s, at least rotate_every (%s) before it was last read", kind.short, current.CreatedAt.ValueString(), pa.RotateEvery.ValueString()), false
+	}
+	return "", false
+}
+
+// ModifyPlan decides, against when state was last read from the API (see
+// checkedAtKey; never the clock, so a saved plan applied later does what
+// it planned), whether apply rotates (a new current credential, the
+// current one kept as previous, an older previous deleted), retires the
+// previous credential, or neither.
+func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	kind := kindOf[T]()
+	plan := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pr := plan.rotated()
+	if req.State.Raw.IsNull() {
+		pr.Current, pr.Previous = types.ObjectUnknown(kind.slotTypes()), kind.slotValue(nil)
+		pr.RetiringIDs, pr.RotatedAt, pr.Generation = types.SetNull(types.StringType), types.StringUnknown(), types.Int64Value(1)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	state := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sr := state.rotated()
+	*pr = *sr
+	// Earlier credentials whose delete failed are deleted again.
+	pr.RetiringIDs = types.SetNull(types.StringType)
+	checked, read := checkedAt(ctx, req.Private)
+	object := kind.rotatingType() + " on " + plan.rotation().branch().String()
+
+	reason, unknown := rotationReason(kind, plan, state, checked, read)
+	switch {
+	case unknown:
+		pr.Current, pr.Previous = types.ObjectUnknown(kind.slotTypes()), types.ObjectUnknown(kind.slotTypes())
+		pr.RotatedAt, pr.Generation = types.StringUnknown(), types.Int64Unknown()
+	case reason != "":
+		if sr.Current.IsNull() {
+			pr.Previous = sr.Previous
+		} else {
+			pr.Previous = sr.Current
+		}
+		pr.Current, pr.RotatedAt = types.ObjectUnknown(kind.slotTypes()), types.StringUnknown()
+		pr.Generation = types.Int64Value(sr.Generation.ValueInt64() + 1)
+		resp.Diagnostics.AddWarning(titleCase(kind.noun)+" Will Rotate",
+			fmt.Sprintf("%s rotates because %s: apply creates a new current %s, keeps the current one as previous for overlap, and deletes the older previous one, if any.",
+				object, reason, kind.short))
+	default:
+		pr.Previous = r.planRetirement(kind, plan, state, checked, read, object, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planRetirement is the previous credential as the plan leaves it: null
+// (apply deletes it) once overlap has passed since rotated_at and, for a
+// kind that tracks use with retire_after_idle set, it has been unused that
+// long; otherwise as it is.
+func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, state rotatingModel[T], checked time.Time, read bool, object string, diags *diag.Diagnostics) types.Object {
+	kept := state.rotated().Previous
+	previous := kind.slotOf(kept)
+	if previous == nil {
+		return kept
+	}
+	if plan.rotation().Overlap.IsUnknown() || plan.retireAfterIdle().IsUnknown() {
+		return types.ObjectUnknown(kind.slotTypes())
+	}
+	overlap, _ := knownDuration(plan.rotation().Overlap)
+	rotated, err := time.Parse(time.RFC3339, state.rotated().RotatedAt.ValueString())
+	if !read || err != nil || checked.Before(rotated.Add(overlap)) {
+		return kept
+	}
+	if idle, ok := knownDuration(plan.retireAfterIdle()); ok && !previous.LastUsedAt.IsNull() {
+		used, err := time.Parse(time.RFC3339, previous.LastUsedAt.ValueString())
+		if err == nil && checked.Sub(used) < idle {
+			diags.AddWarning(fmt.Sprintf("Previous %s Kept While In Use", titleCase(kind.short)),
+				fmt.Sprintf("%s: the previous %s %s was last used at %s, less than retire_after_idle (%s) before it was last read, so it is kept. "+
+					"It is retired at the first plan once it has been unused that long.",
+					object, kind.short, previous.ID.ValueString(), previous.LastUsedAt.ValueString(), plan.retireAfterIdle().ValueString()))
+			return kept
+		}
+	}
+	diags.AddWarning(fmt.Sprintf("Previous %s Will Be Retired", titleCase(kind.short)),
+		fmt.Sprintf("%s: overlap (%s) has passed since the rotation at %s, so apply deletes the previous %s %s.",
+			object, plan.rotation().Overlap.ValueString(), state.rotated().RotatedAt.ValueString(), kind.short, previous.ID.ValueString()))
+	return kind.slotValue(nil)
+}
+
+// generationName is the name of a generation's credential: name_prefix and
+// the generation, or unknown (a generated name) without a prefix.
+func generationName(prefix types.String, generation int64) types.String {
+	if prefix.IsNull() || prefix.IsUnknown() {
+		return types.StringUnknown()
+	}
+	return types.StringValue(prefix.ValueString() + strconv.FormatInt(generation, 10))
+}
+
+// rotate mints the next current credential for plan, and records it the
+// moment it arrives, with the old current as previous and every older
+// credential among retiring_ids until it is deleted. It returns the new
+// current's ID, or "" when nothing was created.
+func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingModel[T], to rotationState) string {
+	kind := kindOf[T]()
+	pr, sr := plan.rotated(), state.rotated()
+	retiring := setStrings(sr.RetiringIDs)
+	previous := sr.Current
+	if previous.IsNull() {
+		previous = sr.Previous
+	} else if old := kind.slotOf(sr.Previous); old != nil {
+		retiring = append(retiring, old.ID.ValueString())
+	}
+	generation := sr.Generation.ValueInt64() + 1
+	c := credentialFor(plan, types.StringNull())
+	c.args().Name = generationName(plan.rotation().NamePrefix, generation)
+	create, diags := c.createRequest(ctx)
+	to.diags.Append(diags...)
+	if to.diags.HasError() {
+		return ""
+	}
+	newID := ""
+	_, err := kind.mint(ctx, r.data, create, c, r.pollInterval, to.diags, func(ctx context.Context, item *T) {
+		current, diags := kind.slotFrom(ctx, c, item)
+		to.diags.Append(diags...)
+		current.Name = types.StringValue(create.name) // see createCall
+		newID = current.ID.ValueString()
+		pr.Current, pr.Previous, pr.RetiringIDs = kind.slotValue(current), previous, stringSetOf(retiring)
+		pr.RotatedAt, pr.Generation = current.CreatedAt, types.Int64Value(generation)
+		r.set(ctx, to, plan)
+	})
+	switch {
+	case err != nil && newID == "":
+		to.diags.AddError("Error Rotating "+titleCase(kind.noun), newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+
+			"\n\nNothing changed: the current and previous credentials still work.")
+		return ""
+	case err != nil:
+		to.diags.AddError(titleCase(kind.noun)+" Not Ready",
+			fmt.Sprintf("The new current %s %s was created and is saved in state, but did not become ready: %s", kind.short, newID,
+				newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)))
+		return ""
+	}
+	return newID
+}
+
+// retire deletes each of ids, the credentials a rotating resource no
+// longer keeps, handing what each owns to successor; it returns those it
+// could not delete, which stay in state.
+func (r *rotatingResource[T]) retire(ctx context.Context, b planetscale.Branch, ids []string, successor string, diags *diag.Diagnostics) []string {
+	kind := kindOf[T]()
+	var left []string
+	for _, id := range ids {
+		if err := kind.remove(ctx, r.data, b, id, successor); err != nil {
+			left = append(left, id)
+			diags.AddError("Error Retiring "+titleCase(kind.noun),
+				newAPICall("delete", objectName(kind.noun, b, types.StringValue(id)), b, 0, r.data, kind.credentialKind).detail(err)+
+					"\n\nIt is kept in state (retiring_ids or previous); the next apply deletes it again.")
+			continue
+		}
+		tflog.Debug(ctx, "retired "+kind.noun, map[string]any{"id": id})
+	}
+	return left
+}
+
+func (r *rotatingResource[T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	plan := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx), defaultCreateTimeout)
+	defer cancel()
+	none := r.model()
+	none.rotated().Current, none.rotated().Previous = kindOf[T]().slotValue(nil), kindOf[T]().slotValue(nil)
+	if r.rotate(ctx, plan, none, rotationState{&resp.State, resp.Identity, &resp.Diagnostics}) != "" {
+		resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	}
+}
+
+func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	state := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sr, b := state.rotated(), state.rotation().branch()
+	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(current, previous)...), defaultReadTimeout)
+	defer cancel()
+
+	// refresh reads a slot's credential; nil when it is gone.
+	refresh := func(s *credentialSlot, adopt bool) (*credentialSlot, bool) {
+		if s == nil {
+			return nil, true
+		}
+		item, gone, err := kind.read(ctx, r.data, b, s.ID.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), newAPICall("read", objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			return s, false
+		}
+		if gone {
+			return nil, true
+		}
+		c := credentialFor(state, s.Secret)
+		fresh, diags := kind.slotFrom(ctx, c, item)
+		resp.Diagnostics.Append(diags...)
+		if adopt {
+			state.adopt(c)
+			state.rotation().TTL = c.args().TTL
+			sr.RotatedAt = fresh.CreatedAt
+		}
+		return fresh, true
+	}
+	current, ok := refresh(current, true)
+	if !ok {
+		return
+	}
+	previous, ok = refresh(previous, false)
+	if !ok {
+		return
+	}
+	var retiring []string
+	for _, id := range setStrings(sr.RetiringIDs) {
+		if _, gone, err := kind.read(ctx, r.data, b, id); err != nil || !gone {
+			if err != nil {
+				resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), newAPICall("read", objectName(kind.noun, b, types.StringValue(id)), b, 0, r.data, kind.credentialKind).detail(err))
+				return
+			}
+			retiring = append(retiring, id)
+		}
+	}
+	if current == nil && previous == nil && len(retiring) == 0 {
+		tflog.Warn(ctx, kind.rotatingType()+" holds no credential any more; removing it from state")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	sr.Current, sr.Previous, sr.RetiringIDs = kind.slotValue(current), kind.slotValue(previous), stringSetOf(retiring)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state)...)
+}
+
+func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	plan, state := r.model(), r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pr, sr, b := plan.rotated(), state.rotated(), state.rotation().branch()
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(kind.slotOf(sr.Current), kind.slotOf(sr.Previous))...), defaultUpdateTimeout)
+	defer cancel()
+
+	to := rotationState{&resp.State, resp.Identity, &resp.Diagnostics}
+	if pr.Current.IsUnknown() {
+		currentID := r.rotate(ctx, plan, state, to)
+		if currentID == "" {
+			return
+		}
+		pr.RetiringIDs = stringSetOf(r.retire(ctx, b, setStrings(pr.RetiringIDs), currentID, &resp.Diagnostics))
+		resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+		r.set(ctx, to, plan)
+		return
+	}
+
+	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	if patch := plan.patch(state); patch != nil {
+		for _, s := range []*credentialSlot{current, previous} {
+			if s == nil {
+				continue
+			}
+			if err := patch(ctx, r.data.client, b, s.ID.ValueString()); err != nil {
+				resp.Diagnostics.AddError("Error Updating "+titleCase(kind.noun), newAPICall("update", objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+				return
+			}
+		}
+	}
+	retiring := setStrings(sr.RetiringIDs)
+	retirePrevious := pr.Previous.IsNull() && previous != nil
+	if retirePrevious {
+		retiring = append(retiring, previous.ID.ValueString())
+	}
+	left := r.retire(ctx, b, retiring, current.ID.ValueString(), &resp.Diagnostics)
+	if retirePrevious && slices.Contains(left, previous.ID.ValueString()) {
+		pr.Previous = sr.Previous
+		left = slices.DeleteFunc(left, func(id string) bool { return id == previous.ID.ValueString() })
+	}
+	pr.RetiringIDs = stringSetOf(left)
+	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
+	r.set(ctx, to, plan)
+}
+
+func (r *rotatingResource[T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	kind := kindOf[T]()
+	state := r.model()
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sr, b := state.rotated(), state.rotation().branch()
+	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(current, previous)...), defaultDeleteTimeout)
+	defer cancel()
+	// The older credentials hand what they own to the current one, and the
+	// current one to successor.
+	older := setStrings(sr.RetiringIDs)
+	if previous != nil {
+		older = append(older, previous.ID.ValueString())
+	}
+	if current == nil {
+		r.retire(ctx, b, older, state.successor(), &resp.Diagnostics)
+		return
+	}
+	if left := r.retire(ctx, b, older, current.ID.ValueString(), &resp.Diagnostics); len(left) > 0 {
+		return
+	}
+	r.retire(ctx, b, []string{current.ID.ValueString()}, state.successor(), &resp.Diagnostics)
+}
+
+// slotSecrets are the secrets state holds, for masking in logs.
+func slotSecrets(slots ...*credentialSlot) []string {
+	var secrets []string
+	for _, s := range slots {
+		if s != nil {
+			secrets = append(secrets, s.Secret.ValueString())
+		}
+	}
+	return secrets
+}
+
+// setStrings are a set's strings; none when it is null or unknown.
+func setStrings(s types.Set) []string {
+	var out []string
+	for _, v := range s.Elements() {
+		if str, ok := v.(types.String); ok {
+			out = append(out, str.ValueString())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stringSetOf is a set of strings, null when there are none.
+func stringSetOf(values []string) types.Set {
+	if len(values) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
