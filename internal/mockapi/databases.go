@@ -103,7 +103,7 @@ func (s *Server) pgCreateRole(ro *role) error {
 // the server's real one: the mock's clock runs ahead by what Advance added,
 // so a role the mock calls expired is refused by Postgres too.
 func (s *Server) validUntil(expiresAt time.Time) string {
-	return sqlString(expiresAt.Add(-s.clockOff).Format(time.RFC3339Nano))
+	return sqlString(expiresAt.Add(-s.offset()).Format(time.RFC3339Nano))
 }
 
 // pgSyncExpiry gives the database role the expiry the mock holds.

@@ -21,6 +21,7 @@ type password struct {
 	cidrs        []string
 	createdAt    time.Time
 	expiresAt    *time.Time
+	lastUsedAt   *time.Time // set by MarkUsed; nil when never used
 	ttl          *int64
 	username     string
 	plainText    string
@@ -40,6 +41,8 @@ type Password struct {
 	TTL                                 *int64
 	Replica, DirectVtgate               bool
 	ExpiresAt                           *time.Time
+	// LastUsedAt is the latest use MarkUsed recorded; nil when never used.
+	LastUsedAt *time.Time
 }
 
 func (p *password) snapshot() Password {
@@ -47,7 +50,7 @@ func (p *password) snapshot() Password {
 		ID: p.id, Name: p.name, Role: p.role, Username: p.username, PlainText: p.plainText,
 		Organization: p.org, Database: p.db, Branch: p.branch,
 		CIDRs: slices.Clone(p.cidrs), TTL: p.ttl, Replica: p.replica, DirectVtgate: p.directVtgate,
-		ExpiresAt: p.expiresAt,
+		ExpiresAt: p.expiresAt, LastUsedAt: p.lastUsedAt,
 	}
 }
 
@@ -119,6 +122,10 @@ func (s *Server) passwordJSON(p *password, withPlainText bool) passwordJSON {
 		e := timestamp(*p.expiresAt)
 		out.ExpiresAt = &e
 		out.Expired = !now.Before(*p.expiresAt)
+	}
+	if p.lastUsedAt != nil {
+		u := timestamp(*p.lastUsedAt)
+		out.LastUsedAt = &u
 	}
 	out.Renewable = p.ttl != nil && !out.Expired && !p.unrenewable
 	if withPlainText {
@@ -348,6 +355,26 @@ func (s *Server) ExpirePassword(id string) bool {
 		p.expiresAt = &e
 	}
 	return ok
+}
+
+// MarkUsed records that a password was used to connect at at, a time on the
+// mock's clock (Now, Advance), so tests can say when a credential was last
+// used without waiting: every answer's last_used_at shows the latest use
+// recorded. A use earlier than one already recorded leaves last_used_at as
+// it was. It reports false when no such password is stored (never made, or
+// deleted). Database-backed logins are not recorded: only MarkUsed is.
+func (s *Server) MarkUsed(id string, at time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.passwords[id]
+	if !ok {
+		return false
+	}
+	if p.lastUsedAt == nil || at.After(*p.lastUsedAt) {
+		used := at.UTC()
+		p.lastUsedAt = &used
+	}
+	return true
 }
 
 // SetPasswordRenewable decides whether a password with a TTL may be renewed

@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,8 +53,10 @@ type Server struct {
 	passwords map[string]*password // by ID
 	roles     map[string]*role     // by ID
 
-	now      func() time.Time
-	clockOff time.Duration
+	now func() time.Time
+	// clockOff is what Advance added, in nanoseconds. It is read without
+	// mu: an answer's Date header is written while a handler holds mu.
+	clockOff atomic.Int64
 
 	requests []*Request
 	faults   []*Fault
@@ -151,7 +154,7 @@ func (s *Server) SetAccessToken(token string) {
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.clockOff += d
+	s.clockOff.Add(int64(d))
 	for _, ro := range s.roles {
 		if ro.expiresAt == nil {
 			continue
@@ -171,8 +174,10 @@ func (s *Server) Now() time.Time {
 }
 
 func (s *Server) clock() time.Time {
-	return s.now().Add(s.clockOff).UTC()
+	return s.now().Add(s.offset()).UTC()
 }
+
+func (s *Server) offset() time.Duration { return time.Duration(s.clockOff.Load()) }
 
 func (s *Server) routes() {
 	const branch = "/v1/organizations/{organization}/databases/{database}/branches/{branch}"
@@ -231,9 +236,45 @@ func Routes() []string {
 	}
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Every answer carries a Date header on
+// the mock's clock, as the API's answers carry one on its own, so a client
+// that follows the API's clock sees what Advance added.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	s.mux.ServeHTTP(&datedWriter{ResponseWriter: w, clock: s.clock}, r)
+}
+
+// datedWriter sets the Date header when the answer starts, not when the
+// request arrived: a fault's latency or a held answer passes on the clock
+// too, and so may an Advance made meanwhile.
+type datedWriter struct {
+	http.ResponseWriter
+	clock func() time.Time
+	dated bool
+}
+
+func (d *datedWriter) date() {
+	if !d.dated {
+		d.dated = true
+		d.Header().Set("Date", d.clock().Format(http.TimeFormat))
+	}
+}
+
+func (d *datedWriter) WriteHeader(status int) {
+	d.date()
+	d.ResponseWriter.WriteHeader(status)
+}
+
+func (d *datedWriter) Write(b []byte) (int, error) {
+	d.date()
+	return d.ResponseWriter.Write(b)
+}
+
+func (d *datedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := d.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	return hj.Hijack()
 }
 
 // serve runs what every route shares: request log, faults, auth, and finding

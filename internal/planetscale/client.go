@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -59,7 +60,8 @@ type Config struct {
 const DefaultTimeout = 60 * time.Second
 
 // Client calls the PlanetScale API. It is safe for concurrent use: its fields
-// are set once by New and never written again.
+// are set once by New and never written again, but for clockOffset, which is
+// atomic.
 type Client struct {
 	baseURL    *url.URL
 	authHeader string
@@ -70,6 +72,31 @@ type Client struct {
 	// waitMin and waitMax bound the backoff between attempts.
 	waitMin, waitMax time.Duration
 	log              func(ctx context.Context, msg string, fields map[string]any)
+	// clockOffset is how far the API's clock ran ahead of this machine's at
+	// the last answer, in nanoseconds (see Now).
+	clockOffset atomic.Int64
+}
+
+// Now is the time on the API's clock as last seen: this machine's time plus
+// how far the last answer's Date header was ahead of the local time it
+// arrived at (behind, when negative). Decisions that compare the API's
+// timestamps with the present (a credential's age, how long since its last
+// use) take it, so they follow the API's clock rather than a skewed local
+// one, and a mock whose clock was moved forward. Before any answer, and
+// after one without a Date header it can read, the offset is zero. Date has
+// whole seconds, so Now may run up to a second (plus the answer's travel
+// time) behind the API.
+func (c *Client) Now() time.Time {
+	return time.Now().Add(time.Duration(c.clockOffset.Load()))
+}
+
+// observeClock keeps the offset between resp's Date and arrived.
+func (c *Client) observeClock(resp *http.Response, arrived time.Time) {
+	var offset time.Duration
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		offset = date.Sub(arrived)
+	}
+	c.clockOffset.Store(int64(offset))
 }
 
 // New builds a Client from cfg.
@@ -352,6 +379,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		resp.Body.Close() // a refused redirect's answer
 	}
 	if err == nil {
+		c.observeClock(resp, time.Now())
 		var raw []byte
 		raw, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 		resp.Body.Close()

@@ -1,6 +1,8 @@
 // Command planetscale-mock serves the mock PlanetScale API on a loopback port
 // so the provider can be tried without an account. It prints the server URL
-// and the credentials it accepts, then serves until interrupted.
+// and the credentials it accepts, then serves until interrupted. Beside the
+// API, under /_mock/, it serves controls for dry runs (move the clock, mark
+// a password used) that take no credentials: it is for local use only.
 package main
 
 import (
@@ -63,7 +65,7 @@ func main() {
 	check.Report(func(v contract.Violation) {
 		log.Printf("planetscale-mock: the API document rejects this exchange: %s", v)
 	})
-	srv := &http.Server{Handler: check.Handler(mock), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: routes(mock, check), ReadHeaderTimeout: 10 * time.Second}
 
 	// These are the mock's own fixed test credentials, not real secrets.
 	settings := fmt.Sprintf("export PLANETSCALE_SERVER_URL=%s\nexport PLANETSCALE_SERVICE_TOKEN_ID=%s\nexport PLANETSCALE_SERVICE_TOKEN=%s\n",
@@ -71,6 +73,7 @@ func main() {
 	fmt.Printf("PlanetScale mock API listening on %s\n", serverURL)
 	fmt.Printf("Organization acme: Vitess database app-db, Postgres database pg-db, branches main and dev.\n")
 	fmt.Printf("Point the provider at it with:\n%s", settings)
+	fmt.Printf("Move its clock with: curl -X POST -d '{\"duration\":\"25h\"}' http://%s%sadvance (see docs/guides/mock-api.md)\n", ln.Addr(), mockapi.AdminPrefix)
 	if *envFile != "" {
 		if err := os.WriteFile(*envFile, []byte(settings), 0o600); err != nil {
 			log.Fatalf("planetscale-mock: %v", err)
@@ -88,6 +91,16 @@ func main() {
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Printf("planetscale-mock: %v", err)
 	}
+}
+
+// routes serves the API behind the contract validator and the mock's test
+// controls (mockapi.AdminHandler) beside it: they are not part of the API
+// document, so the validator would only report them.
+func routes(mock *mockapi.Server, check *contract.Validator) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(mockapi.AdminPrefix, mockapi.AdminHandler(mock))
+	mux.Handle("/", check.Handler(mock))
+	return mux
 }
 
 func startDatabases() (*localdb.Server, *localdb.Server, error) {
