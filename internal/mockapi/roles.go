@@ -333,6 +333,9 @@ func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request, _ *database,
 		unprocessable(w, stillReferenced)
 		return
 	}
+	if heir != nil && ro.ownsObjects {
+		heir.ownsObjects = true // the delete's successor takes them over
+	}
 	delete(s.roles, ro.id)
 	w.WriteHeader(http.StatusNoContent)
 }

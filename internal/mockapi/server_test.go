@@ -466,6 +466,9 @@ func TestRoleStillReferenced(t *testing.T) {
 	if got := reqs[len(reqs)-1].Query.Get("successor"); got != heir["id"] {
 		t.Errorf("recorded successor = %q", got)
 	}
+	if ro, _ := ts.Role(stringField(t, heir, "id")); !ro.OwnsObjects {
+		t.Error("the successor does not own the deleted role's objects")
+	}
 }
 
 // A reassign hands a role's objects to its successor and keeps the role,

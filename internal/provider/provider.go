@@ -50,13 +50,13 @@ var (
 
 type planetscaleProvider struct {
 	version string
-	// now is the provider's clock: when it last heard from the API.
+	// now is the provider's clock; nil is the API's (see Configure).
 	now func() time.Time
 }
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return NewWithClock(version, time.Now)
+	return NewWithClock(version, nil)
 }
 
 // NewWithClock is New with another clock, so that acceptance tests can move
@@ -229,6 +229,12 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 	data := newProviderData(client, credentials, token.value, access.value)
 	data.oauth = access.value != ""
 	data.now = p.now
+	if data.now == nil {
+		// The API's clock, from the Date of its answers: time-based
+		// decisions (renew_before, rotations) compare the API's timestamps
+		// with it, so a run against the mock follows the mock's clock.
+		data.now = client.Now
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data

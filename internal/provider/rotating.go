@@ -239,15 +239,23 @@ func (r *rotatingResource[T]) set(ctx context.Context, to rotationState, m rotat
 	to.diags.Append(r.setIdentity(ctx, to.identity, m)...)
 }
 
-func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m rotatingModel[T]) diag.Diagnostics {
+// setIdentity names the current and previous credentials of m, or, for
+// those gone outside Terraform, of before (the framework wants an identity
+// after every read): the first two of them that exist.
+func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m rotatingModel[T], before ...*credentialSlot) diag.Diagnostics {
 	kind, where := kindOf[T](), m.rotation().credentialLocation
-	current, previous := kind.slotOf(m.rotated().Current), kind.slotOf(m.rotated().Previous)
-	if current == nil || current.ID.IsUnknown() || identity == nil {
+	var ids []types.String
+	for _, s := range append([]*credentialSlot{kind.slotOf(m.rotated().Current), kind.slotOf(m.rotated().Previous)}, before...) {
+		if s != nil && !s.ID.IsUnknown() && len(ids) < 2 {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 || identity == nil {
 		return nil
 	}
-	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: current.ID, PreviousID: types.StringNull()}
-	if previous != nil {
-		ident.PreviousID = previous.ID
+	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: ids[0], PreviousID: types.StringNull()}
+	if len(ids) == 2 {
+		ident.PreviousID = ids[1]
 	}
 	return identity.Set(ctx, ident)
 }
@@ -512,6 +520,8 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 		to.diags.Append(diags...)
 		current.Name = types.StringValue(create.name) // see createCall
 		newID = current.ID.ValueString()
+		plan.adopt(c) // what the configuration left to the API
+		plan.rotation().TTL = c.args().TTL
 		pr.Current, pr.Previous, pr.RetiringIDs = kind.slotValue(current), previous, stringSetOf(retiring)
 		pr.RotatedAt, pr.Generation = current.CreatedAt, types.Int64Value(generation)
 		r.set(ctx, to, plan)
@@ -579,6 +589,7 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 	}
 	sr, b := state.rotated(), state.rotation().branch()
 	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	before := []*credentialSlot{current, previous}
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(current, previous)...), defaultReadTimeout)
 	defer cancel()
 
@@ -623,15 +634,10 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 			retiring = append(retiring, id)
 		}
 	}
-	if current == nil && previous == nil && len(retiring) == 0 {
-		tflog.Warn(ctx, kind.rotatingType()+" holds no credential any more; removing it from state")
-		resp.State.RemoveResource(ctx)
-		return
-	}
 	sr.Current, sr.Previous, sr.RetiringIDs = kind.slotValue(current), kind.slotValue(previous), stringSetOf(retiring)
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
-	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state, before...)...)
 }
 
 func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

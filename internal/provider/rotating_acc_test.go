@@ -1,0 +1,480 @@
+// The rotating resources' lifecycles against the mock, with the mock's
+// clock moved by the tests (never a sleep): rotation by age, by trigger and
+// by a changed setting, retirement after overlap, the idle gate, drift of
+// either slot, import, destroy, and an empty plan after every step.
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const rotatingPasswordAddr = "planetscale_rotating_branch_password.app"
+
+func rotatingPassword(mock *acctest.Mock, arguments string) string {
+	return mock.Config(`
+resource "planetscale_rotating_branch_password" "app" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name_prefix  = "app-"
+%s
+}
+`, arguments)
+}
+
+// slotID reads current.id or previous.id from state; "" when the slot is null.
+func slotID(s *terraform.State, addr, slot string) string {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return ""
+	}
+	return rs.Primary.Attributes[slot+".id"]
+}
+
+// remember stores a slot's ID for later steps.
+func remember(addr, slot string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if *id = slotID(s, addr, slot); *id == "" {
+			return fmt.Errorf("%s.%s is null", addr, slot)
+		}
+		return nil
+	}
+}
+
+// mockPasswordsNamed fails unless the mock holds exactly passwords of these names.
+func mockPasswordsNamed(mock *acctest.Mock, names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, p := range mock.Passwords() {
+			got = append(got, p.Name)
+		}
+		slices.Sort(got)
+		slices.Sort(names)
+		if !slices.Equal(got, names) {
+			return fmt.Errorf("mock holds passwords %v, want %v", got, names)
+		}
+		return nil
+	}
+}
+
+// slotIs checks that a slot holds the credential remembered in id.
+func slotIs(addr, slot string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if got := slotID(s, addr, slot); got != *id {
+			return fmt.Errorf("%s.%s is %q, want %q", addr, slot, got, *id)
+		}
+		return nil
+	}
+}
+
+var emptyPlanAfterApply = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+func updatesInPlace(addr string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{
+		PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+}
+
+func TestAccRotatingBranchPassword_lifecycle(t *testing.T) {
+	mock := acctest.NewMock(t)
+	byAge := `
+  rotate_every = "720h"
+  overlap      = "24h"
+`
+	var first, second, third string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config:            rotatingPassword(mock, byAge),
+				ConfigPlanChecks:  emptyPlanAfterApply,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					remember(rotatingPasswordAddr, "current", &first),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "1"),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "current.name", "app-1"),
+					resource.TestCheckResourceAttrSet(rotatingPasswordAddr, "current.plain_text"),
+					resource.TestMatchResourceAttr(rotatingPasswordAddr, "current.connection_string", regexp.MustCompile(`^mysql://`)),
+					resource.TestCheckResourceAttrPair(rotatingPasswordAddr, "rotated_at", rotatingPasswordAddr, "current.created_at"),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "role", "admin"),
+					mockPasswordsNamed(mock, "app-1"),
+				),
+			},
+			{
+				// Not yet 720h old: nothing to do.
+				PreConfig: func() { mock.Advance(719 * time.Hour) },
+				Config:    rotatingPassword(mock, byAge),
+				PlanOnly:  true,
+			},
+			{
+				// Past rotate_every: a new current, the old one kept as previous.
+				PreConfig:        func() { mock.Advance(time.Hour) },
+				Config:           rotatingPassword(mock, byAge),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &first),
+					remember(rotatingPasswordAddr, "current", &second),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "2"),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "current.name", "app-2"),
+					resource.TestCheckResourceAttrSet(rotatingPasswordAddr, "previous.plain_text"),
+					mockPasswordsNamed(mock, "app-1", "app-2"),
+				),
+			},
+			{
+				// Past overlap: the previous one is retired.
+				PreConfig:         func() { mock.Advance(25 * time.Hour) },
+				Config:            rotatingPassword(mock, byAge),
+				ConfigPlanChecks:  updatesInPlace(rotatingPasswordAddr),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "current", &second),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "2"),
+					mockPasswordsNamed(mock, "app-2"),
+				),
+			},
+			{
+				// A trigger where state has none is recorded without a rotation.
+				Config:           rotatingPassword(mock, byAge+`  rotation_trigger = "v1"`),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "current", &second),
+					mockPasswordsNamed(mock, "app-2"),
+				),
+			},
+			{
+				// A new trigger value rotates.
+				Config:           rotatingPassword(mock, byAge+`  rotation_trigger = "v2"`),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &second),
+					remember(rotatingPasswordAddr, "current", &third),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "3"),
+					mockPasswordsNamed(mock, "app-2", "app-3"),
+				),
+			},
+			{
+				// A changed role rotates too (the base resource replaces);
+				// the older previous is deleted.
+				Config:           rotatingPassword(mock, byAge+`  rotation_trigger = "v2"`+"\n  role = \"reader\""),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &third),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "4"),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "role", "reader"),
+					mockPasswordsNamed(mock, "app-3", "app-4"),
+					func(*terraform.State) error {
+						for _, p := range mock.Passwords() {
+							if want := map[string]string{"app-3": "admin", "app-4": "reader"}[p.Name]; p.Role != want {
+								return fmt.Errorf("password %s has role %s, want %s", p.Name, p.Role, want)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// With retire_after_idle, a previous password still in use is kept past
+// its overlap, and retired once the API shows it unused long enough.
+func TestAccRotatingBranchPassword_idleGate(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(trigger string) string {
+		return rotatingPassword(mock, fmt.Sprintf(`
+  rotation_trigger  = %q
+  overlap           = "24h"
+  retire_after_idle = "6h"
+`, trigger))
+	}
+	var previous string
+	markUsed := func(ago time.Duration) func() {
+		return func() {
+			if !mock.MarkUsed(previous, mock.Now().Add(-ago)) {
+				panic("no password " + previous)
+			}
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("v1"), ConfigPlanChecks: emptyPlanAfterApply},
+			{
+				Config:           config("v2"),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check:            remember(rotatingPasswordAddr, "previous", &previous),
+			},
+			{
+				// Past overlap, but used an hour ago: kept, and the state
+				// shows when it was last used.
+				PreConfig: func() { mock.Advance(25 * time.Hour); markUsed(time.Hour)() },
+				Config:    config("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &previous),
+					resource.TestCheckResourceAttrSet(rotatingPasswordAddr, "previous.last_used_at"),
+				),
+			},
+			{
+				// Unused for 7h now: retired.
+				PreConfig:         func() { mock.Advance(6 * time.Hour) },
+				Config:            config("v2"),
+				ConfigPlanChecks:  updatesInPlace(rotatingPasswordAddr),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
+				Check:             func(*terraform.State) error { return passwordGone(mock, previous) },
+			},
+		},
+	})
+}
+
+func passwordGone(mock *acctest.Mock, id string) error {
+	if _, ok := mock.Password(id); ok {
+		return fmt.Errorf("password %s still exists", id)
+	}
+	return nil
+}
+
+// A current password deleted outside Terraform is replaced by a rotation
+// at the next plan; a previous one deleted outside Terraform becomes null.
+func TestAccRotatingBranchPassword_drift(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := rotatingPassword(mock, `  rotation_trigger = "v1"`)
+	var current, previous string
+	deleteOutside := func(id *string) func() {
+		return func() {
+			if err := newAPIClient(t, mock).DeletePassword(t.Context(), vitessMain, *id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config, Check: remember(rotatingPasswordAddr, "current", &current)},
+			{
+				Config:           rotatingPassword(mock, `  rotation_trigger = "v2"`),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check:            remember(rotatingPasswordAddr, "previous", &previous),
+			},
+			{
+				// The previous one, deleted outside: null after refresh,
+				// nothing planned.
+				PreConfig:         deleteOutside(&previous),
+				Config:            rotatingPassword(mock, `  rotation_trigger = "v2"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
+				Check:             remember(rotatingPasswordAddr, "current", &current),
+			},
+			{
+				// The current one, deleted outside: the plan rotates.
+				PreConfig:        deleteOutside(&current),
+				Config:           rotatingPassword(mock, `  rotation_trigger = "v2"`),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "3"),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "current.name", "app-3"),
+					mockPasswordsNamed(mock, "app-3"),
+				),
+			},
+		},
+	})
+}
+
+// Import by ID, with and without the previous password; the secrets are
+// null after import, and the plan adopts the configuration without a
+// rotation.
+func TestAccRotatingBranchPassword_import(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := rotatingPassword(mock, `  rotation_trigger = "v1"`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{Config: rotatingPassword(mock, `  rotation_trigger = "v2"`)},
+			{
+				ResourceName: rotatingPasswordAddr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return "acme/app-db/main/" + slotID(s, rotatingPasswordAddr, "current") + "/" + slotID(s, rotatingPasswordAddr, "previous"), nil
+				},
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "current.id",
+				ImportStateVerifyIgnore: []string{
+					"current.plain_text", "current.connection_string", "previous.plain_text", "previous.connection_string",
+					"rotation_trigger", "name_prefix", "overlap", "generation",
+				},
+			},
+			{
+				ResourceName: rotatingPasswordAddr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return "acme/app-db/main/" + slotID(s, rotatingPasswordAddr, "current"), nil
+				},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["current.plain_text"] != "" || states[0].Attributes["current.name"] != "app-2" {
+						return fmt.Errorf("imported %+v", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           rotatingPassword(mock, `  rotation_trigger = "v2"`),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}
+
+// What cannot keep the rotation's promise is refused at plan time.
+func TestAccRotatingBranchPassword_validation(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: rotatingPassword(mock, ``), PlanOnly: true, ExpectError: errorLike(`Set rotate_every .* rotation_trigger .* or both`)},
+			{
+				Config:      rotatingPassword(mock, `  rotate_every = "24h"`+"\n"+`  overlap = "48h"`),
+				PlanOnly:    true,
+				ExpectError: errorLike(`overlap \(48h0m0s\) is longer than rotate_every \(24h0m0s\)`),
+			},
+			{
+				Config:      rotatingPassword(mock, `  rotate_every = "720h"`+"\n"+`  ttl = 2592000`),
+				PlanOnly:    true,
+				ExpectError: errorLike(`ttl \(2592000 seconds, 720h0m0s\) must be longer than rotate_every plus overlap \(744h0m0s\).*Raise ttl above 2678400`),
+			},
+			{Config: rotatingPassword(mock, `  rotate_every = "a month"`), PlanOnly: true, ExpectError: regexp.MustCompile(`Invalid Duration`)},
+		},
+	})
+}
+
+const rotatingRoleAddr = "planetscale_rotating_postgres_role.app"
+
+func rotatingRole(mock *acctest.Mock, arguments string) string {
+	return mock.Config(`
+resource "planetscale_rotating_postgres_role" "app" {
+  organization    = "acme"
+  database        = "pg-db"
+  branch          = "main"
+  inherited_roles = ["pg_read_all_data"]
+%s
+}
+`, arguments)
+}
+
+// A previous role's objects go to the current role when it is retired, and
+// the last role's to successor at destroy.
+func TestAccRotatingPostgresRole_lifecycle(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir, err := newAPIClient(t, mock).CreateRole(t.Context(), postgresMain, planetscale.CreateRoleRequest{Name: "heir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, second string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		// The objects went from role to role, and at destroy to the heir.
+		CheckDestroy: func(*terraform.State) error {
+			if roles := mock.Roles(); len(roles) != 1 || roles[0].ID != heir.ID || !roles[0].OwnsObjects {
+				return fmt.Errorf("after destroy the mock holds %+v; want only the heir %s, owning the objects", roles, heir.ID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:           rotatingRole(mock, `  rotate_every = "48h"`),
+				ConfigPlanChecks: emptyPlanAfterApply,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					remember(rotatingRoleAddr, "current", &first),
+					resource.TestCheckResourceAttrSet(rotatingRoleAddr, "current.password"),
+					resource.TestMatchResourceAttr(rotatingRoleAddr, "current.connection_string", regexp.MustCompile(`^postgresql://`)),
+				),
+			},
+			{
+				PreConfig:        func() { mock.Advance(49 * time.Hour) },
+				Config:           rotatingRole(mock, `  rotate_every = "48h"`),
+				ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingRoleAddr, "previous", &first),
+					remember(rotatingRoleAddr, "current", &second),
+				),
+			},
+			{
+				// The previous role created a table: at retirement the
+				// current role takes it over.
+				PreConfig:        func() { mock.Advance(25 * time.Hour); mock.SetRoleOwnsObjects(first, true) },
+				Config:           rotatingRole(mock, `  rotate_every = "48h"`),
+				ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
+				Check: func(*terraform.State) error {
+					if _, ok := mock.Role(first); ok {
+						return fmt.Errorf("previous role %s still exists", first)
+					}
+					if ro, _ := mock.Role(second); !ro.OwnsObjects {
+						return fmt.Errorf("current role %s does not own the previous role's objects", second)
+					}
+					return nil
+				},
+			},
+			{
+				// Query safety is patched in place, on the live role.
+				Config:           rotatingRole(mock, `  rotate_every = "48h"`+"\n"+`  require_where_on_delete = "on"`),
+				ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingRoleAddr, "current", &second),
+					func(*terraform.State) error {
+						if ro, _ := mock.Role(second); ro.RequireWhereOnDelete != "on" {
+							return fmt.Errorf("role %s has require_where_on_delete %q", second, ro.RequireWhereOnDelete)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A changed inherited_roles rotates.
+				Config:           rotatingRoleWithHeir(mock, heir.ID),
+				ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
+				Check:            slotIs(rotatingRoleAddr, "previous", &second),
+			},
+		},
+	})
+}
+
+// rotatingRoleWithHeir hands the last role's objects to another role at destroy.
+func rotatingRoleWithHeir(mock *acctest.Mock, heir string) string {
+	return mock.Config(`
+resource "planetscale_rotating_postgres_role" "app" {
+  organization            = "acme"
+  database                = "pg-db"
+  branch                  = "main"
+  inherited_roles         = ["pg_read_all_data", "pg_write_all_data"]
+  rotate_every            = "48h"
+  require_where_on_delete = "on"
+  successor               = %q
+}
+`, heir)
+}
