@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 const rotatingPasswordAddr = "planetscale_rotating_branch_password.app"
@@ -477,4 +479,190 @@ resource "planetscale_rotating_postgres_role" "app" {
   successor               = %q
 }
 `, heir)
+}
+
+// A rotation_trigger not known until apply may rotate: the plan shows the
+// credentials as known after apply, and apply rotates only if the value
+// turns out new.
+func TestAccRotatingBranchPassword_unknownTrigger(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(version, replace string) string {
+		return mock.Config(`
+resource "terraform_data" "version" {
+  input            = %q
+  triggers_replace = %q
+}
+
+resource "planetscale_rotating_branch_password" "app" {
+  organization     = "acme"
+  database         = "app-db"
+  branch           = "main"
+  rotation_trigger = terraform_data.version.output
+}
+`, version, replace)
+	}
+	var current string
+	unknownSlots := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(rotatingPasswordAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("current")),
+			plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("previous")),
+		},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("v1", "a"), Check: remember(rotatingPasswordAddr, "current", &current)},
+			{
+				// Known after apply, and new: rotates.
+				Config:           config("v2", "a"),
+				ConfigPlanChecks: unknownSlots,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &current),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "2"),
+					remember(rotatingPasswordAddr, "current", &current),
+				),
+			},
+			{
+				// Known after apply, and the same: nothing rotates.
+				Config:           config("v2", "b"),
+				ConfigPlanChecks: unknownSlots,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "current", &current),
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "2"),
+					func(*terraform.State) error {
+						if n := len(mock.Passwords()); n != 2 {
+							return fmt.Errorf("mock holds %d passwords, want 2 (current and previous)", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// The identity names the current and previous credentials, follows each
+// rotation, and imports (Terraform 1.12 and later).
+func TestAccRotatingIdentity(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(trigger string) string {
+		return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger)) + fmt.Sprintf(`
+resource "planetscale_rotating_postgres_role" "app" {
+  organization     = "acme"
+  database         = "pg-db"
+  branch           = "main"
+  rotation_trigger = %q
+}
+`, trigger)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config("v1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesStateAtPath(rotatingPasswordAddr, tfjsonpath.New("current_id"), tfjsonpath.New("current").AtMapKey("id")),
+					statecheck.ExpectIdentityValue(rotatingPasswordAddr, tfjsonpath.New("previous_id"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: config("v2"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesStateAtPath(rotatingPasswordAddr, tfjsonpath.New("current_id"), tfjsonpath.New("current").AtMapKey("id")),
+					statecheck.ExpectIdentityValueMatchesStateAtPath(rotatingPasswordAddr, tfjsonpath.New("previous_id"), tfjsonpath.New("previous").AtMapKey("id")),
+					statecheck.ExpectIdentityValueMatchesStateAtPath(rotatingRoleAddr, tfjsonpath.New("previous_id"), tfjsonpath.New("previous").AtMapKey("id")),
+				},
+			},
+			// import { to = ..., identity = { ... } }: the API knows the
+			// credentials, not the rotation's arguments, which the plan
+			// records in place (no API call).
+			{Config: config("v2"), ResourceName: rotatingPasswordAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, ExpectNonEmptyPlan: true},
+			{Config: config("v2"), ResourceName: rotatingRoleAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
+// A previous credential whose delete fails during a rotation stays in
+// state (retiring_ids) and is deleted by the next apply; one the token
+// cannot see is neither dropped from state nor forgotten.
+func TestAccRotatingBranchPassword_failedRetirement(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(trigger string) string { return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger)) }
+	var oldest string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("v1"), Check: remember(rotatingPasswordAddr, "current", &oldest)},
+			{Config: config("v2")},
+			{
+				// The third rotation deletes the first password; the API
+				// refuses.
+				PreConfig: func() {
+					mock.Inject(mockapi.Fault{Route: mockapi.RouteDeletePassword, Status: 422, Times: 1})
+				},
+				Config:      config("v3"),
+				ExpectError: errorLike(`Error Retiring Branch Password`),
+			},
+			{
+				// Kept in state, and the next plan deletes it again.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(s *terraform.State) error {
+						return resource.TestCheckTypeSetElemAttr(rotatingPasswordAddr, "retiring_ids.*", oldest)(s)
+					},
+					resource.TestCheckResourceAttr(rotatingPasswordAddr, "generation", "3"),
+				),
+			},
+			{
+				Config:           config("v3"),
+				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(rotatingPasswordAddr, "retiring_ids.#"),
+					func(*terraform.State) error { return passwordGone(mock, oldest) },
+					mockPasswordsNamed(mock, "app-2", "app-3"),
+				),
+			},
+		},
+	})
+}
+
+// A 404 while the token cannot see the database is no proof that a
+// credential is gone: the refresh fails and state keeps both.
+func TestAccRotatingBranchPassword_ambiguousNotFound(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(trigger string) string { return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger)) }
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("v1")},
+			{Config: config("v2")},
+			{
+				PreConfig:   func() { mock.HideDatabase("acme", "app-db", true) },
+				Config:      config("v2"),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Error Reading Branch Password`),
+			},
+			{
+				PreConfig: func() { mock.HideDatabase("acme", "app-db", false) },
+				Config:    config("v2"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrSet(rotatingPasswordAddr, "current.id"),
+					resource.TestCheckResourceAttrSet(rotatingPasswordAddr, "previous.id"),
+					mockPasswordsNamed(mock, "app-1", "app-2"),
+				),
+			},
+		},
+	})
 }

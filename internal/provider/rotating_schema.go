@@ -58,7 +58,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s.", k.short),
 		Optional:   true,
 		Computed:   true,
-		Default:    stringdefault.StaticString(defaultOverlap.String()),
+		Default:    stringdefault.StaticString("24h"),
 		Validators: []validator.String{durationString{}},
 	}
 	attrs["name_prefix"] = schema.StringAttribute{
