@@ -594,7 +594,9 @@ resource "planetscale_rotating_postgres_role" "app" {
 // cannot see is neither dropped from state nor forgotten.
 func TestAccRotatingBranchPassword_failedRetirement(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(trigger string) string { return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger)) }
+	config := func(trigger string) string {
+		return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger))
+	}
 	var oldest string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -640,7 +642,9 @@ func TestAccRotatingBranchPassword_failedRetirement(t *testing.T) {
 // credential is gone: the refresh fails and state keeps both.
 func TestAccRotatingBranchPassword_ambiguousNotFound(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(trigger string) string { return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger)) }
+	config := func(trigger string) string {
+		return rotatingPassword(mock, fmt.Sprintf(`  rotation_trigger = %q`, trigger))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: mock.ProviderFactories(),
