@@ -670,3 +670,83 @@ func TestAccRotatingBranchPassword_ambiguousNotFound(t *testing.T) {
 		},
 	})
 }
+
+// A saved plan applied later does what it planned: planned before the
+// current password was due, applied after, it does not rotate (the next
+// plan does); planned before the overlap ended, applied after, it keeps
+// the previous password (the next plan retires it).
+func TestAccRotatingBranchPassword_savedPlanKeepsItsDecision(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(prefix string) string {
+		return mock.Config(`
+resource "planetscale_rotating_branch_password" "app" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+  name_prefix  = %q
+  rotate_every = "48h"
+  overlap      = "24h"
+}
+`, prefix)
+	}
+	var first string
+	nextPlanUpdates := []plancheck.PlanCheck{plancheck.ExpectResourceAction(rotatingPasswordAddr, plancheck.ResourceActionUpdate)}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{Config: config("a-"), Check: remember(rotatingPasswordAddr, "current", &first)},
+			{
+				// Planned at 47h: a new prefix only. Applied at 49h.
+				PreConfig: func() { mock.Advance(47 * time.Hour) },
+				Config:    config("b-"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotatingPasswordAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("generation"), knownvalue.Int64Exact(1)),
+						timePasses{mock, 2 * time.Hour},
+					},
+					PostApplyPostRefresh: nextPlanUpdates,
+				},
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "current", &first),
+					mockPasswordsNamed(mock, "a-1"),
+				),
+			},
+			{
+				// The next plan rotates.
+				Config:           config("b-"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: nextPlanUpdates},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					slotIs(rotatingPasswordAddr, "previous", &first),
+					mockPasswordsNamed(mock, "a-1", "b-2"),
+				),
+			},
+			{
+				// Planned at 23h after the rotation: a new prefix only.
+				// Applied at 25h: the previous password is kept.
+				PreConfig: func() { mock.Advance(23 * time.Hour) },
+				Config:    config("c-"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotatingPasswordAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.NotNull()),
+						timePasses{mock, 2 * time.Hour},
+					},
+					PostApplyPostRefresh: nextPlanUpdates,
+				},
+				ExpectNonEmptyPlan: true,
+				Check:              slotIs(rotatingPasswordAddr, "previous", &first),
+			},
+			{
+				// The next plan retires it.
+				Config:            config("c-"),
+				ConfigPlanChecks:  updatesInPlace(rotatingPasswordAddr),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
+				Check:             mockPasswordsNamed(mock, "b-2"),
+			},
+		},
+	})
+}
