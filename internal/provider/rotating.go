@@ -577,21 +577,37 @@ func (r *rotatingResource[T]) Create(ctx context.Context, req resource.CreateReq
 	}
 }
 
-func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
+// held is what a rotating resource's state holds, as an operation
+// starts from it.
+type held[T any] struct {
+	state             rotatingModel[T]
+	current, previous *credentialSlot
+	b                 planetscale.Branch
+}
+
+// load reads state for an operation, and gives a context bounded by
+// timeout whose logs mask the secrets state holds; ok is false when the
+// provider is not configured or state cannot be read.
+func (r *rotatingResource[T]) load(ctx context.Context, state tfsdk.State, timeout time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, held[T], bool) {
+	h := held[T]{state: r.model()}
+	if !requireClient(r.data, diags) {
+		return ctx, func() {}, h, false
 	}
+	diags.Append(getModel(ctx, state.Raw, state.Schema, h.state)...)
 	kind := kindOf[T]()
-	state := r.model()
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
-	if resp.Diagnostics.HasError() {
+	h.current, h.previous, h.b = kind.slotOf(h.state.rotated().Current), kind.slotOf(h.state.rotated().Previous), h.state.rotation().branch()
+	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(h.current, h.previous)...), timeout)
+	return ctx, cancel, h, !diags.HasError()
+}
+
+func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, cancel, h, ok := r.load(ctx, req.State, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	sr, b := state.rotated(), state.rotation().branch()
-	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
-	before := []*credentialSlot{current, previous}
-	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(current, previous)...), defaultReadTimeout)
-	defer cancel()
+	kind, state, b, current, previous := kindOf[T](), h.state, h.b, h.current, h.previous
+	sr, before := state.rotated(), []*credentialSlot{current, previous}
 
 	// refresh reads a slot's credential; nil when it is gone.
 	refresh := func(s *credentialSlot, adopt bool) (*credentialSlot, bool) {
@@ -616,7 +632,7 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 		}
 		return fresh, true
 	}
-	current, ok := refresh(current, true)
+	current, ok = refresh(current, true)
 	if !ok {
 		return
 	}
@@ -641,19 +657,14 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	kind := kindOf[T]()
-	plan, state := r.model(), r.model()
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...)
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	pr, sr, b := plan.rotated(), state.rotated(), state.rotation().branch()
-	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(kind.slotOf(sr.Current), kind.slotOf(sr.Previous))...), defaultUpdateTimeout)
+	ctx, cancel, h, ok := r.load(ctx, req.State, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
+	plan := r.model()
+	if resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema, plan)...); !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	state, current, previous, b := h.state, h.current, h.previous, h.b
+	pr, sr := plan.rotated(), state.rotated()
 
 	to := rotationState{&resp.State, resp.Identity, &resp.Diagnostics}
 	if pr.Current.IsUnknown() {
@@ -667,7 +678,7 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 
-	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	kind := kindOf[T]()
 	if patch := plan.patch(state); patch != nil {
 		for _, s := range []*credentialSlot{current, previous} {
 			if s == nil {
@@ -695,19 +706,13 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *rotatingResource[T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	kind := kindOf[T]()
-	state := r.model()
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema, state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	sr, b := state.rotated(), state.rotation().branch()
-	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
-	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, slotSecrets(current, previous)...), defaultDeleteTimeout)
+	ctx, cancel, h, ok := r.load(ctx, req.State, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
+	state, current, previous, b := h.state, h.current, h.previous, h.b
+	sr := state.rotated()
 	// The older credentials hand what they own to the current one, and the
 	// current one to successor.
 	older := setStrings(sr.RetiringIDs)

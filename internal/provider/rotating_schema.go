@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -128,33 +127,24 @@ var replaceModifiers = []reflect.Type{
 	reflect.TypeOf(roleTTLModifier{}),
 }
 
-func withoutReplace[M any](modifiers []M) []M {
-	return slices.DeleteFunc(slices.Clone(modifiers), func(m M) bool {
-		return slices.Contains(replaceModifiers, reflect.TypeOf(m))
-	})
-}
-
 // rotatingArgument is a managed resource's argument as the rotating
-// resource takes it.
+// resource takes it: the same attribute, of whatever type, without the
+// replace modifiers, and saying that a change rotates. Every attribute
+// type of the schema package has the two fields.
 func rotatingArgument(a schema.Attribute, short string) schema.Attribute {
-	rotates := func(description string) string {
-		return strings.ReplaceAll(description, "Changing it replaces the "+short, "Changing it rotates the "+short)
+	v := reflect.New(reflect.TypeOf(a)).Elem()
+	v.Set(reflect.ValueOf(a))
+	description := v.FieldByName("MarkdownDescription")
+	description.SetString(strings.ReplaceAll(description.String(), "Changing it replaces the "+short, "Changing it rotates the "+short))
+	modifiers := v.FieldByName("PlanModifiers")
+	kept := reflect.MakeSlice(modifiers.Type(), 0, modifiers.Len())
+	for i := range modifiers.Len() {
+		if m := modifiers.Index(i); !slices.Contains(replaceModifiers, m.Elem().Type()) {
+			kept = reflect.Append(kept, m)
+		}
 	}
-	switch a := a.(type) {
-	case schema.StringAttribute:
-		a.MarkdownDescription, a.PlanModifiers = rotates(a.MarkdownDescription), withoutReplace[planmodifier.String](a.PlanModifiers)
-		return a
-	case schema.SetAttribute:
-		a.MarkdownDescription, a.PlanModifiers = rotates(a.MarkdownDescription), withoutReplace[planmodifier.Set](a.PlanModifiers)
-		return a
-	case schema.BoolAttribute:
-		a.MarkdownDescription, a.PlanModifiers = rotates(a.MarkdownDescription), withoutReplace[planmodifier.Bool](a.PlanModifiers)
-		return a
-	case schema.Int64Attribute:
-		a.MarkdownDescription, a.PlanModifiers = rotates(a.MarkdownDescription), withoutReplace[planmodifier.Int64](a.PlanModifiers)
-		return a
-	}
-	panic(fmt.Sprintf("rotatingArgument: no case for %T", a))
+	modifiers.Set(kept)
+	return v.Interface().(schema.Attribute)
 }
 
 // settingsChange compares a kind's settings in the plan with state's:
