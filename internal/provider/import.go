@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -14,7 +15,9 @@ import (
 )
 
 // Resource identity and import, by identity or by the
-// "organization/database/branch/id" string, for both managed resources.
+// "organization/database/branch/id" string, for both managed resources,
+// and by "organization/database/branch/current_id[/previous_id]" for the
+// rotating ones.
 
 // credentialIdentity is a credential's resource identity (Terraform 1.12+,
 // OpenTofu 1.12): what names it at the API, for import blocks with
@@ -128,4 +131,101 @@ func importByID(ctx context.Context, kind credentialKind, req resource.ImportSta
 		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
 			"To get a secret into state, replace the resource (terraform apply -replace=...).", kind.secret,
 			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
+}
+
+// rotatingIdentity names the credentials a rotating resource holds.
+type rotatingIdentity struct {
+	Organization types.String `tfsdk:"organization"`
+	Database     types.String `tfsdk:"database"`
+	Branch       types.String `tfsdk:"branch"`
+	CurrentID    types.String `tfsdk:"current_id"`
+	PreviousID   types.String `tfsdk:"previous_id"`
+}
+
+func (r *rotatingResource[T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	kind := kindOf[T]()
+	attrs := map[string]identityschema.Attribute{
+		"current_id":  identityschema.StringAttribute{Description: "ID of the current " + kind.noun + ".", RequiredForImport: true},
+		"previous_id": identityschema.StringAttribute{Description: "ID of the previous " + kind.noun + ", if any.", OptionalForImport: true},
+	}
+	for name, what := range locationDescriptions(kind.credentialKind) {
+		attrs[name] = identityschema.StringAttribute{Description: what, RequiredForImport: true}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
+}
+
+// setIdentity names the current and previous credentials of m, or, for
+// those gone outside Terraform, of before (the framework wants an identity
+// after every read): the first two of them that exist.
+func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m rotatingModel[T], before ...*credentialSlot) diag.Diagnostics {
+	kind, where := kindOf[T](), m.rotation().credentialLocation
+	var ids []types.String
+	for _, s := range append([]*credentialSlot{kind.slotOf(m.rotated().Current), kind.slotOf(m.rotated().Previous)}, before...) {
+		if s != nil && !s.ID.IsUnknown() && len(ids) < 2 {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 || identity == nil {
+		return nil
+	}
+	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: ids[0], PreviousID: types.StringNull()}
+	if len(ids) == 2 {
+		ident.PreviousID = ids[1]
+	}
+	return identity.Set(ctx, ident)
+}
+
+func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	kind := kindOf[T]()
+	var ident rotatingIdentity
+	if req.ID == "" && req.Identity != nil {
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+	} else {
+		parts, err := splitImportID(req.ID, []string{"organization", "database", "branch", "current_id"}, []string{"previous_id"})
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/current_id or organization/database/branch/current_id/previous_id, "+
+					"such as acme/app-db/main/a1b2c3d4: %v.", kind.rotatingType(), err))
+			return
+		}
+		ident = rotatingIdentity{
+			Organization: types.StringValue(parts[0]), Database: types.StringValue(parts[1]), Branch: types.StringValue(parts[2]),
+			CurrentID: types.StringValue(parts[3]), PreviousID: types.StringNull(),
+		}
+		if len(parts) == 5 {
+			ident.PreviousID = types.StringValue(parts[4])
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "current_id": ident.CurrentID, "previous_id": ident.PreviousID} {
+		if err := checkPathSegment(v.ValueString()); err != nil && !(attr == "previous_id" && v.IsNull()) {
+			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind.rotatingType(), err))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	idOnly := func(id types.String) *credentialSlot {
+		if id.IsNull() {
+			return nil
+		}
+		s := &credentialSlot{}
+		for _, f := range s.fields(kind.secret) {
+			*f = types.StringNull()
+		}
+		s.ID = id
+		return s
+	}
+	for attr, v := range map[string]attr.Value{
+		"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch,
+		"current": kind.slotValue(idOnly(ident.CurrentID)), "previous": kind.slotValue(idOnly(ident.PreviousID)), "generation": types.Int64Value(1),
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secrets Not Imported", titleCase(kind.noun)),
+		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so current.%[1]s and previous.%[1]s are null after import. "+
+			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
 }

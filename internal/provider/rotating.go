@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -28,14 +26,6 @@ import (
 // remove), and mapped by the kind's own mapping (apply). What the kind adds
 // is its settings (rotatingModel), in the kind's file.
 
-var (
-	_ resource.ResourceWithConfigure      = (*rotatingResource[planetscale.Password])(nil)
-	_ resource.ResourceWithImportState    = (*rotatingResource[planetscale.Password])(nil)
-	_ resource.ResourceWithModifyPlan     = (*rotatingResource[planetscale.Password])(nil)
-	_ resource.ResourceWithValidateConfig = (*rotatingResource[planetscale.Password])(nil)
-	_ resource.ResourceWithIdentity       = (*rotatingResource[planetscale.Password])(nil)
-)
-
 // rotatingResource is the rotating resource of the kind whose client type
 // is T.
 type rotatingResource[T any] struct {
@@ -47,141 +37,10 @@ func newRotatingResource[T any]() resource.Resource {
 	return &rotatingResource[T]{pollInterval: defaultPollInterval}
 }
 
-// rotationArguments are what a configuration sets on any rotating
-// resource, besides the kind's settings.
-type rotationArguments struct {
-	credentialLocation
-	TTL             types.Int64  `tfsdk:"ttl"`
-	RotateEvery     types.String `tfsdk:"rotate_every"`
-	RotationTrigger types.String `tfsdk:"rotation_trigger"`
-	Overlap         types.String `tfsdk:"overlap"`
-	NamePrefix      types.String `tfsdk:"name_prefix"`
-}
-
-// rotationResults are what any rotating resource records.
-type rotationResults struct {
-	Current     types.Object `tfsdk:"current"`
-	Previous    types.Object `tfsdk:"previous"`
-	RetiringIDs types.Set    `tfsdk:"retiring_ids"`
-	RotatedAt   types.String `tfsdk:"rotated_at"`
-	Generation  types.Int64  `tfsdk:"generation"`
-}
-
-func (a *rotationArguments) rotation() *rotationArguments { return a }
-func (r *rotationResults) rotated() *rotationResults      { return r }
-
-// rotatingModel is a kind's rotating resource model: the rotation and the
-// kind's settings, which every credential it makes is created with.
-type rotatingModel[T any] interface {
-	rotation() *rotationArguments
-	rotated() *rotationResults
-	// credential is an empty credential of the kind with the model's
-	// settings, as a create starts from.
-	credential() credentialModel[T]
-	// adopt takes the settings of the current credential as the API
-	// reports them (drift), from c after its apply.
-	adopt(c credentialModel[T])
-	// rotatesFrom reports a change of the kind's settings from prior that
-	// only a new credential can carry; unknown when a setting is not known
-	// until apply.
-	rotatesFrom(prior rotatingModel[T]) (rotates, unknown bool)
-	// patch changes in place, on one credential, the settings the API can
-	// change in place; nil when none changed from prior.
-	patch(prior rotatingModel[T]) func(ctx context.Context, c *planetscale.Client, b planetscale.Branch, id string) error
-	// retireAfterIdle is the kind's retire_after_idle, null for a kind
-	// whose API does not tell when a credential was last used.
-	retireAfterIdle() types.String
-	// successor takes over what the last credential owns at destroy.
-	successor() string
-}
-
-// credentialSlot is one credential a rotating resource holds, as its
-// current and previous attributes show it.
-type credentialSlot struct {
-	ID, Name, Username, Secret, ConnectionString, CreatedAt, ExpiresAt, LastUsedAt types.String
-}
-
 // rotatingType is the resource's type name: planetscale_rotating_ and the
 // kind's resource's.
 func (k *credentialType[T]) rotatingType() string {
 	return "planetscale_rotating_" + k.resource[len("planetscale_"):]
-}
-
-// slotTypes are the attributes of a slot of the kind: its secret has the
-// kind's name, and last_used_at is there when the API tells it.
-func (k *credentialType[T]) slotTypes() map[string]attr.Type {
-	attrTypes := map[string]attr.Type{}
-	for _, name := range k.slotAttributes() {
-		attrTypes[name] = types.StringType
-	}
-	return attrTypes
-}
-
-func (k *credentialType[T]) slotAttributes() []string {
-	names := []string{"id", "name", "username", k.secret, "connection_string", "created_at", "expires_at"}
-	if k.tracksUse {
-		names = append(names, "last_used_at")
-	}
-	return names
-}
-
-func (s *credentialSlot) fields(secret string) map[string]*types.String {
-	return map[string]*types.String{
-		"id": &s.ID, "name": &s.Name, "username": &s.Username, secret: &s.Secret, "connection_string": &s.ConnectionString,
-		"created_at": &s.CreatedAt, "expires_at": &s.ExpiresAt, "last_used_at": &s.LastUsedAt,
-	}
-}
-
-// slotValue is the object a slot is in state; nil is null.
-func (k *credentialType[T]) slotValue(s *credentialSlot) types.Object {
-	if s == nil {
-		return types.ObjectNull(k.slotTypes())
-	}
-	fields, values := s.fields(k.secret), map[string]attr.Value{}
-	for _, name := range k.slotAttributes() {
-		values[name] = *fields[name]
-	}
-	return types.ObjectValueMust(k.slotTypes(), values)
-}
-
-// slotOf reads a slot from state; nil when it is null or unknown.
-func (k *credentialType[T]) slotOf(o types.Object) *credentialSlot {
-	if o.IsNull() || o.IsUnknown() {
-		return nil
-	}
-	s := &credentialSlot{LastUsedAt: types.StringNull()}
-	fields := s.fields(k.secret)
-	for name, v := range o.Attributes() {
-		if f, ok := fields[name]; ok {
-			if str, ok := v.(types.String); ok {
-				*f = str
-			}
-		}
-	}
-	return s
-}
-
-// slotFrom maps an API answer into a slot through the kind's own mapping:
-// c is an empty credential of the kind on the resource's branch, holding
-// the secret state knows (the API sends it only in a create's answer).
-func (k *credentialType[T]) slotFrom(ctx context.Context, c credentialModel[T], item *T) (*credentialSlot, diag.Diagnostics) {
-	diags := c.apply(ctx, item)
-	about := k.about(item)
-	return &credentialSlot{
-		ID: c.results().ID, Name: c.args().Name, Username: c.results().Username, Secret: *c.secret(),
-		ConnectionString: c.results().ConnectionString, CreatedAt: types.StringValue(about.createdAt),
-		ExpiresAt: c.results().ExpiresAt, LastUsedAt: stringPtrValue(about.lastUsedAt),
-	}, diags
-}
-
-// credentialFor is an empty credential of the kind on m's branch, with
-// m's settings and the secret state knows.
-func credentialFor[T any](m rotatingModel[T], secret types.String) credentialModel[T] {
-	c := m.credential()
-	c.args().credentialLocation = m.rotation().credentialLocation
-	c.args().TTL = m.rotation().TTL
-	*c.secret() = secret
-	return c
 }
 
 func (r *rotatingResource[T]) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -193,27 +52,6 @@ func (r *rotatingResource[T]) Metadata(_ context.Context, _ resource.MetadataReq
 
 func (r *rotatingResource[T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = kindOf[T]().rotatingSchema()
-}
-
-// rotatingIdentity names the credentials a rotating resource holds.
-type rotatingIdentity struct {
-	Organization types.String `tfsdk:"organization"`
-	Database     types.String `tfsdk:"database"`
-	Branch       types.String `tfsdk:"branch"`
-	CurrentID    types.String `tfsdk:"current_id"`
-	PreviousID   types.String `tfsdk:"previous_id"`
-}
-
-func (r *rotatingResource[T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	kind := kindOf[T]()
-	attrs := map[string]identityschema.Attribute{
-		"current_id":  identityschema.StringAttribute{Description: "ID of the current " + kind.noun + ".", RequiredForImport: true},
-		"previous_id": identityschema.StringAttribute{Description: "ID of the previous " + kind.noun + ", if any.", OptionalForImport: true},
-	}
-	for name, what := range locationDescriptions(kind.credentialKind) {
-		attrs[name] = identityschema.StringAttribute{Description: what, RequiredForImport: true}
-	}
-	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
 }
 
 func (r *rotatingResource[T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -237,82 +75,6 @@ type rotationState struct {
 func (r *rotatingResource[T]) set(ctx context.Context, to rotationState, m rotatingModel[T]) {
 	to.diags.Append(setState(ctx, to.state, m)...)
 	to.diags.Append(r.setIdentity(ctx, to.identity, m)...)
-}
-
-// setIdentity names the current and previous credentials of m, or, for
-// those gone outside Terraform, of before (the framework wants an identity
-// after every read): the first two of them that exist.
-func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m rotatingModel[T], before ...*credentialSlot) diag.Diagnostics {
-	kind, where := kindOf[T](), m.rotation().credentialLocation
-	var ids []types.String
-	for _, s := range append([]*credentialSlot{kind.slotOf(m.rotated().Current), kind.slotOf(m.rotated().Previous)}, before...) {
-		if s != nil && !s.ID.IsUnknown() && len(ids) < 2 {
-			ids = append(ids, s.ID)
-		}
-	}
-	if len(ids) == 0 || identity == nil {
-		return nil
-	}
-	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: ids[0], PreviousID: types.StringNull()}
-	if len(ids) == 2 {
-		ident.PreviousID = ids[1]
-	}
-	return identity.Set(ctx, ident)
-}
-
-func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	kind := kindOf[T]()
-	var ident rotatingIdentity
-	if req.ID == "" && req.Identity != nil {
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-	} else {
-		parts, err := splitImportID(req.ID, []string{"organization", "database", "branch", "current_id"}, []string{"previous_id"})
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("Import a %s with an ID of the form organization/database/branch/current_id or organization/database/branch/current_id/previous_id, "+
-					"such as acme/app-db/main/a1b2c3d4: %v.", kind.rotatingType(), err))
-			return
-		}
-		ident = rotatingIdentity{
-			Organization: types.StringValue(parts[0]), Database: types.StringValue(parts[1]), Branch: types.StringValue(parts[2]),
-			CurrentID: types.StringValue(parts[3]), PreviousID: types.StringNull(),
-		}
-		if len(parts) == 5 {
-			ident.PreviousID = types.StringValue(parts[4])
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "current_id": ident.CurrentID, "previous_id": ident.PreviousID} {
-		if err := checkPathSegment(v.ValueString()); err != nil && !(attr == "previous_id" && v.IsNull()) {
-			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind.rotatingType(), err))
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	idOnly := func(id types.String) *credentialSlot {
-		if id.IsNull() {
-			return nil
-		}
-		s := &credentialSlot{}
-		for _, f := range s.fields(kind.secret) {
-			*f = types.StringNull()
-		}
-		s.ID = id
-		return s
-	}
-	for attr, v := range map[string]attr.Value{
-		"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch,
-		"current": kind.slotValue(idOnly(ident.CurrentID)), "previous": kind.slotValue(idOnly(ident.PreviousID)), "generation": types.Int64Value(1),
-	} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
-	}
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secrets Not Imported", titleCase(kind.noun)),
-		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so current.%[1]s and previous.%[1]s are null after import. "+
-			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
 }
 
 // ValidateConfig refuses a rotation that cannot keep its promise: none
@@ -727,39 +489,4 @@ func (r *rotatingResource[T]) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	r.retire(ctx, b, []string{current.ID.ValueString()}, state.successor(), &resp.Diagnostics)
-}
-
-// slotSecrets are the secrets state holds, for masking in logs.
-func slotSecrets(slots ...*credentialSlot) []string {
-	var secrets []string
-	for _, s := range slots {
-		if s != nil {
-			secrets = append(secrets, s.Secret.ValueString())
-		}
-	}
-	return secrets
-}
-
-// setStrings are a set's strings; none when it is null or unknown.
-func setStrings(s types.Set) []string {
-	var out []string
-	for _, v := range s.Elements() {
-		if str, ok := v.(types.String); ok {
-			out = append(out, str.ValueString())
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// stringSetOf is a set of strings, null when there are none.
-func stringSetOf(values []string) types.Set {
-	if len(values) == 0 {
-		return types.SetNull(types.StringType)
-	}
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elems)
 }
