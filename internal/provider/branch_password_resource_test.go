@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -519,4 +520,43 @@ func createPasswordOutOfBand(t *testing.T, mock *acctest.Mock) string {
 		t.Fatalf("creating a password out of band: %v", err)
 	}
 	return p.ID
+}
+
+// last_used_at shows when the API last saw the password used, as of the
+// last refresh; a refresh that finds a new use plans nothing.
+func TestAccBranchPassword_lastUsedAt(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := mock.Config(`
+resource "planetscale_branch_password" "test" {
+  organization = "acme"
+  database     = "app-db"
+  branch       = "main"
+}
+`)
+	var id string
+	used := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             passwordsLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					rememberID(passwordAddr, &id),
+					resource.TestCheckNoResourceAttr(passwordAddr, "last_used_at"),
+				),
+			},
+			{
+				PreConfig: func() {
+					if !mock.MarkUsed(id, used) {
+						t.Fatalf("no password %s", id)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            resource.TestCheckResourceAttr(passwordAddr, "last_used_at", used.Format(time.RFC3339Nano)),
+			},
+		},
+	})
 }
