@@ -196,12 +196,14 @@ func (m *rotatingPasswordModel) credential() credentialModel[planetscale.Passwor
 }
 
 func (m *rotatingPasswordModel) adopt(c credentialModel[planetscale.Password]) {
-	m.passwordSettings = c.(*passwordCredential).passwordSettings
+	if p, ok := c.(*passwordCredential); ok {
+		m.passwordSettings = p.passwordSettings
+	}
 }
 
 // rotatesFrom: the API changes none of a password's settings in place.
 func (m *rotatingPasswordModel) rotatesFrom(prior rotatingModel[planetscale.Password]) (rotates, unknown bool) {
-	p := prior.(*rotatingPasswordModel).passwordSettings
+	p, _ := prior.(*rotatingPasswordModel)
 	return settingsChange(
 		[]attr.Value{m.Role, m.CIDRs, m.Replica, m.DirectVtgate},
 		[]attr.Value{p.Role, p.CIDRs, p.Replica, p.DirectVtgate})

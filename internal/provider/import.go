@@ -200,7 +200,7 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	for attr, v := range map[string]types.String{"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch, "current_id": ident.CurrentID, "previous_id": ident.PreviousID} {
-		if err := checkPathSegment(v.ValueString()); err != nil && !(attr == "previous_id" && v.IsNull()) {
+		if err := checkPathSegment(v.ValueString()); err != nil && (attr != "previous_id" || !v.IsNull()) {
 			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf("The %s of the %s to import %s.", attr, kind.rotatingType(), err))
 		}
 	}

@@ -300,19 +300,22 @@ func (m *rotatingRoleModel) credential() credentialModel[planetscale.Role] {
 }
 
 func (m *rotatingRoleModel) adopt(c credentialModel[planetscale.Role]) {
-	m.roleSettings = c.(*roleCredential).roleSettings
+	if ro, ok := c.(*roleCredential); ok {
+		m.roleSettings = ro.roleSettings
+	}
 }
 
 // rotatesFrom: a role's inherited roles and replication are set at its
 // create; its query safety settings are patched in place (see patch).
 func (m *rotatingRoleModel) rotatesFrom(prior rotatingModel[planetscale.Role]) (rotates, unknown bool) {
-	p := prior.(*rotatingRoleModel).roleSettings
+	p, _ := prior.(*rotatingRoleModel)
 	rotates, unknown = settingsChange([]attr.Value{m.InheritedRoles, m.WithReplication}, []attr.Value{p.InheritedRoles, p.WithReplication})
 	return rotates, unknown || m.RequireWhereOnDelete.IsUnknown() || m.RequireWhereOnUpdate.IsUnknown()
 }
 
 func (m *rotatingRoleModel) patch(prior rotatingModel[planetscale.Role]) func(context.Context, *planetscale.Client, planetscale.Branch, string) error {
-	body, ok := roleChanges(types.StringNull(), types.StringNull(), m.roleSettings, prior.(*rotatingRoleModel).roleSettings)
+	p, _ := prior.(*rotatingRoleModel)
+	body, ok := roleChanges(types.StringNull(), types.StringNull(), m.roleSettings, p.roleSettings)
 	if !ok {
 		return nil
 	}

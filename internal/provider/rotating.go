@@ -130,7 +130,10 @@ func rotationReason[T any](kind *credentialType[T], plan, state rotatingModel[T]
 	pa, sa := plan.rotation(), state.rotation()
 	current := kind.slotOf(state.rotated().Current)
 	rotates, settingsUnknown := plan.rotatesFrom(state)
-	ttlChanged := !pa.TTL.Equal(sa.TTL) && !(sa.TTL.IsNull() && current != nil && !current.ExpiresAt.IsNull())
+	// A TTL state does not know (an imported role's) is adopted, as the
+	// managed role's is.
+	ttlUnknownToState := sa.TTL.IsNull() && current != nil && !current.ExpiresAt.IsNull()
+	ttlChanged := !pa.TTL.Equal(sa.TTL) && !ttlUnknownToState
 	switch {
 	case current == nil:
 		return "the current " + kind.short + " no longer exists", false

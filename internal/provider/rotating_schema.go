@@ -144,7 +144,8 @@ func rotatingArgument(a schema.Attribute, short string) schema.Attribute {
 		}
 	}
 	modifiers.Set(kept)
-	return v.Interface().(schema.Attribute)
+	rotating, _ := v.Interface().(schema.Attribute) // a value of a's own type
+	return rotating
 }
 
 // settingsChange compares a kind's settings in the plan with state's:
