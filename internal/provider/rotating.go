@@ -460,7 +460,11 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 	if retirePrevious {
 		retiring = append(retiring, previous.ID.ValueString())
 	}
-	left := r.retire(ctx, b, retiring, current.ID.ValueString(), &resp.Diagnostics)
+	heir := "" // the current one takes what the older ones own
+	if current != nil {
+		heir = current.ID.ValueString()
+	}
+	left := r.retire(ctx, b, retiring, heir, &resp.Diagnostics)
 	if retirePrevious && slices.Contains(left, previous.ID.ValueString()) {
 		pr.Previous = sr.Previous
 		left = slices.DeleteFunc(left, func(id string) bool { return id == previous.ID.ValueString() })
