@@ -135,11 +135,9 @@ func importByID(ctx context.Context, kind credentialKind, req resource.ImportSta
 
 // rotatingIdentity names the credentials a rotating resource holds.
 type rotatingIdentity struct {
-	Organization types.String `tfsdk:"organization"`
-	Database     types.String `tfsdk:"database"`
-	Branch       types.String `tfsdk:"branch"`
-	CurrentID    types.String `tfsdk:"current_id"`
-	PreviousID   types.String `tfsdk:"previous_id"`
+	credentialLocation
+	CurrentID  types.String `tfsdk:"current_id"`
+	PreviousID types.String `tfsdk:"previous_id"`
 }
 
 func (r *rotatingResource[T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -168,7 +166,7 @@ func (r *rotatingResource[T]) setIdentity(ctx context.Context, identity *tfsdk.R
 	if len(ids) == 0 || identity == nil {
 		return nil
 	}
-	ident := rotatingIdentity{Organization: where.Organization, Database: where.Database, Branch: where.Branch, CurrentID: ids[0], PreviousID: types.StringNull()}
+	ident := rotatingIdentity{credentialLocation: where, CurrentID: ids[0], PreviousID: types.StringNull()}
 	if len(ids) == 2 {
 		ident.PreviousID = ids[1]
 	}
@@ -189,8 +187,8 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 			return
 		}
 		ident = rotatingIdentity{
-			Organization: types.StringValue(parts[0]), Database: types.StringValue(parts[1]), Branch: types.StringValue(parts[2]),
-			CurrentID: types.StringValue(parts[3]), PreviousID: types.StringNull(),
+			credentialLocation: credentialLocation{Organization: types.StringValue(parts[0]), Database: types.StringValue(parts[1]), Branch: types.StringValue(parts[2])},
+			CurrentID:          types.StringValue(parts[3]), PreviousID: types.StringNull(),
 		}
 		if len(parts) == 5 {
 			ident.PreviousID = types.StringValue(parts[4])
