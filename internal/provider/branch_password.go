@@ -98,6 +98,8 @@ func (c *passwordCredential) secret() *types.String { return &c.PlainText }
 
 func (c *passwordCredential) successor() string { return "" }
 
+func (c *passwordCredential) databaseName() string { return c.Database.ValueString() }
+
 // createRequest maps the planned credential to the API's create call.
 func (c *passwordCredential) createRequest(ctx context.Context) (createCall[planetscale.Password], diag.Diagnostics) {
 	name := c.createName()

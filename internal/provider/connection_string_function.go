@@ -28,27 +28,26 @@ func NewConnectionStringFunction() function.Function {
 // attribute names and its formats. The secret's attribute name decides the
 // kind, as it is the one attribute the two kinds do not share.
 type credentialShape struct {
-	kind         credentialKind
-	databaseAttr string
-	formats      []connectionFormat
+	kind    credentialKind
+	formats []connectionFormat
 }
 
 var credentialShapes = []credentialShape{
-	{kind: passwordKind, databaseAttr: "database", formats: mysqlFormats},
-	{kind: roleKind, databaseAttr: "database_name", formats: postgresFormats},
+	{kind: passwordKind, formats: mysqlFormats},
+	{kind: roleKind, formats: postgresFormats},
 }
 
 // fields are the attributes a format reads, in the order messages name them.
 func (s credentialShape) fields(f connectionFormat) []string {
 	if f.withoutSecret {
-		return []string{"username", "access_host_url", s.databaseAttr}
+		return []string{"username", "access_host_url", s.kind.databaseAttr}
 	}
-	return []string{"username", s.kind.secret, "access_host_url", s.databaseAttr}
+	return []string{"username", s.kind.secret, "access_host_url", s.kind.databaseAttr}
 }
 
 func (s credentialShape) describe() string {
 	return fmt.Sprintf("a %s (`%s`, resource or ephemeral resource) has `username`, `%s`, `access_host_url` and `%s`; formats: %s",
-		s.kind.noun, s.kind.resource, s.kind.secret, s.databaseAttr, formatNames(s.formats))
+		s.kind.noun, s.kind.resource, s.kind.secret, s.kind.databaseAttr, formatNames(s.formats))
 }
 
 func (f *connectionStringFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
@@ -168,7 +167,7 @@ func connectionString(credential types.Dynamic, format string) (value string, kn
 		Username: values["username"],
 		Secret:   values[shape.kind.secret],
 		Host:     values["access_host_url"],
-		Database: values[shape.databaseAttr],
+		Database: values[shape.kind.databaseAttr],
 	}
 	if err := checkLogin(login); err != nil {
 		return "", false, function.NewArgumentFuncError(0, fmt.Sprintf("Cannot build a %s connection string: %v", format, err))

@@ -35,26 +35,31 @@ type credentialKind struct {
 	// secretNoun is what its secret is called ("secret"), and sql the
 	// database its username logs in to ("MySQL").
 	secretNoun, sql string
+	// databaseAttr is the attribute that names the database a client
+	// connects to, as the connection_string function reads it.
+	databaseAttr string
 }
 
 var (
 	passwordKind = credentialKind{
-		noun:       "branch password",
-		short:      "password",
-		engine:     "Vitess (MySQL)",
-		resource:   "planetscale_branch_password",
-		secret:     "plain_text",
-		secretNoun: "secret",
-		sql:        "MySQL",
+		noun:         "branch password",
+		short:        "password",
+		engine:       "Vitess (MySQL)",
+		resource:     "planetscale_branch_password",
+		secret:       "plain_text",
+		secretNoun:   "secret",
+		sql:          "MySQL",
+		databaseAttr: "database",
 	}
 	roleKind = credentialKind{
-		noun:       "Postgres role",
-		short:      "role",
-		engine:     "Postgres",
-		resource:   "planetscale_postgres_role",
-		secret:     "password",
-		secretNoun: "password",
-		sql:        "Postgres",
+		noun:         "Postgres role",
+		short:        "role",
+		engine:       "Postgres",
+		resource:     "planetscale_postgres_role",
+		secret:       "password",
+		secretNoun:   "password",
+		sql:          "Postgres",
+		databaseAttr: "database_name",
 	}
 )
 

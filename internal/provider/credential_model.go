@@ -50,6 +50,8 @@ type credentialModel[T any] interface {
 	secret() *types.String
 	// successor takes over what the credential owns when it is deleted.
 	successor() string
+	// databaseName is the database a client of the credential connects to.
+	databaseName() string
 	// createRequest maps the planned credential to the API's create call.
 	createRequest(ctx context.Context) (createCall[T], diag.Diagnostics)
 	// apply copies the API's answer into the credential.

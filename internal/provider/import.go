@@ -210,7 +210,7 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 			return nil
 		}
 		s := &credentialSlot{}
-		for _, f := range s.fields(kind.secret) {
+		for _, f := range s.fields(kind.credentialKind) {
 			*f = types.StringNull()
 		}
 		s.ID = id

@@ -119,6 +119,8 @@ func (c *roleCredential) secret() *types.String { return &c.Password }
 
 func (c *roleCredential) successor() string { return c.Successor.ValueString() }
 
+func (c *roleCredential) databaseName() string { return c.DatabaseName.ValueString() }
+
 // createRequest maps the planned credential to the API's create call.
 func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetscale.Role], diag.Diagnostics) {
 	name := c.createName()

@@ -175,7 +175,7 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	pr := plan.rotated()
 	if req.State.Raw.IsNull() {
-		pr.Current, pr.Previous = types.ObjectUnknown(kind.slotTypes()), kind.slotValue(nil)
+		pr.Current, pr.Previous = kind.unknownSlot(), kind.slotValue(nil)
 		pr.RetiringIDs, pr.RotatedAt, pr.Generation = types.SetNull(types.StringType), types.StringUnknown(), types.Int64Value(1)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return
@@ -195,7 +195,7 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 	reason, unknown := rotationReason(kind, plan, state, checked, read)
 	switch {
 	case unknown:
-		pr.Current, pr.Previous = types.ObjectUnknown(kind.slotTypes()), types.ObjectUnknown(kind.slotTypes())
+		pr.Current, pr.Previous = kind.unknownSlot(), kind.unknownSlot()
 		pr.RotatedAt, pr.Generation = types.StringUnknown(), types.Int64Unknown()
 	case reason != "":
 		if sr.Current.IsNull() {
@@ -203,7 +203,7 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 		} else {
 			pr.Previous = sr.Current
 		}
-		pr.Current, pr.RotatedAt = types.ObjectUnknown(kind.slotTypes()), types.StringUnknown()
+		pr.Current, pr.RotatedAt = kind.unknownSlot(), types.StringUnknown()
 		pr.Generation = types.Int64Value(sr.Generation.ValueInt64() + 1)
 		resp.Diagnostics.AddWarning(titleCase(kind.noun)+" Will Rotate",
 			fmt.Sprintf("%s rotates because %s: apply creates a new current %s, keeps the current one as previous for overlap, and deletes the older previous one, if any.",
@@ -225,7 +225,7 @@ func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, stat
 		return kept
 	}
 	if plan.rotation().Overlap.IsUnknown() || plan.retireAfterIdle().IsUnknown() {
-		return types.ObjectUnknown(kind.slotTypes())
+		return kind.unknownSlot()
 	}
 	overlap, _ := knownDuration(plan.rotation().Overlap)
 	rotated, err := time.Parse(time.RFC3339, state.rotated().RotatedAt.ValueString())

@@ -68,7 +68,7 @@ type rotatingModel[T any] interface {
 // credentialSlot is one credential a rotating resource holds, as its
 // current and previous attributes show it.
 type credentialSlot struct {
-	ID, Name, Username, Secret, ConnectionString, CreatedAt, ExpiresAt, LastUsedAt types.String
+	ID, Name, Username, Secret, ConnectionString, AccessHostURL, Database, CreatedAt, ExpiresAt, LastUsedAt types.String
 }
 
 // slotTypes are the attributes of a slot of the kind: its secret has the
@@ -82,16 +82,19 @@ func (k *credentialType[T]) slotTypes() map[string]attr.Type {
 }
 
 func (k *credentialType[T]) slotAttributes() []string {
-	names := []string{"id", "name", "username", k.secret, "connection_string", "created_at", "expires_at"}
+	// With username, the secret, access_host_url and the database, a slot is
+	// a credential the connection_string function takes.
+	names := []string{"id", "name", "username", k.secret, "connection_string", "access_host_url", k.databaseAttr, "created_at", "expires_at"}
 	if k.tracksUse {
 		names = append(names, "last_used_at")
 	}
 	return names
 }
 
-func (s *credentialSlot) fields(secret string) map[string]*types.String {
+func (s *credentialSlot) fields(kind credentialKind) map[string]*types.String {
 	return map[string]*types.String{
-		"id": &s.ID, "name": &s.Name, "username": &s.Username, secret: &s.Secret, "connection_string": &s.ConnectionString,
+		"id": &s.ID, "name": &s.Name, "username": &s.Username, kind.secret: &s.Secret, "connection_string": &s.ConnectionString,
+		"access_host_url": &s.AccessHostURL, kind.databaseAttr: &s.Database,
 		"created_at": &s.CreatedAt, "expires_at": &s.ExpiresAt, "last_used_at": &s.LastUsedAt,
 	}
 }
@@ -101,9 +104,20 @@ func (k *credentialType[T]) slotValue(s *credentialSlot) types.Object {
 	if s == nil {
 		return types.ObjectNull(k.slotTypes())
 	}
-	fields, values := s.fields(k.secret), map[string]attr.Value{}
+	fields, values := s.fields(k.credentialKind), map[string]attr.Value{}
 	for _, name := range k.slotAttributes() {
 		values[name] = *fields[name]
+	}
+	return types.ObjectValueMust(k.slotTypes(), values)
+}
+
+// unknownSlot is a slot planned to be known after apply: an object whose
+// attributes are unknown, so that Terraform keeps the secret's sensitive
+// mark through the plan.
+func (k *credentialType[T]) unknownSlot() types.Object {
+	values := map[string]attr.Value{}
+	for _, name := range k.slotAttributes() {
+		values[name] = types.StringUnknown()
 	}
 	return types.ObjectValueMust(k.slotTypes(), values)
 }
@@ -114,7 +128,7 @@ func (k *credentialType[T]) slotOf(o types.Object) *credentialSlot {
 		return nil
 	}
 	s := &credentialSlot{LastUsedAt: types.StringNull()}
-	fields := s.fields(k.secret)
+	fields := s.fields(k.credentialKind)
 	for name, v := range o.Attributes() {
 		if f, ok := fields[name]; ok {
 			if str, ok := v.(types.String); ok {
@@ -133,7 +147,8 @@ func (k *credentialType[T]) slotFrom(ctx context.Context, c credentialModel[T], 
 	about := k.about(item)
 	return &credentialSlot{
 		ID: c.results().ID, Name: c.args().Name, Username: c.results().Username, Secret: *c.secret(),
-		ConnectionString: c.results().ConnectionString, CreatedAt: types.StringValue(about.createdAt),
+		ConnectionString: c.results().ConnectionString, AccessHostURL: c.results().AccessHostURL, Database: types.StringValue(c.databaseName()),
+		CreatedAt: types.StringValue(about.createdAt),
 		ExpiresAt: c.results().ExpiresAt, LastUsedAt: stringPtrValue(about.lastUsedAt),
 	}, diags
 }

@@ -101,6 +101,8 @@ func (k *credentialType[T]) slotAttribute(description string) schema.SingleNeste
 		"username":          k.sql + " username of the " + k.short + ".",
 		k.secret:            "The " + k.secretNoun + "; PlanetScale returns it only when the " + k.short + " is created.",
 		"connection_string": "A URL for the " + k.short + ", as the managed resource's `connection_string`.",
+		"access_host_url":   "Host to connect to.",
+		k.databaseAttr:      "Name of the database to connect to.",
 		"created_at":        "When the " + k.short + " was created (RFC 3339).",
 		"expires_at":        "When the " + k.short + " expires (RFC 3339); null when it has no `ttl`.",
 		"last_used_at":      "When the " + k.short + " was last used to connect (RFC 3339), as of the last refresh; null when never.",
