@@ -59,6 +59,10 @@ const (
 // as what it is.
 const markPrefix = "terraform-pending-"
 
+// IsPendingName reports a temporary name of the create path: the
+// credential has kept it because the rename after its create failed.
+func IsPendingName(name string) bool { return strings.HasPrefix(name, markPrefix) }
+
 // newMark returns a name no other credential has: 96 random bits.
 func newMark() string {
 	b := make([]byte, 12)

@@ -21,6 +21,10 @@ var passwords = &credentialType[planetscale.Password]{
 	get:            (*planetscale.Client).GetPassword,
 	list:           (*planetscale.Client).ListPasswords,
 	renew:          (*planetscale.Client).RenewPassword,
+	rename: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, name string) error {
+		_, err := c.UpdatePassword(ctx, b, id, planetscale.UpdatePasswordRequest{Name: &name})
+		return err
+	},
 	// A password has no successor: nothing it owns outlives it.
 	delete: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, _ string) error {
 		return c.DeletePassword(ctx, b, id)

@@ -128,6 +128,8 @@ type credentialType[T any] struct {
 	list   func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, opts planetscale.ListOptions) (*planetscale.Page[T], error)
 	renew  func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id string) (*T, error)
 	delete func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, successor string) error
+	// rename gives a credential another name, in place.
+	rename func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, name string) error
 	// waitReady waits for a created credential the database does not serve
 	// yet; nil for a kind that is ready once created.
 	waitReady func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, created *T, interval time.Duration) (*T, error)

@@ -194,6 +194,11 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 			ident.PreviousID = types.StringValue(parts[4])
 		}
 	}
+	if ident.PreviousID.Equal(ident.CurrentID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("The previous_id of the %s to import is its current_id, %s: the previous credential is retired (deleted) once overlap has passed, "+
+				"so it cannot be the current one. Give the ID of the credential that was current before it, or leave previous_id out.", kind.rotatingType(), ident.CurrentID.ValueString()))
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -29,6 +29,10 @@ var roles = &credentialType[planetscale.Role]{
 	list:           (*planetscale.Client).ListRoles,
 	renew:          (*planetscale.Client).RenewRole,
 	delete:         (*planetscale.Client).DeleteRole,
+	rename: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, id, name string) error {
+		_, err := c.UpdateRole(ctx, b, id, planetscale.UpdateRoleRequest{Name: &name})
+		return err
+	},
 	// The API creates a role before the database serves it.
 	waitReady: func(c *planetscale.Client, ctx context.Context, b planetscale.Branch, created *planetscale.Role, interval time.Duration) (*planetscale.Role, error) {
 		if created.Ready {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -195,7 +196,9 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 	reason, unknown := rotationReason(kind, plan, state, checked, read)
 	switch {
 	case unknown:
-		pr.Current, pr.Previous = kind.unknownSlot(), kind.unknownSlot()
+		// previous may turn out null (retired): only a wholly unknown
+		// object can.
+		pr.Current, pr.Previous = kind.unknownSlot(), types.ObjectUnknown(kind.slotTypes())
 		pr.RotatedAt, pr.Generation = types.StringUnknown(), types.Int64Unknown()
 	case reason != "":
 		if sr.Current.IsNull() {
@@ -210,6 +213,7 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 				object, reason, kind.short))
 	default:
 		pr.Previous = r.planRetirement(kind, plan, state, checked, read, object, &resp.Diagnostics)
+		pr.Current = planName(kind, plan, sr)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -225,7 +229,7 @@ func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, stat
 		return kept
 	}
 	if plan.rotation().Overlap.IsUnknown() || plan.retireAfterIdle().IsUnknown() {
-		return kind.unknownSlot()
+		return types.ObjectUnknown(kind.slotTypes()) // may turn out null
 	}
 	overlap, _ := knownDuration(plan.rotation().Overlap)
 	rotated, err := time.Parse(time.RFC3339, state.rotated().RotatedAt.ValueString())
@@ -248,6 +252,19 @@ func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, stat
 	return kind.slotValue(nil)
 }
 
+// planName is the current credential as the plan leaves it: renamed in
+// place to its generation's name when it still has the temporary name of
+// its create (the rename after it failed).
+func planName[T any](kind *credentialType[T], plan rotatingModel[T], sr *rotationResults) types.Object {
+	current := kind.slotOf(sr.Current)
+	name := generationName(plan.rotation().NamePrefix, sr.Generation.ValueInt64())
+	if current == nil || name.IsUnknown() || !planetscale.IsPendingName(current.Name.ValueString()) {
+		return sr.Current
+	}
+	current.Name = name
+	return kind.slotValue(current)
+}
+
 // generationName is the name of a generation's credential: name_prefix and
 // the generation, or unknown (a generated name) without a prefix.
 func generationName(prefix types.String, generation int64) types.String {
@@ -261,7 +278,7 @@ func generationName(prefix types.String, generation int64) types.String {
 // moment it arrives, with the old current as previous and every older
 // credential among retiring_ids until it is deleted. It returns the new
 // current's ID, or "" when nothing was created.
-func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingModel[T], to rotationState) string {
+func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingModel[T], to rotationState) (context.Context, string) {
 	kind := kindOf[T]()
 	pr, sr := plan.rotated(), state.rotated()
 	retiring := setStrings(sr.RetiringIDs)
@@ -277,10 +294,10 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	create, diags := c.createRequest(ctx)
 	to.diags.Append(diags...)
 	if to.diags.HasError() {
-		return ""
+		return ctx, ""
 	}
 	newID := ""
-	_, err := kind.mint(ctx, r.data, create, c, r.pollInterval, to.diags, func(ctx context.Context, item *T) {
+	ctx, err := kind.mint(ctx, r.data, create, c, r.pollInterval, to.diags, func(ctx context.Context, item *T) {
 		current, diags := kind.slotFrom(ctx, c, item)
 		to.diags.Append(diags...)
 		current.Name = types.StringValue(create.name) // see createCall
@@ -295,14 +312,14 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	case err != nil && newID == "":
 		to.diags.AddError("Error Rotating "+titleCase(kind.noun), newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+
 			"\n\nNothing changed: the current and previous credentials still work.")
-		return ""
+		return ctx, ""
 	case err != nil:
 		to.diags.AddError(titleCase(kind.noun)+" Not Ready",
 			fmt.Sprintf("The new current %s %s was created and is saved in state, but did not become ready: %s", kind.short, newID,
 				newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)))
-		return ""
+		return ctx, ""
 	}
-	return newID
+	return ctx, newID
 }
 
 // retire deletes each of ids, the credentials a rotating resource no
@@ -324,6 +341,28 @@ func (r *rotatingResource[T]) retire(ctx context.Context, b planetscale.Branch, 
 	return left
 }
 
+// heirReady reports whether heir, the current credential, can take over
+// what the credentials ids own: for a kind whose credentials become ready
+// after their create, only once the API reports it ready. Otherwise ids
+// are kept, and the error says so.
+func (r *rotatingResource[T]) heirReady(ctx context.Context, b planetscale.Branch, heir string, ids []string, diags *diag.Diagnostics) bool {
+	kind := kindOf[T]()
+	if kind.waitReady == nil || heir == "" || len(ids) == 0 {
+		return true
+	}
+	item, err := kind.get(r.data.client, ctx, b, heir)
+	if err == nil {
+		_, err = kind.waitReady(r.data.client, ctx, b, item, r.pollInterval)
+	}
+	if err != nil {
+		diags.AddError("Error Retiring "+titleCase(kind.noun),
+			fmt.Sprintf("The current %s %s, which takes over what %s own, is not ready: %s\n\nThey are kept in state; the next apply tries again.",
+				kind.short, heir, strings.Join(ids, ", "), newAPICall("read", objectName(kind.noun, b, types.StringValue(heir)), b, kind.readyTimeout, r.data, kind.credentialKind).detail(err)))
+		return false
+	}
+	return true
+}
+
 func (r *rotatingResource[T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
@@ -337,7 +376,7 @@ func (r *rotatingResource[T]) Create(ctx context.Context, req resource.CreateReq
 	defer cancel()
 	none := r.model()
 	none.rotated().Current, none.rotated().Previous = kindOf[T]().slotValue(nil), kindOf[T]().slotValue(nil)
-	if r.rotate(ctx, plan, none, rotationState{&resp.State, resp.Identity, &resp.Diagnostics}) != "" {
+	if _, id := r.rotate(ctx, plan, none, rotationState{&resp.State, resp.Identity, &resp.Diagnostics}); id != "" {
 		resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	}
 }
@@ -432,18 +471,25 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 	pr, sr := plan.rotated(), state.rotated()
 
 	to := rotationState{&resp.State, resp.Identity, &resp.Diagnostics}
-	if pr.Current.IsUnknown() {
-		currentID := r.rotate(ctx, plan, state, to)
+	if planned := kindOf[T]().slotOf(pr.Current); planned == nil || planned.ID.IsUnknown() {
+		// checked_at stays the plan's refresh's, as it does below: the
+		// previous credential's last use was read then, not now.
+		ctx, currentID := r.rotate(ctx, plan, state, to)
 		if currentID == "" {
 			return
 		}
 		pr.RetiringIDs = stringSetOf(r.retire(ctx, b, setStrings(pr.RetiringIDs), currentID, &resp.Diagnostics))
-		resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 		r.set(ctx, to, plan)
 		return
 	}
 
 	kind := kindOf[T]()
+	if planned := kind.slotOf(pr.Current); current != nil && planned != nil && !planned.Name.Equal(current.Name) {
+		if err := kind.rename(r.data.client, ctx, b, current.ID.ValueString(), planned.Name.ValueString()); err != nil {
+			resp.Diagnostics.AddError("Error Updating "+titleCase(kind.noun), newAPICall("update", objectName(kind.noun, b, current.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			return
+		}
+	}
 	if patch := plan.patch(state); patch != nil {
 		for _, s := range []*credentialSlot{current, previous} {
 			if s == nil {
@@ -464,13 +510,15 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 	if current != nil {
 		heir = current.ID.ValueString()
 	}
-	left := r.retire(ctx, b, retiring, heir, &resp.Diagnostics)
+	left := retiring
+	if r.heirReady(ctx, b, heir, retiring, &resp.Diagnostics) {
+		left = r.retire(ctx, b, retiring, heir, &resp.Diagnostics)
+	}
 	if retirePrevious && slices.Contains(left, previous.ID.ValueString()) {
 		pr.Previous = sr.Previous
 		left = slices.DeleteFunc(left, func(id string) bool { return id == previous.ID.ValueString() })
 	}
 	pr.RetiringIDs = stringSetOf(left)
-	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	r.set(ctx, to, plan)
 }
 
@@ -490,6 +538,9 @@ func (r *rotatingResource[T]) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	if current == nil {
 		r.retire(ctx, b, older, state.successor(), &resp.Diagnostics)
+		return
+	}
+	if !r.heirReady(ctx, b, current.ID.ValueString(), older, &resp.Diagnostics) {
 		return
 	}
 	if left := r.retire(ctx, b, older, current.ID.ValueString(), &resp.Diagnostics); len(left) > 0 {

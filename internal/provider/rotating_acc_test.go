@@ -505,7 +505,7 @@ resource "planetscale_rotating_branch_password" "app" {
 	unknownSlots := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction(rotatingPasswordAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("current")),
+			plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("current").AtMapKey("plain_text")),
 			plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("previous")),
 		},
 		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

@@ -79,10 +79,11 @@ func (h reviewRotating) plan(ctx context.Context, state tfsdk.State, trigger str
 	return resp.Plan
 }
 
-func (h reviewRotating) create(ctx context.Context, trigger string) tfsdk.State {
+// create applies the first plan, for rotation_trigger "v1".
+func (h reviewRotating) create(ctx context.Context) tfsdk.State {
 	h.t.Helper()
 	_, null := schemaOf(ctx, h.r)
-	plan := h.plan(ctx, null, trigger)
+	plan := h.plan(ctx, null, "v1")
 	resp := &resource.CreateResponse{State: null}
 	h.r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, resp)
 	if resp.Diagnostics.HasError() {
@@ -119,7 +120,7 @@ func TestReviewRotatingStopDuringCreateRecordsAndSendsNothingMore(t *testing.T) 
 	ctx := context.Background()
 	mock, data := mockData(t)
 	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx, "v1")
+	first := h.create(ctx)
 	second := h.update(ctx, ctx, first, "v2")
 	if second.Diagnostics.HasError() {
 		t.Fatal(second.Diagnostics)
@@ -165,7 +166,7 @@ func TestReviewRotatingStopBeforeSendingSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	mock, data := mockData(t)
 	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx, "v1")
+	first := h.create(ctx)
 	second := h.update(ctx, ctx, first, "v2")
 	if second.Diagnostics.HasError() {
 		t.Fatal(second.Diagnostics)
@@ -196,13 +197,13 @@ func TestReviewRotatingReadKeepsPreviousOnAmbiguous404AfterAnEarlierList(t *test
 	ctx := context.Background()
 	mock, data := mockData(t)
 	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx, "v1")
+	first := h.create(ctx)
 	second := h.update(ctx, ctx, first, "v2")
 	if second.Diagnostics.HasError() {
 		t.Fatal(second.Diagnostics)
 	}
 	// A fresh provider, as the next run would start.
-	_, data2 := mockDataFor(t, mock)
+	data2 := mockDataFor(t, mock)
 	h.r.data = data2
 	gets := 0
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteListPasswords, EmptyPage: true, Times: 1})
@@ -227,7 +228,7 @@ func TestReviewRotatingReadKeepsPreviousOnAmbiguous404AfterAnEarlierList(t *test
 
 // mockDataFor is mockData for an existing mock: a new provider (new
 // caches), as a new run has.
-func mockDataFor(t *testing.T, mock *mockapi.Server) (*mockapi.Server, *providerData) {
+func mockDataFor(t *testing.T, mock *mockapi.Server) *providerData {
 	t.Helper()
 	srv := contract.Serve(t, mock)
 	client, err := planetscale.New(planetscale.Config{
@@ -238,7 +239,7 @@ func mockDataFor(t *testing.T, mock *mockapi.Server) (*mockapi.Server, *provider
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mock, newProviderData(client, "service token from the test", mockapi.DefaultServiceToken)
+	return newProviderData(client, "service token from the test", mockapi.DefaultServiceToken)
 }
 
 // Everything the provider logs through a rotation's life (create,
@@ -249,7 +250,7 @@ func TestReviewRotatingLogsNoSecret(t *testing.T) {
 	var logged bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logged)
 	mock := mockapi.NewWithDefaultWorld()
-	_, data := mockDataFor(t, mock)
+	data := mockDataFor(t, mock)
 	h := newReviewRotating(t, mock, data)
 	secrets := map[string]bool{}
 	minted := func() {
@@ -257,7 +258,7 @@ func TestReviewRotatingLogsNoSecret(t *testing.T) {
 			secrets[p.PlainText] = true
 		}
 	}
-	first := h.create(ctx, "v1")
+	first := h.create(ctx)
 	minted()
 	second := h.update(ctx, ctx, first, "v2")
 	minted()

@@ -623,7 +623,7 @@ resource "planetscale_rotating_branch_password" "app" {
 				Config:    config("v2", "b"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("current")),
+						plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("current").AtMapKey("plain_text")),
 						plancheck.ExpectUnknownValue(rotatingPasswordAddr, tfjsonpath.New("previous")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
