@@ -72,7 +72,7 @@ func passwordResourceSchema() schema.Schema {
 		"access_host_regional_url": computedString("Regional host to connect to.", false),
 		"renewable":                computedBool("Whether the password can be renewed (it has a `ttl` and has not expired)."),
 		"last_used_at": schema.StringAttribute{
-			MarkdownDescription: "When the password was last used to connect (RFC 3339), as of the last refresh; null when never.",
+			MarkdownDescription: "When a query last ran with the password (RFC 3339), as PlanetScale records it, as of the last refresh; null when never.",
 			Computed:            true,
 		},
 	}
@@ -119,7 +119,7 @@ func passwordMetadataAttributes() map[string]dschema.Attribute {
 		"replica":                  dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it connects to a read replica."},
 		"direct_vtgate":            dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it connects directly to a VTGate."},
 		"access_host_regional_url": dschema.StringAttribute{Computed: true, MarkdownDescription: "Regional host to connect to; null when the API gives none."},
-		"last_used_at":             dschema.StringAttribute{Computed: true, MarkdownDescription: "When it was last used to connect (RFC 3339); null when never."},
+		"last_used_at":             dschema.StringAttribute{Computed: true, MarkdownDescription: "When a query last ran with it (RFC 3339), as PlanetScale records it; null when never."},
 		"renewable":                dschema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it can be renewed."},
 	}
 	return withAttributes(common, own)
@@ -132,7 +132,7 @@ func rotatingPasswordAttributes() map[string]schema.Attribute {
 		"retire_after_idle": schema.StringAttribute{
 			MarkdownDescription: "Past `overlap`, retire the previous password only once the API's `last_used_at` shows it unused for this long, as a duration such as `\"6h\"`. " +
 				"Until then each plan keeps it and says, in a warning, when it was last used. Omit to retire it as soon as `overlap` has passed. " +
-				"PlanetScale records a use when a query runs with the password, so set it longer than the gap between two queries of your quietest application.",
+				"PlanetScale records a use (`last_used_at`) when a query runs with the password, so set it longer than the gap between two queries of your quietest application.",
 			Optional:   true,
 			Validators: []validator.String{durationString{}},
 		},

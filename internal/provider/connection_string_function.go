@@ -73,6 +73,7 @@ func (f *connectionStringFunction) Definition(_ context.Context, _ function.Defi
 			function.DynamicParameter{
 				Name: "credential",
 				MarkdownDescription: "A `planetscale_branch_password` or `planetscale_postgres_role`, resource or ephemeral resource, passed whole, " +
+					"the `current` or `previous` of a `planetscale_rotating_branch_password` or `planetscale_rotating_postgres_role`, " +
 					"or any object with the same attribute names: `username`, the secret (`plain_text` or `password`), `access_host_url`, " +
 					"and `database` (branch password) or `database_name` (Postgres role). " +
 					"The data sources have no secret (the API returns it only at creation): merge one in, " +

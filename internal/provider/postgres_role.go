@@ -69,7 +69,8 @@ var roles = &credentialType[planetscale.Role]{
 	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
 
 	newRotating:      func() rotatingModel[planetscale.Role] { return &rotatingRoleModel{} },
-	rotatingSettings: []string{"inherited_roles", "with_replication", "require_where_on_delete", "require_where_on_update", "successor"},
+	rotatingSettings: []string{"inherited_roles", "with_replication", "require_where_on_delete", "require_where_on_update"},
+	rotatingOwn:      rotatingRoleAttributes,
 }
 
 // roleSummary is what every credential shows, from an API role.

@@ -197,3 +197,17 @@ func (roleTTLModifier) PlanModifyInt64(ctx context.Context, req planmodifier.Int
 	}
 	resp.RequiresReplace = true
 }
+
+// rotatingRoleAttributes are what only the rotating role resource has:
+// where the last role's objects go.
+func rotatingRoleAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"successor": schema.StringAttribute{
+			MarkdownDescription: "Role (ID, or username with or without the branch suffix) that takes ownership of the last role's objects when the resource is destroyed. " +
+				"A retired role always hands its objects to the current role. Without it, destroying a resource whose current role owns objects fails. " +
+				"Changing it only changes state.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+	}
+}

@@ -750,3 +750,84 @@ resource "planetscale_rotating_branch_password" "app" {
 		},
 	})
 }
+
+// current and previous are credentials the connection_string function
+// takes (Terraform 1.8 and later), the current one as its own URL.
+func TestAccRotatingConnectionStringFunction(t *testing.T) {
+	mock := acctest.NewMock(t)
+	config := func(trigger, outputs string) string {
+		return mock.Config(`
+resource "planetscale_rotating_branch_password" "app" {
+  organization     = "acme"
+  database         = "app-db"
+  branch           = "main"
+  rotation_trigger = %q
+}
+
+resource "planetscale_rotating_postgres_role" "app" {
+  organization     = "acme"
+  database         = "pg-db"
+  branch           = "main"
+  rotation_trigger = "v1"
+}
+
+output "current_url" {
+  value     = provider::planetscale::connection_string(planetscale_rotating_branch_password.app.current, "url")
+  sensitive = true
+}
+
+output "role_jdbc" {
+  value     = provider::planetscale::connection_string(planetscale_rotating_postgres_role.app.current, "jdbc")
+  sensitive = true
+}
+%s`, trigger, outputs)
+	}
+	previousGo := `
+output "previous_go" {
+  value     = provider::planetscale::connection_string(planetscale_rotating_branch_password.app.previous, "go")
+  sensitive = true
+}
+`
+	outputIs := func(name string, want func(*terraform.State) (string, error)) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			w, err := want(s)
+			if err != nil {
+				return err
+			}
+			if got := s.RootModule().Outputs[name].Value; got != w {
+				return fmt.Errorf("output %s is %v, want %s", name, got, w)
+			}
+			return nil
+		}
+	}
+	attr := func(addr, key string) func(*terraform.State) (string, error) {
+		return func(s *terraform.State) (string, error) {
+			return s.RootModule().Resources[addr].Primary.Attributes[key], nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: mock.ProviderFactories(),
+		CheckDestroy:             nothingLeft(mock),
+		Steps: []resource.TestStep{
+			{
+				Config: config("v1", ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					outputIs("current_url", attr(rotatingPasswordAddr, "current.connection_string")),
+					resource.TestMatchOutput("role_jdbc", regexp.MustCompile(`^jdbc:postgresql://`)),
+				),
+			},
+			{
+				Config: config("v2", previousGo),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					outputIs("current_url", attr(rotatingPasswordAddr, "current.connection_string")),
+					func(s *terraform.State) error {
+						user := s.RootModule().Resources[rotatingPasswordAddr].Primary.Attributes["previous.username"]
+						return resource.TestMatchOutput("previous_go", regexp.MustCompile(`^`+regexp.QuoteMeta(user)+`:[^@]+@tcp\(`))(s)
+					},
+				),
+			},
+		},
+	})
+}

@@ -27,6 +27,12 @@ import (
 func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	base := k.resourceSchema().Attributes
 	attrs := branchAttributes(k.credentialKind)
+	for _, name := range []string{"organization", "database", "branch"} {
+		a, _ := attrs[name].(schema.StringAttribute)
+		a.MarkdownDescription = strings.Replace(a.MarkdownDescription, "Changing it replaces the credential.",
+			"Changing it replaces the resource: both credentials are deleted, with no overlap, and a new one is created.", 1)
+		attrs[name] = a
+	}
 	for _, name := range k.rotatingSettings {
 		attrs[name] = rotatingArgument(base[name], k.short)
 	}
@@ -54,7 +60,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	attrs["overlap"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("How long the previous %[1]s keeps working after a rotation, as a duration; defaults to `\"24h\"`. "+
 			"The first plan after `rotated_at` plus `overlap` retires it (apply deletes it). Set it longer than the longest time an application takes to reload its secret. "+
-			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s.", k.short),
+			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s, so a change of `rotation_trigger` within overlap of the last rotation cuts it short.", k.short),
 		Optional:   true,
 		Computed:   true,
 		Default:    stringdefault.StaticString("24h"),
@@ -105,7 +111,7 @@ func (k *credentialType[T]) slotAttribute(description string) schema.SingleNeste
 		k.databaseAttr:      "Name of the database to connect to.",
 		"created_at":        "When the " + k.short + " was created (RFC 3339).",
 		"expires_at":        "When the " + k.short + " expires (RFC 3339); null when it has no `ttl`.",
-		"last_used_at":      "When the " + k.short + " was last used to connect (RFC 3339), as of the last refresh; null when never.",
+		"last_used_at":      "When a query last ran with the " + k.short + " (RFC 3339), as PlanetScale records it, as of the last refresh; null when never.",
 	}
 	attrs := map[string]schema.Attribute{}
 	for _, name := range k.slotAttributes() {
