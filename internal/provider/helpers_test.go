@@ -16,9 +16,14 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 var (
@@ -40,6 +45,95 @@ func newAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// accTestCase is a test case against this provider, served in process: its
+// steps, then checkDestroy (nil for none) once all is destroyed.
+func accTestCase(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	}
+}
+
+// clockTestCase is accTestCase with the provider served on the mock's
+// clock, for steps that move time with mock.Advance.
+func clockTestCase(t *testing.T, mock *acctest.Mock, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) resource.TestCase {
+	tc := accTestCase(t, checkDestroy, steps)
+	tc.ProtoV6ProviderFactories = mock.ProviderFactories()
+	return tc
+}
+
+// ephemeralTestCase is a test case for ephemeral resources (Terraform 1.10
+// or later), with the echo provider beside this one to show what they
+// opened; an ephemeral credential leaves nothing for a CheckDestroy.
+func ephemeralTestCase(t *testing.T, steps []resource.TestStep) resource.TestCase {
+	tc := accTestCase(t, nil, steps)
+	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	tc.ProtoV6ProviderFactories = withEcho()
+	return tc
+}
+
+// credentialBlock is one block of configuration for a credential, a data
+// source or a list: `<Block> "<Type>" "<Label>"` on the branch
+// Organization/Database/Branch, with further arguments.
+type credentialBlock struct {
+	Block, Type, Label             string // resource, ephemeral or data; the type; the name
+	Organization, Database, Branch string
+	Arguments                      string // lines of HCL
+}
+
+// passwordBlock is planetscale_branch_password.test on acme/app-db/main
+// with further arguments, lines of HCL.
+func passwordBlock(arguments string) credentialBlock {
+	return credentialBlock{Block: "resource", Type: "planetscale_branch_password", Label: "test",
+		Organization: "acme", Database: "app-db", Branch: "main", Arguments: arguments}
+}
+
+// roleBlock is planetscale_postgres_role.test on acme/pg-db/main with
+// further arguments, lines of HCL.
+func roleBlock(arguments string) credentialBlock {
+	return credentialBlock{Block: "resource", Type: "planetscale_postgres_role", Label: "test",
+		Organization: "acme", Database: "pg-db", Branch: "main", Arguments: arguments}
+}
+
+func (b credentialBlock) String() string {
+	arguments := strings.TrimPrefix(b.Arguments, "\n")
+	if arguments != "" && !strings.HasSuffix(arguments, "\n") {
+		arguments += "\n"
+	}
+	return fmt.Sprintf(`
+%s %q %q {
+  organization = %q
+  database     = %q
+  branch       = %q
+%s}
+`, b.Block, b.Type, b.Label, b.Organization, b.Database, b.Branch, arguments)
+}
+
+// on is the block on the branch organization/database/branch instead.
+func (b credentialBlock) on(organization, database, branch string) credentialBlock {
+	b.Organization, b.Database, b.Branch = organization, database, branch
+	return b
+}
+
+// config is the block after the mock's provider block.
+func (b credentialBlock) config(mock *acctest.Mock) string {
+	return mock.ProviderConfig() + b.String()
+}
+
+// passwordConfig is passwordBlock after the mock's provider block, its
+// arguments formatted as by fmt.Sprintf.
+func passwordConfig(mock *acctest.Mock, arguments string, args ...any) string {
+	return passwordBlock(fmt.Sprintf(arguments, args...)).config(mock)
+}
+
+// roleConfig is roleBlock after the mock's provider block, its arguments
+// formatted as by fmt.Sprintf.
+func roleConfig(mock *acctest.Mock, arguments string, args ...any) string {
+	return roleBlock(fmt.Sprintf(arguments, args...)).config(mock)
 }
 
 func createPasswordRequest(role string, ttl *int64) planetscale.CreatePasswordRequest {
@@ -160,6 +254,19 @@ func onlyEchoInState(s *terraform.State) error {
 	return nil
 }
 
+// outOfBand is a Check that changes the credential at addr behind
+// Terraform's back with change (mock.RemovePassword, mock.ExpireRole, ...),
+// which tells whether the mock held it.
+func outOfBand(addr string, change func(id string) bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateID(s, addr)
+		if err == nil && !change(id) {
+			err = fmt.Errorf("%s: credential %s not in the mock", addr, id)
+		}
+		return err
+	}
+}
+
 // outputString reads one format's string from a map output.
 func outputString(s *terraform.State, output, format string) (string, error) {
 	o, ok := s.RootModule().Outputs[output]
@@ -175,6 +282,11 @@ func outputString(s *terraform.State, output, format string) (string, error) {
 		return "", fmt.Errorf("output %s has no string %q: %v", output, format, m[format])
 	}
 	return v, nil
+}
+
+// planFails is a step whose plan fails with an error matching want.
+func planFails(config string, want *regexp.Regexp) resource.TestStep {
+	return resource.TestStep{Config: config, PlanOnly: true, ExpectError: want}
 }
 
 // passwordsLeft is a CheckDestroy: the mock must hold no password.
@@ -196,15 +308,33 @@ func rememberID(addr string, id *string) resource.TestCheckFunc {
 }
 
 func renewingPassword(mock *acctest.Mock, renewBefore string) string {
-	return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+	return passwordConfig(mock, `
   ttl          = 3600
   renew_before = %q
-}
 `, renewBefore)
+}
+
+// replacements are the steps of a test that changes a credential's
+// arguments one way after another, each change replacing it: the first step
+// applies config() as it is, each later one after the next change (they
+// accumulate), planned as a replacement of addr and ending with a new ID.
+func replacements(addr string, config func() string, changes ...func()) []resource.TestStep {
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	newID := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{differentID.AddStateValue(addr, tfjsonpath.New("id"))}
+	}
+	steps := []resource.TestStep{{Config: config(), ConfigStateChecks: newID()}}
+	for _, change := range changes {
+		change()
+		steps = append(steps, resource.TestStep{
+			Config: config(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+			},
+			ConfigStateChecks: newID(),
+		})
+	}
+	return steps
 }
 
 // rolesLeft is a CheckDestroy: the mock must hold no live role (a role
@@ -281,17 +411,11 @@ func writeFile(t *testing.T, path string, content []byte) {
 // the given further arguments, and hands it to the echo provider: an
 // ephemeral value can configure a provider, and nothing reaches state.
 func echoedEphemeral(mock *acctest.Mock, kind, database, arguments string) string {
-	return mock.Config(`
-ephemeral %[1]q "test" {
-  organization = "acme"
-  database     = %[2]q
-  branch       = "main"
-%[3]s}
-
+	return mock.Config(`%s
 provider "echo" {
-  data = ephemeral.%[1]s.test
+  data = ephemeral.%s.test
 }
 
 resource "echo" "test" {}
-`, kind, database, strings.TrimPrefix(arguments, "\n"))
+`, credentialBlock{Block: "ephemeral", Type: kind, Label: "test", Organization: "acme", Database: database, Branch: "main", Arguments: arguments}, kind)
 }
