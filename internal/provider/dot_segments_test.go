@@ -18,25 +18,22 @@ func TestAccDotSegmentsAreRefused(t *testing.T) {
 	}
 	const notAName = `which is not a name: a URL path resolves "\." and "\.\." away, so the request would reach another object\. ` +
 		`Use the name as PlanetScale shows it`
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			planFails(`
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		planFails(`
 resource "planetscale_branch_password" "test" {
   organization = "acme"
   database     = "app-db"
   branch       = ".."
 }
 `, `Invalid Name.*branch is "\.\.", `+notAName),
-			planFails(`
+		planFails(`
 resource "planetscale_postgres_role" "test" {
   organization = "."
   database     = "pg-db"
   branch       = "main"
 }
 `, `Invalid Name.*organization is "\.", `+notAName),
-			planFails(`
+		planFails(`
 data "planetscale_branch_password" "test" {
   organization = "acme"
   database     = "app-db"
@@ -44,28 +41,27 @@ data "planetscale_branch_password" "test" {
   id           = ".."
 }
 `, `Invalid Name.*id is "\.\.", `+notAName),
-			planFails(`
+		planFails(`
 data "planetscale_postgres_roles" "test" {
   organization = "acme"
   database     = ".."
   branch       = "main"
 }
 `, `Invalid Name.*database is "\.\.", `+notAName),
-			{
-				Config: mock.Config(`
+		{
+			Config: mock.Config(`
 resource "planetscale_branch_password" "test" {
   organization = "acme"
   database     = "app-db"
   branch       = "main"
 }
 `),
-				ResourceName:  passwordAddr,
-				ImportState:   true,
-				ImportStateId: "acme/../main/abc",
-				ExpectError:   errorLike(`Invalid Import ID.*whose database is "\.\.", which is not a name.*give the database as PlanetScale shows it`),
-			},
+			ResourceName:  passwordAddr,
+			ImportState:   true,
+			ImportStateId: "acme/../main/abc",
+			ExpectError:   errorLike(`Invalid Import ID.*whose database is "\.\.", which is not a name.*give the database as PlanetScale shows it`),
 		},
-	})
+	}))
 	if n := mock.RequestCount(""); n != 0 {
 		t.Errorf("%d API request(s) were sent; \".\" and \"..\" must be refused before any", n)
 	}

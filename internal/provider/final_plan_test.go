@@ -51,54 +51,49 @@ resource "planetscale_branch_password" "test" {
 `, name)
 	}
 	sameExpiry := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config:            config("one"),
-				ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at"))},
-			},
-			{
-				// Planned with an hour left: a rename only. Applied 40
-				// minutes later, 20 minutes before expiry.
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-						timePasses{mock, 40 * time.Minute},
-					},
-					// The plan after this apply renews; the step's own
-					// empty-plan check would fail on that, rightly.
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
-					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
-				},
-				ExpectNonEmptyPlan: true,
-				// The rename right after the create (from its temporary
-				// name), and this step's.
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 2}),
-			},
-			{
-				// The next plan finds it inside the window and renews it.
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
-				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
-			},
+	resource.ParallelTest(t, clockTestCase(t, mock, passwordsLeft(mock), []resource.TestStep{
+		{
+			Config:            config("one"),
+			ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at"))},
 		},
-	})
+		{
+			// Planned with an hour left: a rename only. Applied 40
+			// minutes later, 20 minutes before expiry.
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+					timePasses{mock, 40 * time.Minute},
+				},
+				// The plan after this apply renews; the step's own
+				// empty-plan check would fail on that, rightly.
+				PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
+				statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
+			},
+			ExpectNonEmptyPlan: true,
+			// The rename right after the create (from its temporary
+			// name), and this step's.
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 2}),
+		},
+		{
+			// The next plan finds it inside the window and renews it.
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
+				},
+			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
+		},
+	}))
 }
 
 // The same for a role, whose saved plan resets its password: the apply
@@ -117,39 +112,34 @@ resource "planetscale_postgres_role" "test" {
 }
 `, trigger)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("one")},
-			{
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						timePasses{mock, 90 * time.Minute},
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
-					},
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{Config: config("one")},
+		{
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					timePasses{mock, 90 * time.Minute},
 				},
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 0}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
-			},
-			{
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
 				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 1}),
 			},
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 0}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
 		},
-	})
+		{
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 1}),
+		},
+	}))
 }
 
 // password_rotation_trigger unknown at plan time (it comes from a resource
@@ -179,30 +169,25 @@ resource "planetscale_postgres_role" "test" {
 			sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("2026-11"), ConfigStateChecks: track()},
-			{
-				Config: config("2026-12"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password_rotation_trigger")),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password")),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("connection_string")),
-					},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config("2026-11"), ConfigStateChecks: track()},
+		{
+			Config: config("2026-12"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password_rotation_trigger")),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password")),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("connection_string")),
 				},
-				ConfigStateChecks: track(),
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteCreateRole: 1}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
 			},
+			ConfigStateChecks: track(),
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteCreateRole: 1}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
 		},
-	})
+	}))
 }
 
 // renew_before unknown at plan time, for a credential inside the window
@@ -225,25 +210,20 @@ resource "planetscale_branch_password" "test" {
 }
 `, window)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
-			{
-				PreConfig: expireIn(mock, &id, 20*time.Minute),
-				Config:    config("30m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
+		{
+			PreConfig: expireIn(mock, &id, 20*time.Minute),
+			Config:    config("30m"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
 				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 		},
-	})
+	}))
 }
 
 // renew_before unknown at plan time for a password the API will not renew:
@@ -267,22 +247,17 @@ resource "planetscale_branch_password" "test" {
 }
 `, window)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
-			{
-				// Inside the window it turns out to have: apply would have
-				// to replace what the plan kept.
-				PreConfig: func() {
-					mock.SetPasswordRenewable(id, false)
-					expireIn(mock, &id, 20*time.Minute)()
-				},
-				Config:      config("30m"),
-				ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
+		{
+			// Inside the window it turns out to have: apply would have
+			// to replace what the plan kept.
+			PreConfig: func() {
+				mock.SetPasswordRenewable(id, false)
+				expireIn(mock, &id, 20*time.Minute)()
 			},
+			Config:      config("30m"),
+			ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
 		},
-	})
+	}))
 }

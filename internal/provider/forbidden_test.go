@@ -28,30 +28,25 @@ resource "planetscale_postgres_role" "test" {
 	forbid := func(route string) func() {
 		return func() { mock.Inject(mockapi.Fault{Route: route, Status: http.StatusForbidden, Times: 1}) }
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: forbid(mockapi.RouteCreateRole),
-				Config:    config("app", "1"),
-				ExpectError: errorLike(`HTTP 403 \(forbidden\).*service token from provider attribute service_token_id.*` +
-					`accesses the API lists for create_role: create_production_branch_password, create_production_read_only_branch_password, create_branch_password\.`),
-			},
-			{Config: config("app", "1")},
-			{
-				PreConfig: forbid(mockapi.RouteUpdateRole),
-				Config:    config("renamed", "1"),
-				ExpectError: errorLike(`Error Updating Postgres Role.*HTTP 403.*` +
-					`accesses the API lists for update_role: create_production_branch_password, create_production_read_only_branch_password, create_branch_password\.`),
-			},
-			{
-				PreConfig: forbid(mockapi.RouteResetRole),
-				Config:    config("app", "2"),
-				ExpectError: errorLike(`Error Updating Postgres Role.*HTTP 403.*` +
-					`accesses the API lists for reset_role: delete_production_branch_password, delete_production_read_only_branch_password, delete_branch_password\.`),
-			},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{
+			PreConfig: forbid(mockapi.RouteCreateRole),
+			Config:    config("app", "1"),
+			ExpectError: errorLike(`HTTP 403 \(forbidden\).*service token from provider attribute service_token_id.*` +
+				`accesses the API lists for create_role: create_production_branch_password, create_production_read_only_branch_password, create_branch_password\.`),
 		},
-	})
+		{Config: config("app", "1")},
+		{
+			PreConfig: forbid(mockapi.RouteUpdateRole),
+			Config:    config("renamed", "1"),
+			ExpectError: errorLike(`Error Updating Postgres Role.*HTTP 403.*` +
+				`accesses the API lists for update_role: create_production_branch_password, create_production_read_only_branch_password, create_branch_password\.`),
+		},
+		{
+			PreConfig: forbid(mockapi.RouteResetRole),
+			Config:    config("app", "2"),
+			ExpectError: errorLike(`Error Updating Postgres Role.*HTTP 403.*` +
+				`accesses the API lists for reset_role: delete_production_branch_password, delete_production_read_only_branch_password, delete_branch_password\.`),
+		},
+	}))
 }

@@ -62,26 +62,22 @@ resource "planetscale_postgres_role" "test" {
   ttl          = 3600
 }
 `, ro.ID)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(ro.ID)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
-				},
-				// Adopting the ttl writes state only.
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0, mockapi.RouteUpdateRole: 0, mockapi.RouteRenewRole: 0}),
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				// From then on the ttl is known: changing it replaces.
-				Config: mock.Config(`
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(ro.ID)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+			},
+			// Adopting the ttl writes state only.
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0, mockapi.RouteUpdateRole: 0, mockapi.RouteRenewRole: 0}),
+		},
+		{
+			// From then on the ttl is known: changing it replaces.
+			Config: mock.Config(`
 resource "planetscale_postgres_role" "test" {
   organization = "acme"
   database     = "pg-db"
@@ -90,12 +86,11 @@ resource "planetscale_postgres_role" "test" {
   ttl          = 7200
 }
 `),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
-				},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
 			},
 		},
-	})
+	}))
 }
 
 // Imported without a ttl in the configuration (as terraform query writes
@@ -120,37 +115,32 @@ resource "planetscale_postgres_role" "test" {
 }
 `, ro.ID, renewBefore)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionNoop)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-				},
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionNoop)},
 			},
-			{
-				PreConfig: func() { mock.ExpireIn(ro.ID, 10*time.Minute) },
-				Config:    config(`renew_before = "30m"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0}),
-					func(s *terraform.State) error {
-						if id, err := stateID(s, roleAddr); err != nil || id != ro.ID {
-							return fmt.Errorf("state holds role %q, want the imported %s: %w", id, ro.ID, err)
-						}
-						return nil
-					},
-				),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
 			},
 		},
-	})
+		{
+			PreConfig: func() { mock.ExpireIn(ro.ID, 10*time.Minute) },
+			Config:    config(`renew_before = "30m"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0}),
+				func(s *terraform.State) error {
+					if id, err := stateID(s, roleAddr); err != nil || id != ro.ID {
+						return fmt.Errorf("state holds role %q, want the imported %s: %w", id, ro.ID, err)
+					}
+					return nil
+				},
+			),
+		},
+	}))
 }

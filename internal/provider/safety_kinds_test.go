@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -39,11 +38,49 @@ func lastDeleteSuccessor(mock *acctest.Mock) (string, error) {
 func TestAccSafetyKinds_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: mock.Config(`
+ephemeral "planetscale_postgres_role" "test" {
+  organization = "acme"
+  database     = "pg-db"
+  branch       = "main"
+  successor    = %q
+}
+
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test.username
+}
+
+resource "echo" "test" {}
+`, heir.Username),
+		Check: func(*terraform.State) error {
+			// The successor was created out of band, through the API too.
+			created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
+			if created == 0 || created != deleted {
+				return fmt.Errorf("created %d and deleted %d roles; want as many deleted as created", created, deleted)
+			}
+			for _, req := range mock.Requests(mockapi.RouteDeleteRole) {
+				if got := req.Query.Get("successor"); got != heir.Username {
+					return fmt.Errorf("a Close deleted its role with successor %q, want %q", got, heir.Username)
+				}
+			}
+			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+				return fmt.Errorf("mock holds %+v, want only the successor", left)
+			}
+			return nil
+		},
+	}}))
+}
+
+// A failed ephemeral Open (the role never becomes ready) deletes the role
+// it made, and hands its objects to the configured successor too.
+func TestAccSafetyKinds_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	mock.SetRolesPendingGets(3)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
+		{
 			Config: mock.Config(`
 ephemeral "planetscale_postgres_role" "test" {
   organization = "acme"
@@ -58,78 +95,30 @@ provider "echo" {
 
 resource "echo" "test" {}
 `, heir.Username),
-			Check: func(*terraform.State) error {
-				// The successor was created out of band, through the API too.
-				created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
-				if created == 0 || created != deleted {
-					return fmt.Errorf("created %d and deleted %d roles; want as many deleted as created", created, deleted)
+			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
+		},
+		{
+			PreConfig: func() {
+				if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
+					t.Error("no role was created: the test proves nothing")
 				}
-				for _, req := range mock.Requests(mockapi.RouteDeleteRole) {
-					if got := req.Query.Get("successor"); got != heir.Username {
-						return fmt.Errorf("a Close deleted its role with successor %q, want %q", got, heir.Username)
-					}
+				if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
+					t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
 				}
 				if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-					return fmt.Errorf("mock holds %+v, want only the successor", left)
+					t.Errorf("a failed Open left %+v at the API, want only the successor", left)
 				}
-				return nil
+				mock.ClearFaults()
 			},
-		}},
-	})
-}
-
-// A failed ephemeral Open (the role never becomes ready) deletes the role
-// it made, and hands its objects to the configured successor too.
-func TestAccSafetyKinds_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T) {
-	mock := acctest.NewMock(t)
-	heir := createRoleOutOfBand(t, mock)
-	mock.SetRolesPendingGets(3)
-	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  successor    = %q
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test.username
-}
-
-resource "echo" "test" {}
-`, heir.Username),
-				ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
-			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
-						t.Error("no role was created: the test proves nothing")
-					}
-					if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
-						t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
-					}
-					if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-						t.Errorf("a failed Open left %+v at the API, want only the successor", left)
-					}
-					mock.ClearFaults()
-				},
-				Config: mock.Config(`
+			Config: mock.Config(`
 provider "echo" {
   data = "nothing opened"
 }
 
 resource "echo" "test" {}
 `),
-			},
 		},
-	})
+	}))
 }
 
 // A role update whose PATCH (a rename) is refused sends nothing more: no
@@ -148,40 +137,35 @@ resource "planetscale_postgres_role" "test" {
 }
 `, name, trigger)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("app", "one")},
-			{
-				PreConfig: func() {
-					mock.ResetRequests()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
-				},
-				Config:      config("app2", "two"),
-				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config("app", "one")},
+		{
+			PreConfig: func() {
+				mock.ResetRequests()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
 			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
-						t.Errorf("the password was reset (%d) after the PATCH was refused", n)
-					}
-					mock.ClearFaults()
-					mock.ResetRequests()
-				},
-				Config: config("app2", "two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mock.ExpectMintedSecret(roleAddr),
-					resource.TestCheckResourceAttr(roleAddr, "name", "app2"),
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
-				),
-			},
+			Config:      config("app2", "two"),
+			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
-	})
+		{
+			PreConfig: func() {
+				if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
+					t.Errorf("the password was reset (%d) after the PATCH was refused", n)
+				}
+				mock.ClearFaults()
+				mock.ResetRequests()
+			},
+			Config: config("app2", "two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mock.ExpectMintedSecret(roleAddr),
+				resource.TestCheckResourceAttr(roleAddr, "name", "app2"),
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
+			),
+		},
+	}))
 }
 
 // A password update whose rename is refused does not renew it either: the
@@ -201,42 +185,37 @@ resource "planetscale_branch_password" "test" {
 }
 `, name)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("app"), Check: rememberID(passwordAddr, &id)},
-			{
-				PreConfig: func() {
-					expireIn(mock, &id, 30*time.Minute)()
-					mock.ResetRequests()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422})
-				},
-				Config:      config("app2"),
-				ExpectError: regexp.MustCompile(`Error Updating Branch Password`),
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: config("app"), Check: rememberID(passwordAddr, &id)},
+		{
+			PreConfig: func() {
+				expireIn(mock, &id, 30*time.Minute)()
+				mock.ResetRequests()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422})
 			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
-						t.Errorf("the password was renewed (%d) after its rename was refused", n)
-					}
-					mock.ClearFaults()
-					mock.ResetRequests()
-				},
-				Config: config("app2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mock.ExpectMintedSecret(passwordAddr),
-					resource.TestCheckResourceAttrPtr(passwordAddr, "id", &id),
-					resource.TestCheckResourceAttr(passwordAddr, "name", "app2"),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 0}),
-				),
-			},
+			Config:      config("app2"),
+			ExpectError: regexp.MustCompile(`Error Updating Branch Password`),
 		},
-	})
+		{
+			PreConfig: func() {
+				if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
+					t.Errorf("the password was renewed (%d) after its rename was refused", n)
+				}
+				mock.ClearFaults()
+				mock.ResetRequests()
+			},
+			Config: config("app2"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mock.ExpectMintedSecret(passwordAddr),
+				resource.TestCheckResourceAttrPtr(passwordAddr, "id", &id),
+				resource.TestCheckResourceAttr(passwordAddr, "name", "app2"),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 0}),
+			),
+		},
+	}))
 }
 
 // The secrets only the shared code now handles never reach a log, at
@@ -302,35 +281,30 @@ provider "echo" {
 resource "echo" "test" {}
 `, trigger, mock.URL)
 	}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{
-			{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
-			{
-				// The reset succeeds, the renewal after it fails: the new
-				// password is recorded on the error path.
-				PreConfig: func() {
-					expireIn(mock, &id, 30*time.Minute)()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500, Times: 100})
-				},
-				Config:      config("two"),
-				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+	resource.Test(t, ephemeralTestCase(t, []resource.TestStep{
+		{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
+		{
+			// The reset succeeds, the renewal after it fails: the new
+			// password is recorded on the error path.
+			PreConfig: func() {
+				expireIn(mock, &id, 30*time.Minute)()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500, Times: 100})
 			},
-			{
-				PreConfig: func() {
-					collect()
-					mock.ClearFaults()
-					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
-						mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
-					}
-				},
-				Config: config("three"),
-				Check:  collectCheck,
-			},
+			Config:      config("two"),
+			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
-	})
+		{
+			PreConfig: func() {
+				collect()
+				mock.ClearFaults()
+				for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+					mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
+				}
+			},
+			Config: config("three"),
+			Check:  collectCheck,
+		},
+	}))
 
 	if len(secrets) < 4 {
 		t.Fatalf("collected %d secrets: the test proves nothing", len(secrets))
@@ -373,17 +347,12 @@ func TestAccSafetyKinds_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
 			t.Errorf("after the run the API still holds %d role(s), none of which anything will close: %+v", len(left), left)
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
   name         = "app"
 `),
-			Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
-		}},
-	})
+		Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
+	}}))
 }
 
 // The role's twin of TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError:
@@ -393,16 +362,11 @@ func TestAccSafetyKinds_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeleteRole, Times: 1, Before: func() { mock.HideDatabase("acme", "pg-db", true) }})
 	t.Cleanup(func() { mock.HideDatabase("acme", "pg-db", false) })
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
-		}},
-	})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
+	}}))
 }
 
 // The role's twin of TestAccBranchPassword_unknownRenewBefore: every role
@@ -434,33 +398,28 @@ resource "planetscale_postgres_role" "test" {
 			plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
 		},
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(roleAddr, &id)},
-			{
-				// Outside the window it turns out to have: nothing renewed.
-				PreConfig:        func() { expireIn(mock, &id, 90*time.Minute)(); mock.ResetRequests() },
-				Config:           config("20m"),
-				ConfigPlanChecks: open,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 0, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
-				),
-			},
-			{
-				// Inside it: renewed in place, once, secret kept.
-				PreConfig:        func() { expireIn(mock, &id, 20*time.Minute)(); mock.ResetRequests() },
-				Config:           config("30m"),
-				ConfigPlanChecks: open,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
-			},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config("10m"), Check: rememberID(roleAddr, &id)},
+		{
+			// Outside the window it turns out to have: nothing renewed.
+			PreConfig:        func() { expireIn(mock, &id, 90*time.Minute)(); mock.ResetRequests() },
+			Config:           config("20m"),
+			ConfigPlanChecks: open,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 0, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+			),
 		},
-	})
+		{
+			// Inside it: renewed in place, once, secret kept.
+			PreConfig:        func() { expireIn(mock, &id, 20*time.Minute)(); mock.ResetRequests() },
+			Config:           config("30m"),
+			ConfigPlanChecks: open,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
+		},
+	}))
 }
