@@ -39,15 +39,10 @@ func (c timePasses) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plan
 func TestAccBranchPassword_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+		return passwordConfig(mock, `
   name         = %q
   ttl          = 3600
   renew_before = "30m"
-}
 `, name)
 	}
 	sameExpiry := statecheck.CompareValue(compare.ValuesSame())
@@ -100,22 +95,10 @@ resource "planetscale_branch_password" "test" {
 // resets (as planned) and does not renew.
 func TestAccPostgresRole_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %q
-}
-`, trigger)
-	}
 	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
-		{Config: config("one")},
+		{Config: renewingRole(mock, "one")},
 		{
-			Config: config("two"),
+			Config: renewingRole(mock, "two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
@@ -133,7 +116,7 @@ resource "planetscale_postgres_role" "test" {
 			),
 		},
 		{
-			Config: config("two"),
+			Config: renewingRole(mock, "two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
@@ -152,14 +135,7 @@ func TestAccPostgresRole_unknownRotationTrigger(t *testing.T) {
 resource "terraform_data" "rotation" {
   input = %q
 }
-
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  password_rotation_trigger = terraform_data.rotation.output
-}
-`, rotation)
+%s`, rotation, roleBlock("password_rotation_trigger = terraform_data.rotation.output"))
 	}
 	newPassword := statecheck.CompareValue(compare.ValuesDiffer())
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -196,19 +172,7 @@ func TestAccBranchPassword_unknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 3600
-  renew_before = terraform_data.window.output
-}
-`, window)
+		return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
 	}
 	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
 		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
@@ -233,19 +197,7 @@ func TestAccBranchPassword_unknownRenewBeforeNotRenewable(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 3600
-  renew_before = terraform_data.window.output
-}
-`, window)
+		return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
 	}
 	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
 		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},

@@ -119,9 +119,33 @@ func (b credentialBlock) on(organization, database, branch string) credentialBlo
 	return b
 }
 
+// ephemeral is the block as an ephemeral resource.
+func (b credentialBlock) ephemeral() credentialBlock {
+	b.Block = "ephemeral"
+	return b
+}
+
+// labelled is the block under another label.
+func (b credentialBlock) labelled(label string) credentialBlock {
+	b.Label = label
+	return b
+}
+
+// with is the block with further arguments, lines of HCL, after its own.
+func (b credentialBlock) with(arguments string) credentialBlock {
+	b.Arguments = strings.TrimSuffix(b.Arguments, "\n") + "\n" + strings.TrimPrefix(arguments, "\n")
+	return b
+}
+
 // config is the block after the mock's provider block.
 func (b credentialBlock) config(mock *acctest.Mock) string {
 	return mock.ProviderConfig() + b.String()
+}
+
+// bothKinds is passwordBlock and roleBlock, each with the same further
+// arguments.
+func bothKinds(arguments string) string {
+	return passwordBlock(arguments).String() + roleBlock(arguments).String()
 }
 
 // passwordConfig is passwordBlock after the mock's provider block, its
@@ -171,6 +195,28 @@ func directTerraform(t *testing.T, minimum, feature string) (tf, host string) {
 		host = "registry.terraform.io"
 	}
 	return os.Getenv("TF_ACC_TERRAFORM_PATH"), host
+}
+
+// afterFailedRoleOpen is a step that opens nothing, with the mock's faults
+// cleared, after check has looked at what a failed ephemeral role Open left
+// at the API (and a role was created at all, or the test proves nothing).
+func afterFailedRoleOpen(t *testing.T, mock *acctest.Mock, check func()) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
+				t.Error("no role was created: the test proves nothing")
+			}
+			check()
+			mock.ClearFaults()
+		},
+		Config: mock.Config(`
+provider "echo" {
+  data = "nothing opened"
+}
+
+resource "echo" "test" {}
+`),
+	}
 }
 
 // closedAfterRun proves every credential the run created was deleted.
@@ -337,6 +383,41 @@ func replacements(addr string, config func() string, changes ...func()) []resour
 	return steps
 }
 
+// renewBeforeFromData is a configuration in which credential's
+// renew_before is terraform_data.window's output: unknown at plan time
+// whenever window changes.
+func renewBeforeFromData(mock *acctest.Mock, credential credentialBlock, window string) string {
+	return mock.Config(`
+resource "terraform_data" "window" {
+  input = %q
+}
+%s`, window, credential.with("renew_before = terraform_data.window.output"))
+}
+
+// renewingRoleBlock is a role that lives two hours, renewed in its last
+// hour, whose password is reset whenever trigger changes.
+func renewingRoleBlock(trigger string) credentialBlock {
+	return roleBlock(fmt.Sprintf(`
+  ttl                       = 7200
+  renew_before              = "1h"
+  password_rotation_trigger = %q
+`, trigger))
+}
+
+// renewingRole is renewingRoleBlock after the mock's provider block.
+func renewingRole(mock *acctest.Mock, trigger string) string {
+	return renewingRoleBlock(trigger).config(mock)
+}
+
+// triggeredRole is the role name, whose password is reset whenever trigger
+// changes.
+func triggeredRole(mock *acctest.Mock, name, trigger string) string {
+	return roleConfig(mock, `
+  name                      = %q
+  password_rotation_trigger = %q
+`, name, trigger)
+}
+
 // rolesLeft is a CheckDestroy: the mock must hold no live role (a role
 // dropped out of band is gone from the database, and from state).
 func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
@@ -354,6 +435,30 @@ func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
 	}
 }
 
+// secretsNotIn fails the test for each of secrets found in log, showing
+// what precedes it.
+func secretsNotIn(t *testing.T, log string, secrets []string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if i := strings.Index(log, secret); i >= 0 {
+			t.Errorf("a secret is in the log, near: %q", log[max(i-200, 0):i])
+		}
+	}
+}
+
+// secretsOf are the secrets of every credential the mock holds: its
+// passwords' plain texts and its roles' passwords.
+func secretsOf(mock *acctest.Mock) []string {
+	var secrets []string
+	for _, p := range mock.Passwords() {
+		secrets = append(secrets, p.PlainText)
+	}
+	for _, ro := range mock.Roles() {
+		secrets = append(secrets, ro.Password)
+	}
+	return secrets
+}
+
 // stateID reads the resource's ID from state.
 func stateID(s *terraform.State, addr string) (string, error) {
 	rs, ok := s.RootModule().Resources[addr]
@@ -361,6 +466,43 @@ func stateID(s *terraform.State, addr string) (string, error) {
 		return "", fmt.Errorf("%s not in state", addr)
 	}
 	return rs.Primary.ID, nil
+}
+
+// traceLog has Terraform and the provider log at TRACE level for the rest of
+// the test, and the service token come from the environment: the test
+// harness logs the configuration it writes, and a token in it would prove
+// nothing. The function it returns reads all they logged, and says from
+// how many files.
+func traceLog(t *testing.T) func() (log string, files int) {
+	dir := t.TempDir()
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
+	return func() (string, int) {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		var all strings.Builder
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+		return all.String(), len(files)
+	}
+}
+
+// tokenFromEnvironment is a provider block that points at the mock and
+// leaves the service token to the environment (see traceLog).
+func tokenFromEnvironment(mock *acctest.Mock) string {
+	return fmt.Sprintf(`
+provider "planetscale" {
+  server_url = %q
+}
+`, mock.URL)
 }
 
 // terraformCommand runs the terraform binary in dir with the CLI

@@ -2,8 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -127,52 +125,22 @@ resource "planetscale_branch_password" "test" {
 // no created secret and no token to the Terraform or provider log, while
 // the log still shows each API request's method, path, status and attempt.
 func TestAccSecrets_neverLogged(t *testing.T) {
-	logDir := t.TempDir()
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	// The token comes from the environment: the test harness logs the
-	// configuration it writes, and a token in it would prove nothing.
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
+	readLog := traceLog(t)
 
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Every: 5, Status: 429, RetryAfter: "0"})
 	var secrets []string
 	collect := func(*terraform.State) error {
-		for _, p := range mock.Passwords() {
-			secrets = append(secrets, p.PlainText)
-		}
-		for _, ro := range mock.Roles() {
-			secrets = append(secrets, ro.Password)
-		}
+		secrets = append(secrets, secretsOf(mock)...)
 		return nil
 	}
 	config := func(name string) string {
-		return fmt.Sprintf(`
-provider "planetscale" {
-  server_url = %[2]q
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = %[1]q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = %[1]q
-}
-
+		return tokenFromEnvironment(mock) + bothKinds(fmt.Sprintf("name = %q", name)) + `
 output "url" {
   value     = planetscale_postgres_role.test.connection_string
   sensitive = true
 }
-`, name, mock.URL)
+`
 	}
 	resource.Test(t, accTestCase(t, nil, []resource.TestStep{
 		{Config: config("first"), Check: collect},
@@ -183,27 +151,13 @@ output "url" {
 		t.Fatalf("collected %d secrets, want the password's and the role's", len(secrets))
 	}
 	secrets = append(secrets, mockapi.DefaultServiceToken)
-	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
-	var all strings.Builder
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(b)
-	}
-	log := all.String()
+	log, files := readLog()
 	for _, want := range []string{"PlanetScale API response", "status=201", "PlanetScale API request will be retried", "attempt=2", "path=/v1/organizations/acme/databases/pg-db/branches/main/roles"} {
 		if !strings.Contains(log, want) {
-			t.Errorf("the TRACE log (%d bytes in %d files) lacks %q: the test would prove nothing", len(log), len(files), want)
+			t.Errorf("the TRACE log (%d bytes in %d files) lacks %q: the test would prove nothing", len(log), files, want)
 		}
 	}
-	for _, secret := range secrets {
-		if i := strings.Index(log, secret); i >= 0 {
-			start := max(i-200, 0)
-			t.Errorf("a secret is in the log, near: %q", log[start:i])
-		}
-	}
+	secretsNotIn(t, log, secrets)
 }
 
 // Refreshing many credentials on one branch is served from the branch's

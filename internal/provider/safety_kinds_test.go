@@ -7,9 +7,8 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +31,18 @@ func lastDeleteSuccessor(mock *acctest.Mock) (string, error) {
 	return reqs[len(reqs)-1].Query.Get("successor"), nil
 }
 
+// ephemeralRoleWithSuccessor opens an ephemeral role whose successor is heir
+// and hands its username to the echo provider.
+func ephemeralRoleWithSuccessor(mock *acctest.Mock, heir string) string {
+	return roleBlock(fmt.Sprintf("successor = %q", heir)).ephemeral().config(mock) + `
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test.username
+}
+
+resource "echo" "test" {}
+`
+}
+
 // An ephemeral role's Close hands the objects the run made to its
 // successor: the DELETE carries it. Only roles have one, so the shared
 // Close must still pass it on.
@@ -39,20 +50,7 @@ func TestAccSafetyKinds_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) 
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
-		Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  successor    = %q
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test.username
-}
-
-resource "echo" "test" {}
-`, heir.Username),
+		Config: ephemeralRoleWithSuccessor(mock, heir.Username),
 		Check: func(*terraform.State) error {
 			// The successor was created out of band, through the API too.
 			created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
@@ -81,43 +79,17 @@ func TestAccSafetyKinds_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
 		{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  successor    = %q
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test.username
-}
-
-resource "echo" "test" {}
-`, heir.Username),
+			Config:      ephemeralRoleWithSuccessor(mock, heir.Username),
 			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
 		},
-		{
-			PreConfig: func() {
-				if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
-					t.Error("no role was created: the test proves nothing")
-				}
-				if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
-					t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
-				}
-				if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-					t.Errorf("a failed Open left %+v at the API, want only the successor", left)
-				}
-				mock.ClearFaults()
-			},
-			Config: mock.Config(`
-provider "echo" {
-  data = "nothing opened"
-}
-
-resource "echo" "test" {}
-`),
-		},
+		afterFailedRoleOpen(t, mock, func() {
+			if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
+				t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
+			}
+			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+				t.Errorf("a failed Open left %+v at the API, want only the successor", left)
+			}
+		}),
 	}))
 }
 
@@ -126,25 +98,14 @@ resource "echo" "test" {}
 // the fault gone, renames and resets exactly once.
 func TestAccSafetyKinds_roleRefusedPatchSendsNoReset(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(name, trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  name                      = %q
-  password_rotation_trigger = %q
-}
-`, name, trigger)
-	}
 	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
-		{Config: config("app", "one")},
+		{Config: triggeredRole(mock, "app", "one")},
 		{
 			PreConfig: func() {
 				mock.ResetRequests()
 				mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
 			},
-			Config:      config("app2", "two"),
+			Config:      triggeredRole(mock, "app2", "two"),
 			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
 		{
@@ -155,7 +116,7 @@ resource "planetscale_postgres_role" "test" {
 				mock.ClearFaults()
 				mock.ResetRequests()
 			},
-			Config: config("app2", "two"),
+			Config: triggeredRole(mock, "app2", "two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
@@ -174,15 +135,10 @@ func TestAccSafetyKinds_passwordRefusedRenameSendsNoRenew(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+		return passwordConfig(mock, `
   name         = %q
   ttl          = 7200
   renew_before = "1h"
-}
 `, name)
 	}
 	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
@@ -223,24 +179,11 @@ resource "planetscale_branch_password" "test" {
 // fails and when it succeeds, and the secrets of both kinds' ephemeral
 // resources.
 func TestAccSafetyKinds_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
-	logDir := t.TempDir()
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
-
+	readLog := traceLog(t)
 	mock := acctest.NewMock(t)
 	var id string
 	var secrets []string
-	collect := func() {
-		for _, p := range mock.Passwords() {
-			secrets = append(secrets, p.PlainText)
-		}
-		for _, ro := range mock.Roles() {
-			secrets = append(secrets, ro.Password)
-		}
-	}
+	collect := func() { secrets = append(secrets, secretsOf(mock)...) }
 	collectCheck := func(*terraform.State) error { collect(); return nil }
 	// Ephemeral credentials are deleted at the end of each run: collect
 	// their secrets when the API deletes them.
@@ -248,38 +191,14 @@ func TestAccSafetyKinds_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
 		mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
 	}
 	config := func(trigger string) string {
-		return fmt.Sprintf(`
-provider "planetscale" {
-  server_url = %[2]q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %[1]q
-}
-
-ephemeral "planetscale_postgres_role" "e" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-ephemeral "planetscale_branch_password" "e" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
+		return tokenFromEnvironment(mock) + renewingRoleBlock(trigger).String() +
+			roleBlock("").ephemeral().labelled("e").String() + passwordBlock("").ephemeral().labelled("e").String() + `
 provider "echo" {
   data = [ephemeral.planetscale_postgres_role.e.username, ephemeral.planetscale_branch_password.e.username]
 }
 
 resource "echo" "test" {}
-`, trigger, mock.URL)
+`
 	}
 	resource.Test(t, ephemeralTestCase(t, []resource.TestStep{
 		{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
@@ -313,27 +232,12 @@ resource "echo" "test" {}
 		t.Fatalf("the role was reset %d time(s), want 2: the test proves nothing", n)
 	}
 	secrets = append(secrets, mockapi.DefaultServiceToken)
-	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
-	var all strings.Builder
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(b)
-	}
-	log := all.String()
+	log, files := readLog()
 	if !strings.Contains(log, "/reset") {
-		t.Fatalf("the TRACE log (%d bytes in %d files) shows no reset: the test would prove nothing", len(log), len(files))
+		t.Fatalf("the TRACE log (%d bytes in %d files) shows no reset: the test would prove nothing", len(log), files)
 	}
-	for _, secret := range secrets {
-		if secret == "" {
-			continue
-		}
-		if i := strings.Index(log, secret); i >= 0 {
-			t.Errorf("a secret is in the log, near: %q", log[max(i-200, 0):i])
-		}
-	}
+	// An empty password is no secret to look for.
+	secretsNotIn(t, log, slices.DeleteFunc(secrets, func(secret string) bool { return secret == "" }))
 }
 
 // The role's twin of TestAccSafety_ephemeralFailedRenameLeavesNothing: an
@@ -378,19 +282,7 @@ func TestAccSafetyKinds_roleUnknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  ttl          = 7200
-  renew_before = terraform_data.window.output
-}
-`, window)
+		return renewBeforeFromData(mock, roleBlock("ttl = 7200"), window)
 	}
 	open := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{

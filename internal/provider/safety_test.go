@@ -30,22 +30,8 @@ func TestAccSafety_lostCreateSparesSameNamedCredential(t *testing.T) {
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, CloseAfterCommit: true, Every: 2, Times: 1})
 	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
 		{
-			Config: mock.Config(`
-resource "planetscale_branch_password" "first" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-resource "planetscale_branch_password" "second" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-  depends_on   = [planetscale_branch_password.first]
-}
-`),
+			Config: mock.ProviderConfig() + passwordBlock(`name = "app"`).labelled("first").String() +
+				passwordBlock(`name = "app"`).labelled("second").with("depends_on = [planetscale_branch_password.first]").String(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				mockHoldsExactlyState(mock),
 				mock.ExpectMintedSecret("planetscale_branch_password.first"),
@@ -61,27 +47,13 @@ resource "planetscale_branch_password" "second" {
 	}))
 }
 
-const bothKinds = `
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-`
-
 // A token that cannot see the database gets 404 for everything on it, as a
 // deleted database would. A refresh then fails and keeps every credential,
 // and its secret, in state; once the token sees the database again, the plan
 // is empty.
 func TestAccSafety_ambiguousNotFoundKeepsState(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(bothKinds)
+	config := mock.ProviderConfig() + bothKinds("")
 	hide := func(hidden bool) func() {
 		return func() {
 			mock.HideDatabase("acme", "app-db", hidden)
@@ -116,7 +88,7 @@ func TestAccSafety_notFoundOnAVisibleBranchIsGone(t *testing.T) {
 	mock := acctest.NewMock(t)
 	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
 		{
-			Config: mock.Config(bothKinds),
+			Config: mock.ProviderConfig() + bothKinds(""),
 			Check: func(s *terraform.State) error {
 				pw, err1 := stateID(s, passwordAddr)
 				ro, err2 := stateID(s, roleAddr)
@@ -149,24 +121,11 @@ func TestAccSafety_failedEphemeralOpenLeavesNothing(t *testing.T) {
 			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
 			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
 		},
-		{
-			PreConfig: func() {
-				if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
-					t.Error("no role was created: the test proves nothing")
-				}
-				if roles := mock.Roles(); len(roles) != 0 {
-					t.Errorf("a failed Open left %d role(s) at the API", len(roles))
-				}
-				mock.ClearFaults()
-			},
-			Config: mock.Config(`
-provider "echo" {
-  data = "nothing opened"
-}
-
-resource "echo" "test" {}
-`),
-		},
+		afterFailedRoleOpen(t, mock, func() {
+			if roles := mock.Roles(); len(roles) != 0 {
+				t.Errorf("a failed Open left %d role(s) at the API", len(roles))
+			}
+		}),
 	}))
 }
 
@@ -176,14 +135,7 @@ func TestAccSafety_nonCanonicalCIDR(t *testing.T) {
 	mock := acctest.NewMock(t)
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
 		{
-			Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  cidrs        = ["10.0.0.5/8"]
-}
-`),
+			Config:      passwordConfig(mock, `cidrs = ["10.0.0.5/8"]`),
 			PlanOnly:    true,
 			ExpectError: errorLike(`"10.0.0.5/8" in cidrs is not written the way the API stores it: write "10.0.0.0/8"`),
 		},
@@ -195,26 +147,14 @@ resource "planetscale_branch_password" "test" {
 func TestAccSafety_resetThenFailedRenewKeepsTheNewPassword(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %q
-}
-`, trigger)
-	}
 	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
-		{Config: config("one"), Check: rememberID(roleAddr, &id)},
+		{Config: renewingRole(mock, "one"), Check: rememberID(roleAddr, &id)},
 		{
 			PreConfig: func() {
 				expireIn(mock, &id, 30*time.Minute)()
 				mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500})
 			},
-			Config:      config("two"),
+			Config:      renewingRole(mock, "two"),
 			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
 		{
@@ -224,7 +164,7 @@ resource "planetscale_postgres_role" "test" {
 				mock.ClearFaults()
 				mock.ResetRequests()
 			},
-			Config: config("two"),
+			Config: renewingRole(mock, "two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
@@ -237,22 +177,6 @@ resource "planetscale_postgres_role" "test" {
 		},
 	}))
 }
-
-const bothKindsNamedApp = `
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "app"
-}
-`
 
 // Issue 23, item 1, through Terraform: just before each create reaches the
 // API, someone else makes a credential of the same name, and a gateway
@@ -274,7 +198,7 @@ func TestAccSafety_gatewayErrorSparesAnotherActorsSameNamedCredential(t *testing
 		}
 	}})
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
-		Config: mock.Config(bothKindsNamedApp),
+		Config: mock.ProviderConfig() + bothKinds(`name = "app"`),
 		Check: resource.ComposeAggregateTestCheckFunc(
 			resource.TestCheckResourceAttr(passwordAddr, "name", "app"),
 			resource.TestCheckResourceAttr(roleAddr, "name", "app"),
@@ -313,7 +237,7 @@ func TestAccSafety_gatewayErrorSparesAnotherActorsSameNamedCredential(t *testing
 // keeps them too.
 func TestAccSafety_ambiguousNotFoundOnDestroyKeepsState(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(bothKinds)
+	config := mock.ProviderConfig() + bothKinds("")
 	hide := func(hidden bool) {
 		mock.HideDatabase("acme", "app-db", hidden)
 		mock.HideDatabase("acme", "pg-db", hidden)
@@ -324,7 +248,7 @@ provider "planetscale" {
   service_token_id = "not a token id"
   service_token    = "whatever"
 }
-`, mock.URL) + bothKinds
+`, mock.URL) + bothKinds("")
 	kept := resource.ComposeAggregateTestCheckFunc(
 		mockHoldsExactlyState(mock),
 		mock.ExpectMintedSecret(passwordAddr),
@@ -365,7 +289,7 @@ func TestAccSafety_failedRenameIsPlannedAgain(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 500})
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 500})
-	config := mock.Config(bothKindsNamedApp)
+	config := mock.ProviderConfig() + bothKinds(`name = "app"`)
 	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
 		{
 			Config: config,
