@@ -22,13 +22,7 @@ provider "planetscale" {
   server_url       = %q
   service_token_id = "only-the-id"
 }
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-`, mock.URL),
+`, mock.URL) + passwordBlock("").String(),
 			PlanOnly:    true,
 			ExpectError: errorLike(`Incomplete PlanetScale Service Token.*service_token attribute or the PLANETSCALE_SERVICE_TOKEN environment variable`),
 		},

@@ -105,16 +105,10 @@ func TestAccReliability_timeout(t *testing.T) {
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Latency: 5 * time.Second})
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
 		{
-			Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-
+			Config: passwordConfig(mock, `
   timeouts {
     create = "1s"
   }
-}
 `),
 			ExpectError: errorLike(`Error Creating Branch Password.*the create did not finish within its 1s timeout.*timeouts \{ create = "..." \}`),
 		},

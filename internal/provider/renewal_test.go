@@ -90,24 +90,12 @@ func TestAccBranchPassword_renewBeforeNotRenewable(t *testing.T) {
 func TestAccPostgresRole_renewBeforeAndRotation(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %q
-}
-`, trigger)
-	}
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameUsername := statecheck.CompareValue(compare.ValuesSame())
 	newPassword := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
 		{
-			Config: config("2026-11"),
+			Config: renewingRole(mock, "2026-11"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
 				sameUsername.AddStateValue(roleAddr, tfjsonpath.New("username")),
@@ -122,7 +110,7 @@ resource "planetscale_postgres_role" "test" {
 		},
 		{
 			// A new trigger value: the password is reset in place.
-			Config: config("2026-12"),
+			Config: renewingRole(mock, "2026-12"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
@@ -139,7 +127,7 @@ resource "planetscale_postgres_role" "test" {
 		{
 			// Inside renew_before: renewed in place, password kept.
 			PreConfig: expireIn(mock, &id, 30*time.Minute),
-			Config:    config("2026-12"),
+			Config:    renewingRole(mock, "2026-12"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},

@@ -43,25 +43,26 @@ func renewedRole(t *testing.T, mock *acctest.Mock) *planetscale.Role {
 	return ro
 }
 
+// importedRole is roleBlock with further arguments, imported from the role
+// id by an import block.
+func importedRole(mock *acctest.Mock, id, arguments string) string {
+	return mock.Config(`
+import {
+  to = planetscale_postgres_role.test
+  id = "acme/pg-db/main/%s"
+}
+%s`, id, roleBlock(arguments))
+}
+
 // Importing a renewed role with its configured ttl adopts that ttl in place:
 // the API does not tell a role's TTL, so nothing is replaced.
 func TestAccPostgresRole_importRenewedAdoptsTTL(t *testing.T) {
 	mock := acctest.NewMock(t)
 	ro := renewedRole(t, mock)
-	config := mock.Config(`
-import {
-  to = planetscale_postgres_role.test
-  id = "acme/pg-db/main/%s"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+	config := importedRole(mock, ro.ID, `
   name         = "renewed"
   ttl          = 3600
-}
-`, ro.ID)
+`)
 	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
 		{
 			Config: config,
@@ -77,14 +78,9 @@ resource "planetscale_postgres_role" "test" {
 		},
 		{
 			// From then on the ttl is known: changing it replaces.
-			Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+			Config: roleConfig(mock, `
   name         = "renewed"
   ttl          = 7200
-}
 `),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
@@ -100,20 +96,7 @@ func TestAccPostgresRole_importRenewedWithoutTTLRenews(t *testing.T) {
 	mock := acctest.NewMock(t)
 	ro := renewedRole(t, mock)
 	config := func(renewBefore string) string {
-		return mock.Config(`
-import {
-  to = planetscale_postgres_role.test
-  id = "acme/pg-db/main/%s"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "renewed"
-  %s
-}
-`, ro.ID, renewBefore)
+		return importedRole(mock, ro.ID, `name = "renewed"`+"\n"+renewBefore)
 	}
 	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
 		{

@@ -21,25 +21,11 @@ func TestAccCredentials_secretOnlyFromCreate(t *testing.T) {
 	mock := acctest.NewMock(t)
 	const leaked = "pscale_pw_sent-where-no-secret-belongs"
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = %[1]q
+		return mock.ProviderConfig() + bothKinds(fmt.Sprintf(`
+  name         = %q
   ttl          = 3600
   renew_before = "30m"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = %[1]q
-  ttl          = 3600
-  renew_before = "30m"
-}
-`, name)
+`, name))
 	}
 	var passwordID, roleID string
 	minted := resource.ComposeTestCheckFunc(

@@ -50,27 +50,15 @@ func TestAccTTL_outOfRange(t *testing.T) {
 	mock := acctest.NewMock(t)
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
 		{
-			Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+			Config: passwordConfig(mock, `
   ttl          = 10000000000
   renew_before = "1h"
-}
 `),
 			PlanOnly:    true,
 			ExpectError: errorLike(`ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds`),
 		},
 		{
-			Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  ttl          = 10000000000
-}
-`),
+			Config:      roleConfig(mock, "ttl = 10000000000"),
 			PlanOnly:    true,
 			ExpectError: errorLike(`ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds`),
 		},
@@ -93,14 +81,9 @@ func TestAccSafety_renewBeforeNotShorterThanTTL(t *testing.T) {
 			ExpectError: regexp.MustCompile(`renew_before Not Shorter Than ttl`),
 		},
 		{
-			Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+			Config: roleConfig(mock, `
   ttl          = 8
   renew_before = "1h"
-}
 `),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`renew_before Not Shorter Than ttl`),
