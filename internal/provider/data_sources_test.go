@@ -59,41 +59,14 @@ func TestAccBranchPasswordDataSources(t *testing.T) {
 	}
 	mock.ResetRequests()
 
+	list := passwordBlock("").dataSource("planetscale_branch_passwords")
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
-		Config: mock.Config(`
-data "planetscale_branch_password" "app" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  id           = %q
-}
-
-data "planetscale_branch_passwords" "main" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
-data "planetscale_branch_passwords" "app" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-data "planetscale_branch_passwords" "none" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "nobody"
-}
-
-data "planetscale_branch_passwords" "dev" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "dev"
-}
-`, app.ID),
+		Config: mock.ProviderConfig() +
+			passwordBlock(fmt.Sprintf("id = %q", app.ID)).dataSource("planetscale_branch_password").labelled("app").String() +
+			list.labelled("main").String() +
+			list.labelled("app").with(`name = "app"`).String() +
+			list.labelled("none").with(`name = "nobody"`).String() +
+			list.labelled("dev").on("acme", "app-db", "dev").String(),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
 			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("role"), knownvalue.StringExact("reader")),
@@ -145,34 +118,13 @@ func TestAccPostgresRoleDataSources(t *testing.T) {
 	}
 	mock.ResetRequests()
 
+	list := roleBlock("").dataSource("planetscale_postgres_roles")
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
-		Config: mock.Config(`
-data "planetscale_postgres_role" "app" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  id           = %q
-}
-
-data "planetscale_postgres_roles" "main" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-data "planetscale_postgres_roles" "app" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "app"
-}
-
-data "planetscale_postgres_roles" "dev" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "dev"
-}
-`, app.ID),
+		Config: mock.ProviderConfig() +
+			roleBlock(fmt.Sprintf("id = %q", app.ID)).dataSource("planetscale_postgres_role").labelled("app").String() +
+			list.labelled("main").String() +
+			list.labelled("app").with(`name = "app"`).String() +
+			list.labelled("dev").on("acme", "pg-db", "dev").String(),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
 			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
@@ -213,23 +165,10 @@ func TestAccDataSourceErrors(t *testing.T) {
 	mock.HideDatabase("acme", "hidden-db", true)
 
 	one := func(kind, db, branch, id string) string {
-		return mock.Config(`
-data %q "test" {
-  organization = "acme"
-  database     = %q
-  branch       = %q
-  id           = %q
-}
-`, kind, db, branch, id)
+		return passwordBlock(fmt.Sprintf("id = %q", id)).dataSource(kind).on("acme", db, branch).config(mock)
 	}
 	list := func(kind, db, branch string) string {
-		return mock.Config(`
-data %q "test" {
-  organization = "acme"
-  database     = %q
-  branch       = %q
-}
-`, kind, db, branch)
+		return passwordBlock("").dataSource(kind).on("acme", db, branch).config(mock)
 	}
 	steps := []resource.TestStep{
 		{

@@ -49,20 +49,9 @@ func TestAccPostgresRoleEphemeral_basic(t *testing.T) {
 	mock := acctest.NewMock(t)
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
 		{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization    = "acme"
-  database        = "pg-db"
-  branch          = "main"
+			Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
   ttl             = 900
   inherited_roles = ["pg_read_all_data"]
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test
-}
-
-resource "echo" "test" {}
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
@@ -85,20 +74,7 @@ func TestAccBranchPasswordEphemeral_renew(t *testing.T) {
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreateRole, Latency: 4 * time.Second})
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
 		{
-			Config: mock.Config(`
-ephemeral "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 2
-}
-
-resource "planetscale_postgres_role" "slow" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
+			Config: passwordBlock("ttl = 2").ephemeral().config(mock) + roleBlock("").labelled("slow").String() + `
 provider "echo" {
   data = ephemeral.planetscale_branch_password.test
 }
@@ -106,7 +82,7 @@ provider "echo" {
 resource "echo" "test" {
   depends_on = [planetscale_postgres_role.slow]
 }
-`),
+`,
 			Check: func(*terraform.State) error {
 				if n := mock.RequestCount(mockapi.RouteRenewPassword); n == 0 {
 					return fmt.Errorf("the ephemeral password was never renewed")

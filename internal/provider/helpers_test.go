@@ -119,6 +119,12 @@ func (b credentialBlock) on(organization, database, branch string) credentialBlo
 	return b
 }
 
+// dataSource is the block as a data source of type typ.
+func (b credentialBlock) dataSource(typ string) credentialBlock {
+	b.Block, b.Type = "data", typ
+	return b
+}
+
 // ephemeral is the block as an ephemeral resource.
 func (b credentialBlock) ephemeral() credentialBlock {
 	b.Block = "ephemeral"
