@@ -63,10 +63,7 @@ func TestAccBranchPassword_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 				},
 				// The plan after this apply renews; the step's own
 				// empty-plan check would fail on that, rightly.
-				PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-				},
+				PostApplyPostRefresh: renewalPlanned(passwordAddr),
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
@@ -81,10 +78,7 @@ func TestAccBranchPassword_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 			// The next plan finds it inside the window and renews it.
 			Config: config("two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-				},
+				PreApply: renewalPlanned(passwordAddr),
 			},
 			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 		},
@@ -104,10 +98,7 @@ func TestAccPostgresRole_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
 					timePasses{mock, 90 * time.Minute},
 				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
-				},
+				PostApplyPostRefresh: renewalPlanned(roleAddr),
 			},
 			ExpectNonEmptyPlan: true,
 			Check: resource.ComposeTestCheckFunc(
@@ -166,24 +157,24 @@ resource "terraform_data" "rotation" {
 	}))
 }
 
+// passwordWindowFromData is a password that lives an hour, its renew_before
+// window, from terraform_data.window.
+func passwordWindowFromData(mock *acctest.Mock, window string) string {
+	return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
+}
+
 // renew_before unknown at plan time, for a credential inside the window
 // it turns out to have: the expiry is planned unknown, and apply renews.
 func TestAccBranchPassword_unknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(window string) string {
-		return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
-	}
 	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
-		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
+		{Config: passwordWindowFromData(mock, "10m"), Check: rememberID(passwordAddr, &id)},
 		{
 			PreConfig: expireIn(mock, &id, 20*time.Minute),
-			Config:    config("30m"),
+			Config:    passwordWindowFromData(mock, "30m"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-				},
+				PreApply: renewalPlanned(passwordAddr),
 			},
 			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 		},
@@ -196,11 +187,8 @@ func TestAccBranchPassword_unknownRenewBefore(t *testing.T) {
 func TestAccBranchPassword_unknownRenewBeforeNotRenewable(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(window string) string {
-		return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
-	}
 	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
-		{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
+		{Config: passwordWindowFromData(mock, "10m"), Check: rememberID(passwordAddr, &id)},
 		{
 			// Inside the window it turns out to have: apply would have
 			// to replace what the plan kept.
@@ -208,7 +196,7 @@ func TestAccBranchPassword_unknownRenewBeforeNotRenewable(t *testing.T) {
 				mock.SetPasswordRenewable(id, false)
 				expireIn(mock, &id, 20*time.Minute)()
 			},
-			Config:      config("30m"),
+			Config:      passwordWindowFromData(mock, "30m"),
 			ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
 		},
 	}))

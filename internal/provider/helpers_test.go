@@ -424,6 +424,15 @@ func triggeredRole(mock *acctest.Mock, name, trigger string) string {
 `, name, trigger)
 }
 
+// renewalPlanned are the plan checks of a renewal: addr updated in place,
+// its expiry unknown until the API answers.
+func renewalPlanned(addr string) []plancheck.PlanCheck {
+	return []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectUnknownValue(addr, tfjsonpath.New("expires_at")),
+	}
+}
+
 // rolesLeft is a CheckDestroy: the mock must hold no live role (a role
 // dropped out of band is gone from the database, and from state).
 func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -285,10 +284,7 @@ func TestAccSafetyKinds_roleUnknownRenewBefore(t *testing.T) {
 		return renewBeforeFromData(mock, roleBlock("ttl = 7200"), window)
 	}
 	open := resource.ConfigPlanChecks{
-		PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
-		},
+		PreApply: renewalPlanned(roleAddr),
 	}
 	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
 		{Config: config("10m"), Check: rememberID(roleAddr, &id)},
