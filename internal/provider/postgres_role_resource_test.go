@@ -224,12 +224,7 @@ func TestAccPostgresRole_successor(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
-			Check: func(*terraform.State) error {
-				if n := mock.RequestCount(mockapi.RouteUpdateRole); n != 0 {
-					return fmt.Errorf("changing successor made %d PATCH request(s)", n)
-				}
-				return nil
-			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteUpdateRole: 0}),
 		},
 	}))
 }

@@ -47,15 +47,9 @@ func TestAccBranchPassword_renewBefore(t *testing.T) {
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
 			},
 			ConfigStateChecks: track(),
-			Check: func(*terraform.State) error {
-				if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 1 {
-					return fmt.Errorf("renew calls = %d, want 1", n)
-				}
-				if n := mock.RequestCount(mockapi.RouteCreatePassword); n != 1 {
-					return fmt.Errorf("creates = %d, want 1: renewal must not replace", n)
-				}
-				return nil
-			},
+			// One renewal, and no create but the first: renewal must not
+			// replace.
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 		},
 	}))
 }
@@ -77,12 +71,7 @@ func TestAccBranchPassword_renewBeforeNotRenewable(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionReplace)},
 			},
-			Check: func(*terraform.State) error {
-				if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
-					return fmt.Errorf("renew calls = %d, want none", n)
-				}
-				return nil
-			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0}),
 		},
 	}))
 }
@@ -101,12 +90,8 @@ func TestAccPostgresRole_renewBeforeAndRotation(t *testing.T) {
 				sameUsername.AddStateValue(roleAddr, tfjsonpath.New("username")),
 				newPassword.AddStateValue(roleAddr, tfjsonpath.New("password")),
 			},
-			Check: func(s *terraform.State) error {
-				if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
-					return fmt.Errorf("setting the trigger on create reset the password %d time(s)", n)
-				}
-				return rememberID(roleAddr, &id)(s)
-			},
+			// Setting the trigger on create resets nothing.
+			Check: resource.ComposeTestCheckFunc(mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 0}), rememberID(roleAddr, &id)),
 		},
 		{
 			// A new trigger value: the password is reset in place.

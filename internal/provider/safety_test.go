@@ -47,6 +47,16 @@ func TestAccSafety_lostCreateSparesSameNamedCredential(t *testing.T) {
 	}))
 }
 
+// bothKindsKept checks that the mock holds exactly the credentials in state,
+// the password and the role of bothKinds with the secrets it minted.
+func bothKindsKept(mock *acctest.Mock) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		mockHoldsExactlyState(mock),
+		mock.ExpectMintedSecret(passwordAddr),
+		mock.ExpectMintedSecret(roleAddr),
+	)
+}
+
 // A token that cannot see the database gets 404 for everything on it, as a
 // deleted database would. A refresh then fails and keeps every credential,
 // and its secret, in state; once the token sees the database again, the plan
@@ -73,11 +83,7 @@ func TestAccSafety_ambiguousNotFoundKeepsState(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				mockHoldsExactlyState(mock),
-				mock.ExpectMintedSecret(passwordAddr),
-				mock.ExpectMintedSecret(roleAddr),
-			),
+			Check: bothKindsKept(mock),
 		},
 	}))
 }
@@ -89,14 +95,7 @@ func TestAccSafety_notFoundOnAVisibleBranchIsGone(t *testing.T) {
 	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
 		{
 			Config: mock.ProviderConfig() + bothKinds(""),
-			Check: func(s *terraform.State) error {
-				pw, err1 := stateID(s, passwordAddr)
-				ro, err2 := stateID(s, roleAddr)
-				if err1 != nil || err2 != nil || !mock.RemovePassword(pw) || !mock.RemoveRole(ro) {
-					return fmt.Errorf("could not remove the credentials behind Terraform's back")
-				}
-				return nil
-			},
+			Check:  resource.ComposeTestCheckFunc(outOfBand(passwordAddr, mock.RemovePassword), outOfBand(roleAddr, mock.RemoveRole)),
 			// Both were deleted out of band: the next plan recreates them.
 			ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -249,11 +248,7 @@ provider "planetscale" {
   service_token    = "whatever"
 }
 `, mock.URL) + bothKinds("")
-	kept := resource.ComposeAggregateTestCheckFunc(
-		mockHoldsExactlyState(mock),
-		mock.ExpectMintedSecret(passwordAddr),
-		mock.ExpectMintedSecret(roleAddr),
-	)
+	kept := bothKindsKept(mock)
 	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
 		{Config: config},
 		{
@@ -294,9 +289,7 @@ func TestAccSafety_failedRenameIsPlannedAgain(t *testing.T) {
 		{
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				mockHoldsExactlyState(mock),
-				mock.ExpectMintedSecret(passwordAddr),
-				mock.ExpectMintedSecret(roleAddr),
+				bothKindsKept(mock),
 				func(*terraform.State) error {
 					if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; !strings.HasPrefix(p, "terraform-pending-") || !strings.HasPrefix(ro, "terraform-pending-") {
 						return fmt.Errorf("the API holds %q and %q, want both still under their marks", p, ro)
@@ -316,9 +309,7 @@ func TestAccSafety_failedRenameIsPlannedAgain(t *testing.T) {
 			PreConfig: mock.ClearFaults,
 			Config:    config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				mockHoldsExactlyState(mock),
-				mock.ExpectMintedSecret(passwordAddr),
-				mock.ExpectMintedSecret(roleAddr),
+				bothKindsKept(mock),
 				func(*terraform.State) error {
 					if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; p != "app" || ro != "app" {
 						return fmt.Errorf("the API holds %q and %q, want both renamed to app", p, ro)
