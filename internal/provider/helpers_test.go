@@ -76,9 +76,10 @@ func ephemeralTestCase(t *testing.T, steps []resource.TestStep) resource.TestCas
 	return tc
 }
 
-// credentialBlock is one block of configuration for a credential, a data
-// source or a list: `<Block> "<Type>" "<Label>"` on the branch
-// Organization/Database/Branch, with further arguments.
+// credentialBlock is one block of configuration for a credential (a
+// resource, an ephemeral resource or a data source): `<Block> "<Type>"
+// "<Label>"` on the branch Organization/Database/Branch, with further
+// arguments.
 type credentialBlock struct {
 	Block, Type, Label             string // resource, ephemeral or data; the type; the name
 	Organization, Database, Branch string
@@ -359,6 +360,8 @@ func rememberID(addr string, id *string) resource.TestCheckFunc {
 	}
 }
 
+// renewingPassword is a password that lives an hour, renewed once it is
+// within renewBefore of its expiry.
 func renewingPassword(mock *acctest.Mock, renewBefore string) string {
 	return passwordConfig(mock, `
   ttl          = 3600
@@ -366,27 +369,13 @@ func renewingPassword(mock *acctest.Mock, renewBefore string) string {
 `, renewBefore)
 }
 
-// replacements are the steps of a test that changes a credential's
-// arguments one way after another, each change replacing it: the first step
-// applies config() as it is, each later one after the next change (they
-// accumulate), planned as a replacement of addr and ending with a new ID.
-func replacements(addr string, config func() string, changes ...func()) []resource.TestStep {
-	differentID := statecheck.CompareValue(compare.ValuesDiffer())
-	newID := func() []statecheck.StateCheck {
-		return []statecheck.StateCheck{differentID.AddStateValue(addr, tfjsonpath.New("id"))}
+// renewalPlanned are the plan checks of a renewal: addr updated in place,
+// its expiry unknown until the API answers.
+func renewalPlanned(addr string) []plancheck.PlanCheck {
+	return []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectUnknownValue(addr, tfjsonpath.New("expires_at")),
 	}
-	steps := []resource.TestStep{{Config: config(), ConfigStateChecks: newID()}}
-	for _, change := range changes {
-		change()
-		steps = append(steps, resource.TestStep{
-			Config: config(),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
-			},
-			ConfigStateChecks: newID(),
-		})
-	}
-	return steps
 }
 
 // renewBeforeFromData is a configuration in which credential's
@@ -415,22 +404,27 @@ func renewingRole(mock *acctest.Mock, trigger string) string {
 	return renewingRoleBlock(trigger).config(mock)
 }
 
-// triggeredRole is the role name, whose password is reset whenever trigger
-// changes.
-func triggeredRole(mock *acctest.Mock, name, trigger string) string {
-	return roleConfig(mock, `
-  name                      = %q
-  password_rotation_trigger = %q
-`, name, trigger)
-}
-
-// renewalPlanned are the plan checks of a renewal: addr updated in place,
-// its expiry unknown until the API answers.
-func renewalPlanned(addr string) []plancheck.PlanCheck {
-	return []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-		plancheck.ExpectUnknownValue(addr, tfjsonpath.New("expires_at")),
+// replacements are the steps of a test that changes a credential's
+// arguments one way after another, each change replacing it: the first step
+// applies config() as it is, each later one after the next change (they
+// accumulate), planned as a replacement of addr and ending with a new ID.
+func replacements(addr string, config func() string, changes ...func()) []resource.TestStep {
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	newID := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{differentID.AddStateValue(addr, tfjsonpath.New("id"))}
 	}
+	steps := []resource.TestStep{{Config: config(), ConfigStateChecks: newID()}}
+	for _, change := range changes {
+		change()
+		steps = append(steps, resource.TestStep{
+			Config: config(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+			},
+			ConfigStateChecks: newID(),
+		})
+	}
+	return steps
 }
 
 // rolesLeft is a CheckDestroy: the mock must hold no live role (a role
@@ -544,6 +538,15 @@ func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args
 		}
 		return string(out)
 	}
+}
+
+// triggeredRole is the role name, whose password is reset whenever trigger
+// changes.
+func triggeredRole(mock *acctest.Mock, name, trigger string) string {
+	return roleConfig(mock, `
+  name                      = %q
+  password_rotation_trigger = %q
+`, name, trigger)
 }
 
 // withEcho adds the echo provider, which copies an ephemeral value into a
