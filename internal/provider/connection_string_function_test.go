@@ -33,19 +33,7 @@ var (
 
 // credentialsAndStrings is a password and a role, and every format of
 // each, from locals into outputs.
-const credentialsAndStrings = `
-resource "planetscale_branch_password" "app" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
-resource "planetscale_postgres_role" "app" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
+var credentialsAndStrings = passwordBlock("").labelled("app").String() + roleBlock("").labelled("app").String() + `
 locals {
   mysql    = { for f in %s : f => provider::planetscale::connection_string(planetscale_branch_password.app, f) }
   postgres = { for f in %s : f => provider::planetscale::connection_string(planetscale_postgres_role.app, f) }
@@ -232,14 +220,7 @@ func TestAccConnectionStringFunction_dataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(outputs string) string {
-		return mock.Config(`
-data "planetscale_branch_password" "made" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  id           = %q
-}
-`+outputs, made.ID)
+		return passwordBlock(fmt.Sprintf("id = %q", made.ID)).dataSource("planetscale_branch_password").labelled("made").config(mock) + outputs
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionsVersion,
@@ -304,13 +285,7 @@ func TestAccConnectionStringFunction_example(t *testing.T) {
 // (here the echo provider's configuration, which a test can read).
 func TestAccConnectionStringFunction_ephemeral(t *testing.T) {
 	mock := acctest.NewMock(t)
-	const credential = `
-ephemeral "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
+	credential := passwordBlock("").ephemeral().String() + `
 locals {
   dsn = provider::planetscale::connection_string(ephemeral.planetscale_branch_password.test, "go")
 }
@@ -322,12 +297,12 @@ locals {
 			{
 				// Where it would be stored, Terraform refuses it.
 				ProtoV6ProviderFactories: withEcho(),
-				Config: mock.Config(credential + `
+				Config: mock.ProviderConfig() + credential + `
 output "dsn" {
   value     = local.dsn
   sensitive = true
 }
-`),
+`,
 				// Terraform's words, then OpenTofu's.
 				ExpectError: errorLike(`(Ephemeral value not allowed|Output does not allow ephemeral value)`),
 			},

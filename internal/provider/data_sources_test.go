@@ -59,72 +59,41 @@ func TestAccBranchPasswordDataSources(t *testing.T) {
 	}
 	mock.ResetRequests()
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-data "planetscale_branch_password" "app" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  id           = %q
-}
-
-data "planetscale_branch_passwords" "main" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
-data "planetscale_branch_passwords" "app" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-data "planetscale_branch_passwords" "none" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "nobody"
-}
-
-data "planetscale_branch_passwords" "dev" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "dev"
-}
-`, app.ID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("role"), knownvalue.StringExact("reader")),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("cidrs"),
-					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("10.0.0.0/8")})),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("expires_at"), knownvalue.StringExact(*app.ExpiresAt)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("renewable"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("access_host_url"), knownvalue.StringExact(app.AccessHostURL)),
-				// All but the deleted one, oldest first.
-				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.main", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID), "name": knownvalue.StringExact("app")}),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID), "role": knownvalue.StringExact("writer"), "cidrs": knownvalue.Null(), "ttl": knownvalue.Null()}),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("app-old")}),
-				})),
-				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.app", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID)}),
-				})),
-				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.none", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(2*planetscale.MaxPageSize+5)),
-				statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords").AtSliceIndex(2*planetscale.MaxPageSize+4).AtMapKey("name"),
-					knownvalue.StringExact(fmt.Sprintf("svc-%03d", 2*planetscale.MaxPageSize+4))),
-			},
-			Check: listRequestsAskedForFullPages(mock, mockapi.RouteListPasswords, 3),
-		}},
-	})
+	list := passwordBlock("").dataSource("planetscale_branch_passwords")
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
+		Config: mock.ProviderConfig() +
+			passwordBlock(fmt.Sprintf("id = %q", app.ID)).dataSource("planetscale_branch_password").labelled("app").String() +
+			list.labelled("main").String() +
+			list.labelled("app").with(`name = "app"`).String() +
+			list.labelled("none").with(`name = "nobody"`).String() +
+			list.labelled("dev").on("acme", "app-db", "dev").String(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("role"), knownvalue.StringExact("reader")),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("cidrs"),
+				knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("10.0.0.0/8")})),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("expires_at"), knownvalue.StringExact(*app.ExpiresAt)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("renewable"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_password.app", tfjsonpath.New("access_host_url"), knownvalue.StringExact(app.AccessHostURL)),
+			// All but the deleted one, oldest first.
+			statecheck.ExpectKnownValue("data.planetscale_branch_passwords.main", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID), "name": knownvalue.StringExact("app")}),
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID), "role": knownvalue.StringExact("writer"), "cidrs": knownvalue.Null(), "ttl": knownvalue.Null()}),
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("app-old")}),
+			})),
+			statecheck.ExpectKnownValue("data.planetscale_branch_passwords.app", tfjsonpath.New("passwords"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app2.ID)}),
+			})),
+			statecheck.ExpectKnownValue("data.planetscale_branch_passwords.none", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords"), knownvalue.ListSizeExact(2*planetscale.MaxPageSize+5)),
+			statecheck.ExpectKnownValue("data.planetscale_branch_passwords.dev", tfjsonpath.New("passwords").AtSliceIndex(2*planetscale.MaxPageSize+4).AtMapKey("name"),
+				knownvalue.StringExact(fmt.Sprintf("svc-%03d", 2*planetscale.MaxPageSize+4))),
+		},
+		Check: listRequestsAskedForFullPages(mock, mockapi.RouteListPasswords, 3),
+	}}))
 }
 
 func TestAccPostgresRoleDataSources(t *testing.T) {
@@ -149,62 +118,37 @@ func TestAccPostgresRoleDataSources(t *testing.T) {
 	}
 	mock.ResetRequests()
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-data "planetscale_postgres_role" "app" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  id           = %q
-}
-
-data "planetscale_postgres_roles" "main" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-data "planetscale_postgres_roles" "app" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "app"
-}
-
-data "planetscale_postgres_roles" "dev" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "dev"
-}
-`, app.ID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
-				// The API does not tell a role's TTL (7200 here); it is not
-				// derived from the timestamps, which renewals move.
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("ttl"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("inherited_roles"),
-					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("pg_read_all_data")})),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("warn")),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("database_name"), knownvalue.StringExact(app.DatabaseName)),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("disabled_at"), knownvalue.Null()),
-				// The dropped role is left out.
-				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.main", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("reporting"), "ttl": knownvalue.Null(), "inherited_roles": knownvalue.Null()}),
-				})),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.app", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
-				})),
-				statecheck.ExpectKnownValue("data.planetscale_postgres_roles.dev", tfjsonpath.New("roles"), knownvalue.ListSizeExact(planetscale.MaxPageSize+1)),
-			},
-			Check: listRequestsAskedForFullPages(mock, mockapi.RouteListRoles, 2),
-		}},
-	})
+	list := roleBlock("").dataSource("planetscale_postgres_roles")
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
+		Config: mock.ProviderConfig() +
+			roleBlock(fmt.Sprintf("id = %q", app.ID)).dataSource("planetscale_postgres_role").labelled("app").String() +
+			list.labelled("main").String() +
+			list.labelled("app").with(`name = "app"`).String() +
+			list.labelled("dev").on("acme", "pg-db", "dev").String(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("name"), knownvalue.StringExact("app")),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("username"), knownvalue.StringExact(app.Username)),
+			// The API does not tell a role's TTL (7200 here); it is not
+			// derived from the timestamps, which renewals move.
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("ttl"), knownvalue.Null()),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("inherited_roles"),
+				knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("pg_read_all_data")})),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("warn")),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("database_name"), knownvalue.StringExact(app.DatabaseName)),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_role.app", tfjsonpath.New("disabled_at"), knownvalue.Null()),
+			// The dropped role is left out.
+			statecheck.ExpectKnownValue("data.planetscale_postgres_roles.main", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("reporting"), "ttl": knownvalue.Null(), "inherited_roles": knownvalue.Null()}),
+			})),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_roles.app", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(app.ID)}),
+			})),
+			statecheck.ExpectKnownValue("data.planetscale_postgres_roles.dev", tfjsonpath.New("roles"), knownvalue.ListSizeExact(planetscale.MaxPageSize+1)),
+		},
+		Check: listRequestsAskedForFullPages(mock, mockapi.RouteListRoles, 2),
+	}}))
 }
 
 // A credential or branch that cannot be read is an error that names it and
@@ -221,23 +165,10 @@ func TestAccDataSourceErrors(t *testing.T) {
 	mock.HideDatabase("acme", "hidden-db", true)
 
 	one := func(kind, db, branch, id string) string {
-		return mock.Config(`
-data %q "test" {
-  organization = "acme"
-  database     = %q
-  branch       = %q
-  id           = %q
-}
-`, kind, db, branch, id)
+		return passwordBlock(fmt.Sprintf("id = %q", id)).dataSource(kind).on("acme", db, branch).config(mock)
 	}
 	list := func(kind, db, branch string) string {
-		return mock.Config(`
-data %q "test" {
-  organization = "acme"
-  database     = %q
-  branch       = %q
-}
-`, kind, db, branch)
+		return passwordBlock("").dataSource(kind).on("acme", db, branch).config(mock)
 	}
 	steps := []resource.TestStep{
 		{
@@ -273,9 +204,5 @@ data %q "test" {
 			},
 		},
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    steps,
-	})
+	resource.ParallelTest(t, accTestCase(t, nil, steps))
 }

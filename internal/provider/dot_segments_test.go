@@ -13,59 +13,21 @@ import (
 // with what to do, before any request is sent.
 func TestAccDotSegmentsAreRefused(t *testing.T) {
 	mock := acctest.NewMock(t)
-	planFails := func(config, want string) resource.TestStep {
-		return resource.TestStep{Config: mock.ProviderConfig() + config, PlanOnly: true, ExpectError: errorLike(want)}
-	}
 	const notAName = `which is not a name: a URL path resolves "\." and "\.\." away, so the request would reach another object\. ` +
 		`Use the name as PlanetScale shows it`
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			planFails(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = ".."
-}
-`, `Invalid Name.*branch is "\.\.", `+notAName),
-			planFails(`
-resource "planetscale_postgres_role" "test" {
-  organization = "."
-  database     = "pg-db"
-  branch       = "main"
-}
-`, `Invalid Name.*organization is "\.", `+notAName),
-			planFails(`
-data "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  id           = ".."
-}
-`, `Invalid Name.*id is "\.\.", `+notAName),
-			planFails(`
-data "planetscale_postgres_roles" "test" {
-  organization = "acme"
-  database     = ".."
-  branch       = "main"
-}
-`, `Invalid Name.*database is "\.\.", `+notAName),
-			{
-				Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-`),
-				ResourceName:  passwordAddr,
-				ImportState:   true,
-				ImportStateId: "acme/../main/abc",
-				ExpectError:   errorLike(`Invalid Import ID.*whose database is "\.\.", which is not a name.*give the database as PlanetScale shows it`),
-			},
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		planFails(passwordBlock("").on("acme", "app-db", "..").config(mock), errorLike(`Invalid Name.*branch is "\.\.", `+notAName)),
+		planFails(roleBlock("").on(".", "pg-db", "main").config(mock), errorLike(`Invalid Name.*organization is "\.", `+notAName)),
+		planFails(passwordBlock(`id = ".."`).dataSource("planetscale_branch_password").config(mock), errorLike(`Invalid Name.*id is "\.\.", `+notAName)),
+		planFails(roleBlock("").dataSource("planetscale_postgres_roles").on("acme", "..", "main").config(mock), errorLike(`Invalid Name.*database is "\.\.", `+notAName)),
+		{
+			Config:        passwordConfig(mock, ""),
+			ResourceName:  passwordAddr,
+			ImportState:   true,
+			ImportStateId: "acme/../main/abc",
+			ExpectError:   errorLike(`Invalid Import ID.*whose database is "\.\.", which is not a name.*give the database as PlanetScale shows it`),
 		},
-	})
+	}))
 	if n := mock.RequestCount(""); n != 0 {
 		t.Errorf("%d API request(s) were sent; \".\" and \"..\" must be refused before any", n)
 	}

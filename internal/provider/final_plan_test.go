@@ -39,117 +39,81 @@ func (c timePasses) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plan
 func TestAccBranchPassword_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+		return passwordConfig(mock, `
   name         = %q
   ttl          = 3600
   renew_before = "30m"
-}
 `, name)
 	}
 	sameExpiry := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config:            config("one"),
-				ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at"))},
-			},
-			{
-				// Planned with an hour left: a rename only. Applied 40
-				// minutes later, 20 minutes before expiry.
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-						timePasses{mock, 40 * time.Minute},
-					},
-					// The plan after this apply renews; the step's own
-					// empty-plan check would fail on that, rightly.
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
-					statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
-				},
-				ExpectNonEmptyPlan: true,
-				// The rename right after the create (from its temporary
-				// name), and this step's.
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 2}),
-			},
-			{
-				// The next plan finds it inside the window and renews it.
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
-				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
-			},
+	resource.ParallelTest(t, clockTestCase(t, mock, passwordsLeft(mock), []resource.TestStep{
+		{
+			Config:            config("one"),
+			ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at"))},
 		},
-	})
+		{
+			// Planned with an hour left: a rename only. Applied 40
+			// minutes later, 20 minutes before expiry.
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+					timePasses{mock, 40 * time.Minute},
+				},
+				// The plan after this apply renews; the step's own
+				// empty-plan check would fail on that, rightly.
+				PostApplyPostRefresh: renewalPlanned(passwordAddr),
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameExpiry.AddStateValue(passwordAddr, tfjsonpath.New("expires_at")),
+				statecheck.ExpectKnownValue(passwordAddr, tfjsonpath.New("name"), knownvalue.StringExact("two")),
+			},
+			ExpectNonEmptyPlan: true,
+			// The rename right after the create (from its temporary
+			// name), and this step's.
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 0, mockapi.RouteUpdatePassword: 2}),
+		},
+		{
+			// The next plan finds it inside the window and renews it.
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: renewalPlanned(passwordAddr),
+			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
+		},
+	}))
 }
 
 // The same for a role, whose saved plan resets its password: the apply
 // resets (as planned) and does not renew.
 func TestAccPostgresRole_savedPlanAppliedInsideRenewWindow(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %q
-}
-`, trigger)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("one")},
-			{
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						timePasses{mock, 90 * time.Minute},
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
-					},
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{Config: renewingRole(mock, "one")},
+		{
+			Config: renewingRole(mock, "two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					timePasses{mock, 90 * time.Minute},
 				},
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 0}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
+				PostApplyPostRefresh: renewalPlanned(roleAddr),
 			},
-			{
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 1}),
-			},
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 0}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
 		},
-	})
+		{
+			Config: renewingRole(mock, "two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteRenewRole: 1}),
+		},
+	}))
 }
 
 // password_rotation_trigger unknown at plan time (it comes from a resource
@@ -162,14 +126,7 @@ func TestAccPostgresRole_unknownRotationTrigger(t *testing.T) {
 resource "terraform_data" "rotation" {
   input = %q
 }
-
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  password_rotation_trigger = terraform_data.rotation.output
-}
-`, rotation)
+%s`, rotation, roleBlock("password_rotation_trigger = terraform_data.rotation.output"))
 	}
 	newPassword := statecheck.CompareValue(compare.ValuesDiffer())
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -179,30 +136,31 @@ resource "planetscale_postgres_role" "test" {
 			sameID.AddStateValue(roleAddr, tfjsonpath.New("id")),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("2026-11"), ConfigStateChecks: track()},
-			{
-				Config: config("2026-12"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password_rotation_trigger")),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password")),
-						plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("connection_string")),
-					},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config("2026-11"), ConfigStateChecks: track()},
+		{
+			Config: config("2026-12"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password_rotation_trigger")),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("password")),
+					plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("connection_string")),
 				},
-				ConfigStateChecks: track(),
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteCreateRole: 1}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
 			},
+			ConfigStateChecks: track(),
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1, mockapi.RouteCreateRole: 1}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
 		},
-	})
+	}))
+}
+
+// passwordWindowFromData is a password that lives an hour, its renew_before
+// window, from terraform_data.window.
+func passwordWindowFromData(mock *acctest.Mock, window string) string {
+	return renewBeforeFromData(mock, passwordBlock("ttl = 3600"), window)
 }
 
 // renew_before unknown at plan time, for a credential inside the window
@@ -210,40 +168,17 @@ resource "planetscale_postgres_role" "test" {
 func TestAccBranchPassword_unknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 3600
-  renew_before = terraform_data.window.output
-}
-`, window)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
-			{
-				PreConfig: expireIn(mock, &id, 20*time.Minute),
-				Config:    config("30m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(passwordAddr, tfjsonpath.New("expires_at")),
-					},
-				},
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: passwordWindowFromData(mock, "10m"), Check: rememberID(passwordAddr, &id)},
+		{
+			PreConfig: expireIn(mock, &id, 20*time.Minute),
+			Config:    passwordWindowFromData(mock, "30m"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: renewalPlanned(passwordAddr),
 			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 1}),
 		},
-	})
+	}))
 }
 
 // renew_before unknown at plan time for a password the API will not renew:
@@ -252,37 +187,17 @@ resource "planetscale_branch_password" "test" {
 func TestAccBranchPassword_unknownRenewBeforeNotRenewable(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  ttl          = 3600
-  renew_before = terraform_data.window.output
-}
-`, window)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(passwordAddr, &id)},
-			{
-				// Inside the window it turns out to have: apply would have
-				// to replace what the plan kept.
-				PreConfig: func() {
-					mock.SetPasswordRenewable(id, false)
-					expireIn(mock, &id, 20*time.Minute)()
-				},
-				Config:      config("30m"),
-				ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: passwordWindowFromData(mock, "10m"), Check: rememberID(passwordAddr, &id)},
+		{
+			// Inside the window it turns out to have: apply would have
+			// to replace what the plan kept.
+			PreConfig: func() {
+				mock.SetPasswordRenewable(id, false)
+				expireIn(mock, &id, 20*time.Minute)()
 			},
+			Config:      passwordWindowFromData(mock, "30m"),
+			ExpectError: errorLike(`renew_before depends on a value not known until apply, but the branch password ` + "[a-z0-9]+" + ` cannot be renewed`),
 		},
-	})
+	}))
 }

@@ -16,9 +16,14 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 var (
@@ -40,6 +45,126 @@ func newAPIClient(t *testing.T, mock *acctest.Mock) *planetscale.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// accTestCase is a test case against this provider, served in process: its
+// steps, then checkDestroy (nil for none) once all is destroyed.
+func accTestCase(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	}
+}
+
+// clockTestCase is accTestCase with the provider served on the mock's
+// clock, for steps that move time with mock.Advance.
+func clockTestCase(t *testing.T, mock *acctest.Mock, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) resource.TestCase {
+	tc := accTestCase(t, checkDestroy, steps)
+	tc.ProtoV6ProviderFactories = mock.ProviderFactories()
+	return tc
+}
+
+// ephemeralTestCase is a test case for ephemeral resources (Terraform 1.10
+// or later), with the echo provider beside this one to show what they
+// opened; an ephemeral credential leaves nothing for a CheckDestroy.
+func ephemeralTestCase(t *testing.T, steps []resource.TestStep) resource.TestCase {
+	tc := accTestCase(t, nil, steps)
+	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	tc.ProtoV6ProviderFactories = withEcho()
+	return tc
+}
+
+// credentialBlock is one block of configuration for a credential (a
+// resource, an ephemeral resource or a data source): `<Block> "<Type>"
+// "<Label>"` on the branch Organization/Database/Branch, with further
+// arguments.
+type credentialBlock struct {
+	Block, Type, Label             string // resource, ephemeral or data; the type; the name
+	Organization, Database, Branch string
+	Arguments                      string // lines of HCL
+}
+
+// passwordBlock is planetscale_branch_password.test on acme/app-db/main
+// with further arguments, lines of HCL.
+func passwordBlock(arguments string) credentialBlock {
+	return credentialBlock{Block: "resource", Type: "planetscale_branch_password", Label: "test",
+		Organization: "acme", Database: "app-db", Branch: "main", Arguments: arguments}
+}
+
+// roleBlock is planetscale_postgres_role.test on acme/pg-db/main with
+// further arguments, lines of HCL.
+func roleBlock(arguments string) credentialBlock {
+	return credentialBlock{Block: "resource", Type: "planetscale_postgres_role", Label: "test",
+		Organization: "acme", Database: "pg-db", Branch: "main", Arguments: arguments}
+}
+
+func (b credentialBlock) String() string {
+	arguments := strings.TrimPrefix(b.Arguments, "\n")
+	if arguments != "" && !strings.HasSuffix(arguments, "\n") {
+		arguments += "\n"
+	}
+	return fmt.Sprintf(`
+%s %q %q {
+  organization = %q
+  database     = %q
+  branch       = %q
+%s}
+`, b.Block, b.Type, b.Label, b.Organization, b.Database, b.Branch, arguments)
+}
+
+// on is the block on the branch organization/database/branch instead.
+func (b credentialBlock) on(organization, database, branch string) credentialBlock {
+	b.Organization, b.Database, b.Branch = organization, database, branch
+	return b
+}
+
+// dataSource is the block as a data source of type typ.
+func (b credentialBlock) dataSource(typ string) credentialBlock {
+	b.Block, b.Type = "data", typ
+	return b
+}
+
+// ephemeral is the block as an ephemeral resource.
+func (b credentialBlock) ephemeral() credentialBlock {
+	b.Block = "ephemeral"
+	return b
+}
+
+// labelled is the block under another label.
+func (b credentialBlock) labelled(label string) credentialBlock {
+	b.Label = label
+	return b
+}
+
+// with is the block with further arguments, lines of HCL, after its own.
+func (b credentialBlock) with(arguments string) credentialBlock {
+	b.Arguments = strings.TrimSuffix(b.Arguments, "\n") + "\n" + strings.TrimPrefix(arguments, "\n")
+	return b
+}
+
+// config is the block after the mock's provider block.
+func (b credentialBlock) config(mock *acctest.Mock) string {
+	return mock.ProviderConfig() + b.String()
+}
+
+// bothKinds is passwordBlock and roleBlock, each with the same further
+// arguments.
+func bothKinds(arguments string) string {
+	return passwordBlock(arguments).String() + roleBlock(arguments).String()
+}
+
+// passwordConfig is passwordBlock after the mock's provider block, its
+// arguments formatted as by fmt.Sprintf.
+func passwordConfig(mock *acctest.Mock, arguments string, args ...any) string {
+	return passwordBlock(fmt.Sprintf(arguments, args...)).config(mock)
+}
+
+// roleConfig is roleBlock after the mock's provider block, its arguments
+// formatted as by fmt.Sprintf.
+func roleConfig(mock *acctest.Mock, arguments string, args ...any) string {
+	return roleBlock(fmt.Sprintf(arguments, args...)).config(mock)
 }
 
 func createPasswordRequest(role string, ttl *int64) planetscale.CreatePasswordRequest {
@@ -77,6 +202,28 @@ func directTerraform(t *testing.T, minimum, feature string) (tf, host string) {
 		host = "registry.terraform.io"
 	}
 	return os.Getenv("TF_ACC_TERRAFORM_PATH"), host
+}
+
+// afterFailedRoleOpen is a step that opens nothing, with the mock's faults
+// cleared, after check has looked at what a failed ephemeral role Open left
+// at the API (and a role was created at all, or the test proves nothing).
+func afterFailedRoleOpen(t *testing.T, mock *acctest.Mock, check func()) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
+				t.Error("no role was created: the test proves nothing")
+			}
+			check()
+			mock.ClearFaults()
+		},
+		Config: mock.Config(`
+provider "echo" {
+  data = "nothing opened"
+}
+
+resource "echo" "test" {}
+`),
+	}
 }
 
 // closedAfterRun proves every credential the run created was deleted.
@@ -160,6 +307,19 @@ func onlyEchoInState(s *terraform.State) error {
 	return nil
 }
 
+// outOfBand is a Check that changes the credential at addr behind
+// Terraform's back with change (mock.RemovePassword, mock.ExpireRole, ...),
+// which tells whether the mock held it.
+func outOfBand(addr string, change func(id string) bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateID(s, addr)
+		if err == nil && !change(id) {
+			err = fmt.Errorf("%s: credential %s not in the mock", addr, id)
+		}
+		return err
+	}
+}
+
 // outputString reads one format's string from a map output.
 func outputString(s *terraform.State, output, format string) (string, error) {
 	o, ok := s.RootModule().Outputs[output]
@@ -175,6 +335,11 @@ func outputString(s *terraform.State, output, format string) (string, error) {
 		return "", fmt.Errorf("output %s has no string %q: %v", output, format, m[format])
 	}
 	return v, nil
+}
+
+// planFails is a step whose plan fails with an error matching want.
+func planFails(config string, want *regexp.Regexp) resource.TestStep {
+	return resource.TestStep{Config: config, PlanOnly: true, ExpectError: want}
 }
 
 // passwordsLeft is a CheckDestroy: the mock must hold no password.
@@ -195,16 +360,71 @@ func rememberID(addr string, id *string) resource.TestCheckFunc {
 	}
 }
 
+// renewingPassword is a password that lives an hour, renewed once it is
+// within renewBefore of its expiry.
 func renewingPassword(mock *acctest.Mock, renewBefore string) string {
-	return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+	return passwordConfig(mock, `
   ttl          = 3600
   renew_before = %q
-}
 `, renewBefore)
+}
+
+// renewalPlanned are the plan checks of a renewal: addr updated in place,
+// its expiry unknown until the API answers.
+func renewalPlanned(addr string) []plancheck.PlanCheck {
+	return []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectUnknownValue(addr, tfjsonpath.New("expires_at")),
+	}
+}
+
+// renewBeforeFromData is a configuration in which credential's
+// renew_before is terraform_data.window's output: unknown at plan time
+// whenever window changes.
+func renewBeforeFromData(mock *acctest.Mock, credential credentialBlock, window string) string {
+	return mock.Config(`
+resource "terraform_data" "window" {
+  input = %q
+}
+%s`, window, credential.with("renew_before = terraform_data.window.output"))
+}
+
+// renewingRoleBlock is a role that lives two hours, renewed in its last
+// hour, whose password is reset whenever trigger changes.
+func renewingRoleBlock(trigger string) credentialBlock {
+	return roleBlock(fmt.Sprintf(`
+  ttl                       = 7200
+  renew_before              = "1h"
+  password_rotation_trigger = %q
+`, trigger))
+}
+
+// renewingRole is renewingRoleBlock after the mock's provider block.
+func renewingRole(mock *acctest.Mock, trigger string) string {
+	return renewingRoleBlock(trigger).config(mock)
+}
+
+// replacements are the steps of a test that changes a credential's
+// arguments one way after another, each change replacing it: the first step
+// applies config() as it is, each later one after the next change (they
+// accumulate), planned as a replacement of addr and ending with a new ID.
+func replacements(addr string, config func() string, changes ...func()) []resource.TestStep {
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	newID := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{differentID.AddStateValue(addr, tfjsonpath.New("id"))}
+	}
+	steps := []resource.TestStep{{Config: config(), ConfigStateChecks: newID()}}
+	for _, change := range changes {
+		change()
+		steps = append(steps, resource.TestStep{
+			Config: config(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+			},
+			ConfigStateChecks: newID(),
+		})
+	}
+	return steps
 }
 
 // rolesLeft is a CheckDestroy: the mock must hold no live role (a role
@@ -224,6 +444,30 @@ func rolesLeft(mock *acctest.Mock) resource.TestCheckFunc {
 	}
 }
 
+// secretsNotIn fails the test for each of secrets found in log, showing
+// what precedes it.
+func secretsNotIn(t *testing.T, log string, secrets []string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if i := strings.Index(log, secret); i >= 0 {
+			t.Errorf("a secret is in the log, near: %q", log[max(i-200, 0):i])
+		}
+	}
+}
+
+// secretsOf are the secrets of every credential the mock holds: its
+// passwords' plain texts and its roles' passwords.
+func secretsOf(mock *acctest.Mock) []string {
+	var secrets []string
+	for _, p := range mock.Passwords() {
+		secrets = append(secrets, p.PlainText)
+	}
+	for _, ro := range mock.Roles() {
+		secrets = append(secrets, ro.Password)
+	}
+	return secrets
+}
+
 // stateID reads the resource's ID from state.
 func stateID(s *terraform.State, addr string) (string, error) {
 	rs, ok := s.RootModule().Resources[addr]
@@ -231,6 +475,43 @@ func stateID(s *terraform.State, addr string) (string, error) {
 		return "", fmt.Errorf("%s not in state", addr)
 	}
 	return rs.Primary.ID, nil
+}
+
+// traceLog has Terraform and the provider log at TRACE level for the rest of
+// the test, and the service token come from the environment: the test
+// harness logs the configuration it writes, and a token in it would prove
+// nothing. The function it returns reads all they logged, and says from
+// how many files.
+func traceLog(t *testing.T) func() (log string, files int) {
+	dir := t.TempDir()
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
+	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
+	return func() (string, int) {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		var all strings.Builder
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+		return all.String(), len(files)
+	}
+}
+
+// tokenFromEnvironment is a provider block that points at the mock and
+// leaves the service token to the environment (see traceLog).
+func tokenFromEnvironment(mock *acctest.Mock) string {
+	return fmt.Sprintf(`
+provider "planetscale" {
+  server_url = %q
+}
+`, mock.URL)
 }
 
 // terraformCommand runs the terraform binary in dir with the CLI
@@ -259,6 +540,15 @@ func terraformIn(t *testing.T, tf, dir, rc string, mock *acctest.Mock) func(args
 	}
 }
 
+// triggeredRole is the role name, whose password is reset whenever trigger
+// changes.
+func triggeredRole(mock *acctest.Mock, name, trigger string) string {
+	return roleConfig(mock, `
+  name                      = %q
+  password_rotation_trigger = %q
+`, name, trigger)
+}
+
 // withEcho adds the echo provider, which copies an ephemeral value into a
 // resource's state so a test can look at it.
 func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -281,17 +571,11 @@ func writeFile(t *testing.T, path string, content []byte) {
 // the given further arguments, and hands it to the echo provider: an
 // ephemeral value can configure a provider, and nothing reaches state.
 func echoedEphemeral(mock *acctest.Mock, kind, database, arguments string) string {
-	return mock.Config(`
-ephemeral %[1]q "test" {
-  organization = "acme"
-  database     = %[2]q
-  branch       = "main"
-%[3]s}
-
+	return mock.Config(`%s
 provider "echo" {
-  data = ephemeral.%[1]s.test
+  data = ephemeral.%s.test
 }
 
 resource "echo" "test" {}
-`, kind, database, strings.TrimPrefix(arguments, "\n"))
+`, credentialBlock{Block: "ephemeral", Type: kind, Label: "test", Organization: "acme", Database: database, Branch: "main", Arguments: arguments}, kind)
 }

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -20,21 +21,7 @@ import (
 func TestAccIdentity(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = %q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = %q
-}
-`, name, name)
+		return mock.ProviderConfig() + bothKinds(fmt.Sprintf("name = %q", name))
 	}
 	identity := func(db string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{

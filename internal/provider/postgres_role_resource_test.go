@@ -24,91 +24,70 @@ const roleAddr = "planetscale_postgres_role.test"
 
 func TestAccPostgresRole_basic(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization            = "acme"
-  database                = "pg-db"
-  branch                  = "main"
+	config := roleConfig(mock, `
   name                    = "app"
   ttl                     = 3600
   inherited_roles         = ["pg_write_all_data", "pg_read_all_data"]
   require_where_on_delete = "on"
-}
 `)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("password")),
-					statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("connection_string")),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_.+`))),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("username"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_api_`))),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("on")),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_update"), knownvalue.StringExact("off")),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("database_name"), knownvalue.StringExact("postgres")),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("connection_string"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://pscale_api_[a-z0-9]+\.[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.pg\.psdb\.cloud:5432/postgres\?sslmode=verify-full$`))),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					// One create and no GET: the role is ready at once.
-					// It is created under the create's mark and renamed.
-					mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 1, mockapi.RouteUpdateRole: 1, mockapi.RouteGetRole: 0}),
-					mock.ExpectLastBody(mockapi.RouteUpdateRole, map[string]any{"name": "app"}),
-					mock.ExpectLastCreateBody(mockapi.RouteCreateRole, map[string]any{
-						"inherited_roles": []any{"pg_read_all_data", "pg_write_all_data"}, "name": acctest.MarkedName,
-						"require_where_on_delete": "on", "ttl": float64(3600), "with_replication": false,
-					}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("password")),
+				statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("connection_string")),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_.+`))),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("username"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_api_`))),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_delete"), knownvalue.StringExact("on")),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("require_where_on_update"), knownvalue.StringExact("off")),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("database_name"), knownvalue.StringExact("postgres")),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("connection_string"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://pscale_api_[a-z0-9]+\.[a-z0-9]+:pscale_pw_[A-Za-z0-9]+@us-east\.pg\.psdb\.cloud:5432/postgres\?sslmode=verify-full$`))),
 			},
-			{
-				// Time passes (the API's ttl counts down); the plan stays empty.
-				PreConfig: func() { mock.Advance(10 * time.Minute) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
-				},
+			Check: resource.ComposeTestCheckFunc(
+				// One create and no GET: the role is ready at once.
+				// It is created under the create's mark and renamed.
+				mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 1, mockapi.RouteUpdateRole: 1, mockapi.RouteGetRole: 0}),
+				mock.ExpectLastBody(mockapi.RouteUpdateRole, map[string]any{"name": "app"}),
+				mock.ExpectLastCreateBody(mockapi.RouteCreateRole, map[string]any{
+					"inherited_roles": []any{"pg_read_all_data", "pg_write_all_data"}, "name": acctest.MarkedName,
+					"require_where_on_delete": "on", "ttl": float64(3600), "with_replication": false,
+				}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
+		},
+		{
+			// Time passes (the API's ttl counts down); the plan stays empty.
+			PreConfig: func() { mock.Advance(10 * time.Minute) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
 			},
 		},
-	})
+	}))
 }
 
 func TestAccPostgresRole_waitsForReady(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.SetRolesPendingGets(2)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
-				},
-				// Polled twice, until ready; the password is the create's.
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteGetRole: 2}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: roleConfig(mock, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("password"), knownvalue.StringRegexp(regexp.MustCompile(`^pscale_pw_`))),
 			},
+			// Polled twice, until ready; the password is the create's.
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteGetRole: 2}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
 		},
-	})
+	}))
 }
 
 // roleArgs are the arguments of a planetscale_postgres_role "test" block;
@@ -130,19 +109,14 @@ func newRoleArgs() roleArgs {
 }
 
 func (a roleArgs) config(mock *acctest.Mock) string {
-	return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization            = %q
-  database                = %q
-  branch                  = %q
+	return roleBlock(fmt.Sprintf(`
   name                    = %q
   ttl                     = %d
   inherited_roles         = %s
   with_replication        = %t
   require_where_on_delete = %q
   require_where_on_update = %q
-}
-`, a.Organization, a.Database, a.Branch, a.Name, a.TTL, hclStrings(a.InheritedRoles), a.WithReplication, a.RequireWhereOnDelete, a.RequireWhereOnUpdate)
+`, a.Name, a.TTL, hclStrings(a.InheritedRoles), a.WithReplication, a.RequireWhereOnDelete, a.RequireWhereOnUpdate)).on(a.Organization, a.Database, a.Branch).config(mock)
 }
 
 func TestAccPostgresRole_update(t *testing.T) {
@@ -191,255 +165,163 @@ func TestAccPostgresRole_update(t *testing.T) {
 			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps:                    steps,
-	})
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), steps))
 }
 
 func TestAccPostgresRole_replace(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.AddDatabase("acme", "other-pg", mockapi.Postgres, "main")
 	mock.AddDatabase("globex", "pg-db", mockapi.Postgres, "main")
-	differentID := statecheck.CompareValue(compare.ValuesDiffer())
-	step := func(config string) resource.TestStep {
-		return resource.TestStep{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
-		}
-	}
 	// Each change below replaces the role; they accumulate.
 	args := newRoleArgs()
-	steps := []resource.TestStep{{
-		Config:            args.config(mock),
-		ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(roleAddr, tfjsonpath.New("id"))},
-	}}
-	for _, change := range []func(*roleArgs){
-		func(a *roleArgs) { a.TTL = 900 },
-		func(a *roleArgs) { a.InheritedRoles = []string{"pg_read_all_data", "pg_write_all_data"} },
-		func(a *roleArgs) { a.WithReplication = true },
-		func(a *roleArgs) { a.Branch = "dev" },
-		func(a *roleArgs) { a.Database, a.Branch = "other-pg", "main" },
-		func(a *roleArgs) { a.Organization, a.Database, a.Branch = "globex", "pg-db", "main" },
-	} {
-		change(&args)
-		steps = append(steps, step(args.config(mock)))
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps:                    steps,
-	})
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), replacements(roleAddr, func() string { return args.config(mock) },
+		func() { args.TTL = 900 },
+		func() { args.InheritedRoles = []string{"pg_read_all_data", "pg_write_all_data"} },
+		func() { args.WithReplication = true },
+		func() { args.Branch = "dev" },
+		func() { args.Database, args.Branch = "other-pg", "main" },
+		func() { args.Organization, args.Database, args.Branch = "globex", "pg-db", "main" },
+	)))
 }
 
 func TestAccPostgresRole_successor(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
 	owner := func(successor string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  %s
-}
-`, successor)
+		return roleBlock(successor).config(mock)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			reqs := mock.Requests(mockapi.RouteDeleteRole)
-			if last := reqs[len(reqs)-1]; last.Query.Get("successor") != heir.Username {
-				return fmt.Errorf("last DELETE had successor %q, want %q", last.Query.Get("successor"), heir.Username)
-			}
-			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-				return fmt.Errorf("mock holds %+v, want only the successor", left)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: owner(""),
-				Check: func(s *terraform.State) error {
-					id, err := stateID(s, roleAddr)
-					if err == nil {
-						mock.SetRoleOwnsObjects(id, true)
-					}
-					return err
-				},
-			},
-			{
-				// Destroying a role that owns objects fails and says what to do.
-				Config:      owner(""),
-				Destroy:     true,
-				ExpectError: errorLike(`Error Deleting Postgres Role.*HTTP 422 \(unprocessable\): Role is still referenced and cannot be dropped\..*Set successor`),
-			},
-			{
-				// Setting successor changes state only: no API call.
-				PreConfig: func() { mock.ResetRequests() },
-				Config:    owner(fmt.Sprintf("successor = %q", heir.Username)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := mock.RequestCount(mockapi.RouteUpdateRole); n != 0 {
-						return fmt.Errorf("changing successor made %d PATCH request(s)", n)
-					}
-					return nil
-				},
+	handedToHeir := func(*terraform.State) error {
+		reqs := mock.Requests(mockapi.RouteDeleteRole)
+		if last := reqs[len(reqs)-1]; last.Query.Get("successor") != heir.Username {
+			return fmt.Errorf("last DELETE had successor %q, want %q", last.Query.Get("successor"), heir.Username)
+		}
+		if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+			return fmt.Errorf("mock holds %+v, want only the successor", left)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, accTestCase(t, handedToHeir, []resource.TestStep{
+		{
+			Config: owner(""),
+			Check: func(s *terraform.State) error {
+				id, err := stateID(s, roleAddr)
+				if err == nil {
+					mock.SetRoleOwnsObjects(id, true)
+				}
+				return err
 			},
 		},
-	})
+		{
+			// Destroying a role that owns objects fails and says what to do.
+			Config:      owner(""),
+			Destroy:     true,
+			ExpectError: errorLike(`Error Deleting Postgres Role.*HTTP 422 \(unprocessable\): Role is still referenced and cannot be dropped\..*Set successor`),
+		},
+		{
+			// Setting successor changes state only: no API call.
+			PreConfig: func() { mock.ResetRequests() },
+			Config:    owner(fmt.Sprintf("successor = %q", heir.Username)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteUpdateRole: 0}),
+		},
+	}))
 }
 
 func TestAccPostgresRole_import(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization            = "acme"
-  database                = "pg-db"
-  branch                  = "main"
+	config := roleConfig(mock, `
   name                    = "imported"
   ttl                     = 86400
   inherited_roles         = ["pg_read_all_data"]
   require_where_on_update = "warn"
-}
 `)
 	importID := func(s *terraform.State) (string, error) {
 		id, err := stateID(s, roleAddr)
 		return "acme/pg-db/main/" + id, err
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				// Some time later, so the API's ttl (time left) differs from
-				// the configured ttl. The API does not tell the TTL, so
-				// import leaves ttl null (it used to be derived from the
-				// timestamps, wrong after any renewal).
-				PreConfig:               func() { mock.Advance(time.Hour) },
-				ResourceName:            roleAddr,
-				ImportState:             true,
-				ImportStateIdFunc:       importID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password", "connection_string", "ttl"},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if ttl, ok := states[0].Attributes["ttl"]; ok && ttl != "" {
-						return fmt.Errorf("imported ttl = %q, want none: the API does not tell it", ttl)
-					}
-					return nil
-				},
-			},
-			{
-				// With the configuration: the configured ttl is adopted in
-				// place, not a replacement.
-				Config:             config,
-				ResourceName:       roleAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithID,
-				ImportStateIdFunc:  importID,
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-			},
-			{
-				ResourceName:  roleAddr,
-				ImportState:   true,
-				ImportStateId: "acme/pg-db/main/a/b",
-				ExpectError:   regexp.MustCompile(`organization/database/branch/id`),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config},
+		{
+			// Some time later, so the API's ttl (time left) differs from
+			// the configured ttl. The API does not tell the TTL, so
+			// import leaves ttl null (it used to be derived from the
+			// timestamps, wrong after any renewal).
+			PreConfig:               func() { mock.Advance(time.Hour) },
+			ResourceName:            roleAddr,
+			ImportState:             true,
+			ImportStateIdFunc:       importID,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"password", "connection_string", "ttl"},
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				if ttl, ok := states[0].Attributes["ttl"]; ok && ttl != "" {
+					return fmt.Errorf("imported ttl = %q, want none: the API does not tell it", ttl)
+				}
+				return nil
 			},
 		},
-	})
+		{
+			// With the configuration: the configured ttl is adopted in
+			// place, not a replacement.
+			Config:             config,
+			ResourceName:       roleAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ImportStateIdFunc:  importID,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+		},
+		{
+			ResourceName:  roleAddr,
+			ImportState:   true,
+			ImportStateId: "acme/pg-db/main/a/b",
+			ExpectError:   regexp.MustCompile(`organization/database/branch/id`),
+		},
+	}))
 }
 
 func TestAccPostgresRole_drift(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+	config := roleConfig(mock, `
   ttl          = 3600
-}
 `)
-	outOfBand := func(change func(string) bool) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			id, err := stateID(s, roleAddr)
-			if err == nil && !change(id) {
-				err = fmt.Errorf("role %s not in the mock", id)
-			}
-			return err
-		}
-	}
 	recreate := resource.ConfigPlanChecks{
 		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate)},
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config, Check: outOfBand(mock.RemoveRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
-			{Config: config, Check: outOfBand(mock.DropRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
-			{
-				Config: config, Check: outOfBand(mock.ExpireRole), ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
-				},
-			},
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
-				},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config, Check: outOfBand(roleAddr, mock.RemoveRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
+		{Config: config, Check: outOfBand(roleAddr, mock.DropRole), ExpectNonEmptyPlan: true, ConfigPlanChecks: recreate},
+		{
+			Config: config, Check: outOfBand(roleAddr, mock.ExpireRole), ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
 			},
 		},
-	})
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
+			},
+		},
+	}))
 }
 
 func TestAccPostgresRole_validation(t *testing.T) {
 	mock := acctest.NewMock(t)
-	invalid := func(attrs, want string) resource.TestStep {
-		return resource.TestStep{
-			Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  %s
-}
-`, attrs),
-			PlanOnly:    true,
-			ExpectError: errorLike(want),
-		}
+	invalid := func(block credentialBlock, want string) resource.TestStep {
+		return planFails(block.config(mock), errorLike(want))
 	}
-	const where = `organization = "acme"
-  database = "pg-db"
-  branch = "main"`
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			invalid(where+"\n inherited_roles = [\"superuser\"]", `inherited_roles.* value must be one of:.*"superuser"`),
-			invalid(where+"\n require_where_on_delete = \"true\"", `require_where_on_delete value must be one of: \["off" "warn" "on"\], got: "true"`),
-			invalid(where+"\n require_where_on_update = \"yes\"", `require_where_on_update value must be one of`),
-			invalid(where+"\n ttl = -1", `Attribute ttl value must be at least 1, got: -1`),
-			invalid(`organization = "acme/x"
-  database = "pg-db"
-  branch = "main"`, `organization is "acme/x", which contains "/"`),
-			invalid(`organization = "acme"
-  database = ""
-  branch = "main"`, `database must not be empty`),
-		},
-	})
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		invalid(roleBlock(`inherited_roles = ["superuser"]`), `inherited_roles.* value must be one of:.*"superuser"`),
+		invalid(roleBlock(`require_where_on_delete = "true"`), `require_where_on_delete value must be one of: \["off" "warn" "on"\], got: "true"`),
+		invalid(roleBlock(`require_where_on_update = "yes"`), `require_where_on_update value must be one of`),
+		invalid(roleBlock(`ttl = -1`), `Attribute ttl value must be at least 1, got: -1`),
+		invalid(roleBlock("").on("acme/x", "pg-db", "main"), `organization is "acme/x", which contains "/"`),
+		invalid(roleBlock("").on("acme", "", "main"), `database must not be empty`),
+	}))
 	if n := mock.RequestCount(""); n != 0 {
 		t.Errorf("validation made %d API request(s); it must fail at plan time without any", n)
 	}
@@ -448,28 +330,18 @@ resource "planetscale_postgres_role" "test" {
 func TestAccPostgresRole_apiErrors(t *testing.T) {
 	mock := acctest.NewMock(t)
 	create := func(db string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = %q
-  branch       = "main"
-}
-`, db)
+		return roleBlock("").on("acme", db, "main").config(mock)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      create("app-db"),
-				ExpectError: errorLike(`acme/app-db/main: PlanetScale answered HTTP 404.*"app-db" is not a Postgres database`),
-			},
-			{
-				Config:      create("missing"),
-				ExpectError: errorLike(`found no branch "main" in database "missing" of organization "acme"`),
-			},
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		{
+			Config:      create("app-db"),
+			ExpectError: errorLike(`acme/app-db/main: PlanetScale answered HTTP 404.*"app-db" is not a Postgres database`),
 		},
-	})
+		{
+			Config:      create("missing"),
+			ExpectError: errorLike(`found no branch "main" in database "missing" of organization "acme"`),
+		},
+	}))
 }
 
 func createRoleOutOfBand(t *testing.T, mock *acctest.Mock) *planetscale.Role {

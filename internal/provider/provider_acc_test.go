@@ -15,28 +15,18 @@ func TestAccProvider_incompleteCredentialsFailAtPlan(t *testing.T) {
 	for _, env := range []string{"PLANETSCALE_SERVICE_TOKEN_ID", "PLANETSCALE_SERVICE_TOKEN", "PLANETSCALE_ACCESS_TOKEN", "PLANETSCALE_SERVER_URL"} {
 		t.Setenv(env, "")
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`
+	resource.Test(t, accTestCase(t, nil, []resource.TestStep{
+		{
+			Config: fmt.Sprintf(`
 provider "planetscale" {
   server_url       = %q
   service_token_id = "only-the-id"
 }
-
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-`, mock.URL),
-				PlanOnly:    true,
-				ExpectError: errorLike(`Incomplete PlanetScale Service Token.*service_token attribute or the PLANETSCALE_SERVICE_TOKEN environment variable`),
-			},
+`, mock.URL) + passwordBlock("").String(),
+			PlanOnly:    true,
+			ExpectError: errorLike(`Incomplete PlanetScale Service Token.*service_token attribute or the PLANETSCALE_SERVICE_TOKEN environment variable`),
 		},
-	})
+	}))
 	if n := mock.RequestCount(""); n != 0 {
 		t.Errorf("a misconfigured provider made %d API request(s)", n)
 	}

@@ -43,59 +43,50 @@ func renewedRole(t *testing.T, mock *acctest.Mock) *planetscale.Role {
 	return ro
 }
 
+// importedRole is roleBlock with further arguments, imported from the role
+// id by an import block.
+func importedRole(mock *acctest.Mock, id, arguments string) string {
+	return mock.Config(`
+import {
+  to = planetscale_postgres_role.test
+  id = "acme/pg-db/main/%s"
+}
+%s`, id, roleBlock(arguments))
+}
+
 // Importing a renewed role with its configured ttl adopts that ttl in place:
 // the API does not tell a role's TTL, so nothing is replaced.
 func TestAccPostgresRole_importRenewedAdoptsTTL(t *testing.T) {
 	mock := acctest.NewMock(t)
 	ro := renewedRole(t, mock)
-	config := mock.Config(`
-import {
-  to = planetscale_postgres_role.test
-  id = "acme/pg-db/main/%s"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+	config := importedRole(mock, ro.ID, `
   name         = "renewed"
   ttl          = 3600
-}
-`, ro.ID)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(ro.ID)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
-				},
-				// Adopting the ttl writes state only.
-				Check: mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0, mockapi.RouteUpdateRole: 0, mockapi.RouteRenewRole: 0}),
+`)
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				// From then on the ttl is known: changing it replaces.
-				Config: mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(ro.ID)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Int64Exact(3600)),
+			},
+			// Adopting the ttl writes state only.
+			Check: mock.ExpectRequests(map[string]int{mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0, mockapi.RouteUpdateRole: 0, mockapi.RouteRenewRole: 0}),
+		},
+		{
+			// From then on the ttl is known: changing it replaces.
+			Config: roleConfig(mock, `
   name         = "renewed"
   ttl          = 7200
-}
 `),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
-				},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionReplace)},
 			},
 		},
-	})
+	}))
 }
 
 // Imported without a ttl in the configuration (as terraform query writes
@@ -105,52 +96,34 @@ func TestAccPostgresRole_importRenewedWithoutTTLRenews(t *testing.T) {
 	mock := acctest.NewMock(t)
 	ro := renewedRole(t, mock)
 	config := func(renewBefore string) string {
-		return mock.Config(`
-import {
-  to = planetscale_postgres_role.test
-  id = "acme/pg-db/main/%s"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "renewed"
-  %s
-}
-`, ro.ID, renewBefore)
+		return importedRole(mock, ro.ID, `name = "renewed"`+"\n"+renewBefore)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: mock.ProviderFactories(),
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionNoop)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-				},
+	resource.ParallelTest(t, clockTestCase(t, mock, rolesLeft(mock), []resource.TestStep{
+		{
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionNoop)},
 			},
-			{
-				PreConfig: func() { mock.ExpireIn(ro.ID, 10*time.Minute) },
-				Config:    config(`renew_before = "30m"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0}),
-					func(s *terraform.State) error {
-						if id, err := stateID(s, roleAddr); err != nil || id != ro.ID {
-							return fmt.Errorf("state holds role %q, want the imported %s: %w", id, ro.ID, err)
-						}
-						return nil
-					},
-				),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("ttl"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
 			},
 		},
-	})
+		{
+			PreConfig: func() { mock.ExpireIn(ro.ID, 10*time.Minute) },
+			Config:    config(`renew_before = "30m"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteDeleteRole: 0}),
+				func(s *terraform.State) error {
+					if id, err := stateID(s, roleAddr); err != nil || id != ro.ID {
+						return fmt.Errorf("state holds role %q, want the imported %s: %w", id, ro.ID, err)
+					}
+					return nil
+				},
+			),
+		},
+	}))
 }

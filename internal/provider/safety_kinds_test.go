@@ -7,9 +7,8 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -33,49 +30,43 @@ func lastDeleteSuccessor(mock *acctest.Mock) (string, error) {
 	return reqs[len(reqs)-1].Query.Get("successor"), nil
 }
 
+// ephemeralRoleWithSuccessor opens an ephemeral role whose successor is heir
+// and hands its username to the echo provider.
+func ephemeralRoleWithSuccessor(mock *acctest.Mock, heir string) string {
+	return roleBlock(fmt.Sprintf("successor = %q", heir)).ephemeral().config(mock) + `
+provider "echo" {
+  data = ephemeral.planetscale_postgres_role.test.username
+}
+
+resource "echo" "test" {}
+`
+}
+
 // An ephemeral role's Close hands the objects the run made to its
 // successor: the DELETE carries it. Only roles have one, so the shared
 // Close must still pass it on.
 func TestAccSafetyKinds_ephemeralRoleCloseHandsObjectsToSuccessor(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  successor    = %q
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test.username
-}
-
-resource "echo" "test" {}
-`, heir.Username),
-			Check: func(*terraform.State) error {
-				// The successor was created out of band, through the API too.
-				created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
-				if created == 0 || created != deleted {
-					return fmt.Errorf("created %d and deleted %d roles; want as many deleted as created", created, deleted)
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: ephemeralRoleWithSuccessor(mock, heir.Username),
+		Check: func(*terraform.State) error {
+			// The successor was created out of band, through the API too.
+			created, deleted := mock.RequestCount(mockapi.RouteCreateRole)-1, mock.RequestCount(mockapi.RouteDeleteRole)
+			if created == 0 || created != deleted {
+				return fmt.Errorf("created %d and deleted %d roles; want as many deleted as created", created, deleted)
+			}
+			for _, req := range mock.Requests(mockapi.RouteDeleteRole) {
+				if got := req.Query.Get("successor"); got != heir.Username {
+					return fmt.Errorf("a Close deleted its role with successor %q, want %q", got, heir.Username)
 				}
-				for _, req := range mock.Requests(mockapi.RouteDeleteRole) {
-					if got := req.Query.Get("successor"); got != heir.Username {
-						return fmt.Errorf("a Close deleted its role with successor %q, want %q", got, heir.Username)
-					}
-				}
-				if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-					return fmt.Errorf("mock holds %+v, want only the successor", left)
-				}
-				return nil
-			},
-		}},
-	})
+			}
+			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+				return fmt.Errorf("mock holds %+v, want only the successor", left)
+			}
+			return nil
+		},
+	}}))
 }
 
 // A failed ephemeral Open (the role never becomes ready) deletes the role
@@ -85,51 +76,20 @@ func TestAccSafetyKinds_failedEphemeralRoleOpenCleanupUsesSuccessor(t *testing.T
 	heir := createRoleOutOfBand(t, mock)
 	mock.SetRolesPendingGets(3)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-ephemeral "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  successor    = %q
-}
-
-provider "echo" {
-  data = ephemeral.planetscale_postgres_role.test.username
-}
-
-resource "echo" "test" {}
-`, heir.Username),
-				ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
-			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
-						t.Error("no role was created: the test proves nothing")
-					}
-					if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
-						t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
-					}
-					if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
-						t.Errorf("a failed Open left %+v at the API, want only the successor", left)
-					}
-					mock.ClearFaults()
-				},
-				Config: mock.Config(`
-provider "echo" {
-  data = "nothing opened"
-}
-
-resource "echo" "test" {}
-`),
-			},
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
+		{
+			Config:      ephemeralRoleWithSuccessor(mock, heir.Username),
+			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
 		},
-	})
+		afterFailedRoleOpen(t, mock, func() {
+			if got, err := lastDeleteSuccessor(mock); err != nil || got != heir.Username {
+				t.Errorf("the failed Open's cleanup deleted with successor %q (%v), want %q", got, err, heir.Username)
+			}
+			if left := mock.Roles(); len(left) != 1 || left[0].ID != heir.ID {
+				t.Errorf("a failed Open left %+v at the API, want only the successor", left)
+			}
+		}),
+	}))
 }
 
 // A role update whose PATCH (a rename) is refused sends nothing more: no
@@ -137,51 +97,35 @@ resource "echo" "test" {}
 // the fault gone, renames and resets exactly once.
 func TestAccSafetyKinds_roleRefusedPatchSendsNoReset(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := func(name, trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  name                      = %q
-  password_rotation_trigger = %q
-}
-`, name, trigger)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("app", "one")},
-			{
-				PreConfig: func() {
-					mock.ResetRequests()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
-				},
-				Config:      config("app2", "two"),
-				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: triggeredRole(mock, "app", "one")},
+		{
+			PreConfig: func() {
+				mock.ResetRequests()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422})
 			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
-						t.Errorf("the password was reset (%d) after the PATCH was refused", n)
-					}
-					mock.ClearFaults()
-					mock.ResetRequests()
-				},
-				Config: config("app2", "two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mock.ExpectMintedSecret(roleAddr),
-					resource.TestCheckResourceAttr(roleAddr, "name", "app2"),
-					mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
-				),
-			},
+			Config:      triggeredRole(mock, "app2", "two"),
+			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
-	})
+		{
+			PreConfig: func() {
+				if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
+					t.Errorf("the password was reset (%d) after the PATCH was refused", n)
+				}
+				mock.ClearFaults()
+				mock.ResetRequests()
+			},
+			Config: triggeredRole(mock, "app2", "two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mock.ExpectMintedSecret(roleAddr),
+				resource.TestCheckResourceAttr(roleAddr, "name", "app2"),
+				mock.ExpectRequests(map[string]int{mockapi.RouteResetRole: 1}),
+			),
+		},
+	}))
 }
 
 // A password update whose rename is refused does not renew it either: the
@@ -190,53 +134,43 @@ func TestAccSafetyKinds_passwordRefusedRenameSendsNoRenew(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+		return passwordConfig(mock, `
   name         = %q
   ttl          = 7200
   renew_before = "1h"
-}
 `, name)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             passwordsLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("app"), Check: rememberID(passwordAddr, &id)},
-			{
-				PreConfig: func() {
-					expireIn(mock, &id, 30*time.Minute)()
-					mock.ResetRequests()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422})
-				},
-				Config:      config("app2"),
-				ExpectError: regexp.MustCompile(`Error Updating Branch Password`),
+	resource.ParallelTest(t, accTestCase(t, passwordsLeft(mock), []resource.TestStep{
+		{Config: config("app"), Check: rememberID(passwordAddr, &id)},
+		{
+			PreConfig: func() {
+				expireIn(mock, &id, 30*time.Minute)()
+				mock.ResetRequests()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422})
 			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
-						t.Errorf("the password was renewed (%d) after its rename was refused", n)
-					}
-					mock.ClearFaults()
-					mock.ResetRequests()
-				},
-				Config: config("app2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mock.ExpectMintedSecret(passwordAddr),
-					resource.TestCheckResourceAttrPtr(passwordAddr, "id", &id),
-					resource.TestCheckResourceAttr(passwordAddr, "name", "app2"),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 0}),
-				),
-			},
+			Config:      config("app2"),
+			ExpectError: regexp.MustCompile(`Error Updating Branch Password`),
 		},
-	})
+		{
+			PreConfig: func() {
+				if n := mock.RequestCount(mockapi.RouteRenewPassword); n != 0 {
+					t.Errorf("the password was renewed (%d) after its rename was refused", n)
+				}
+				mock.ClearFaults()
+				mock.ResetRequests()
+			},
+			Config: config("app2"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mock.ExpectMintedSecret(passwordAddr),
+				resource.TestCheckResourceAttrPtr(passwordAddr, "id", &id),
+				resource.TestCheckResourceAttr(passwordAddr, "name", "app2"),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewPassword: 1, mockapi.RouteCreatePassword: 0}),
+			),
+		},
+	}))
 }
 
 // The secrets only the shared code now handles never reach a log, at
@@ -244,24 +178,11 @@ resource "planetscale_branch_password" "test" {
 // fails and when it succeeds, and the secrets of both kinds' ephemeral
 // resources.
 func TestAccSafetyKinds_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
-	logDir := t.TempDir()
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN_ID", mockapi.DefaultServiceTokenID)
-	t.Setenv("PLANETSCALE_SERVICE_TOKEN", mockapi.DefaultServiceToken)
-
+	readLog := traceLog(t)
 	mock := acctest.NewMock(t)
 	var id string
 	var secrets []string
-	collect := func() {
-		for _, p := range mock.Passwords() {
-			secrets = append(secrets, p.PlainText)
-		}
-		for _, ro := range mock.Roles() {
-			secrets = append(secrets, ro.Password)
-		}
-	}
+	collect := func() { secrets = append(secrets, secretsOf(mock)...) }
 	collectCheck := func(*terraform.State) error { collect(); return nil }
 	// Ephemeral credentials are deleted at the end of each run: collect
 	// their secrets when the API deletes them.
@@ -269,68 +190,39 @@ func TestAccSafetyKinds_resetAndEphemeralSecretsNeverLogged(t *testing.T) {
 		mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
 	}
 	config := func(trigger string) string {
-		return fmt.Sprintf(`
-provider "planetscale" {
-  server_url = %[2]q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %[1]q
-}
-
-ephemeral "planetscale_postgres_role" "e" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-
-ephemeral "planetscale_branch_password" "e" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-}
-
+		return tokenFromEnvironment(mock) + renewingRoleBlock(trigger).String() +
+			roleBlock("").ephemeral().labelled("e").String() + passwordBlock("").ephemeral().labelled("e").String() + `
 provider "echo" {
   data = [ephemeral.planetscale_postgres_role.e.username, ephemeral.planetscale_branch_password.e.username]
 }
 
 resource "echo" "test" {}
-`, trigger, mock.URL)
+`
 	}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{
-			{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
-			{
-				// The reset succeeds, the renewal after it fails: the new
-				// password is recorded on the error path.
-				PreConfig: func() {
-					expireIn(mock, &id, 30*time.Minute)()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500, Times: 100})
-				},
-				Config:      config("two"),
-				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+	resource.Test(t, ephemeralTestCase(t, []resource.TestStep{
+		{Config: config("one"), Check: resource.ComposeTestCheckFunc(rememberID(roleAddr, &id), collectCheck)},
+		{
+			// The reset succeeds, the renewal after it fails: the new
+			// password is recorded on the error path.
+			PreConfig: func() {
+				expireIn(mock, &id, 30*time.Minute)()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500, Times: 100})
 			},
-			{
-				PreConfig: func() {
-					collect()
-					mock.ClearFaults()
-					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
-						mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
-					}
-				},
-				Config: config("three"),
-				Check:  collectCheck,
-			},
+			Config:      config("two"),
+			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
-	})
+		{
+			PreConfig: func() {
+				collect()
+				mock.ClearFaults()
+				for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+					mock.Inject(mockapi.Fault{Route: route, Status: 0, Before: func() { collect() }})
+				}
+			},
+			Config: config("three"),
+			Check:  collectCheck,
+		},
+	}))
 
 	if len(secrets) < 4 {
 		t.Fatalf("collected %d secrets: the test proves nothing", len(secrets))
@@ -339,27 +231,12 @@ resource "echo" "test" {}
 		t.Fatalf("the role was reset %d time(s), want 2: the test proves nothing", n)
 	}
 	secrets = append(secrets, mockapi.DefaultServiceToken)
-	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
-	var all strings.Builder
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(b)
-	}
-	log := all.String()
+	log, files := readLog()
 	if !strings.Contains(log, "/reset") {
-		t.Fatalf("the TRACE log (%d bytes in %d files) shows no reset: the test would prove nothing", len(log), len(files))
+		t.Fatalf("the TRACE log (%d bytes in %d files) shows no reset: the test would prove nothing", len(log), files)
 	}
-	for _, secret := range secrets {
-		if secret == "" {
-			continue
-		}
-		if i := strings.Index(log, secret); i >= 0 {
-			t.Errorf("a secret is in the log, near: %q", log[max(i-200, 0):i])
-		}
-	}
+	// An empty password is no secret to look for.
+	secretsNotIn(t, log, slices.DeleteFunc(secrets, func(secret string) bool { return secret == "" }))
 }
 
 // The role's twin of TestAccSafety_ephemeralFailedRenameLeavesNothing: an
@@ -373,17 +250,12 @@ func TestAccSafetyKinds_ephemeralRoleFailedRenameLeavesNothing(t *testing.T) {
 			t.Errorf("after the run the API still holds %d role(s), none of which anything will close: %+v", len(left), left)
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", `
   name         = "app"
 `),
-			Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
-		}},
-	})
+		Check: closedAfterRun(mock, mockapi.RouteCreateRole, mockapi.RouteDeleteRole),
+	}}))
 }
 
 // The role's twin of TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError:
@@ -393,16 +265,11 @@ func TestAccSafetyKinds_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeleteRole, Times: 1, Before: func() { mock.HideDatabase("acme", "pg-db", true) }})
 	t.Cleanup(func() { mock.HideDatabase("acme", "pg-db", false) })
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
-		}},
-	})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
+	}}))
 }
 
 // The role's twin of TestAccBranchPassword_unknownRenewBefore: every role
@@ -414,53 +281,33 @@ func TestAccSafetyKinds_roleUnknownRenewBefore(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
 	config := func(window string) string {
-		return mock.Config(`
-resource "terraform_data" "window" {
-  input = %q
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  ttl          = 7200
-  renew_before = terraform_data.window.output
-}
-`, window)
+		return renewBeforeFromData(mock, roleBlock("ttl = 7200"), window)
 	}
 	open := resource.ConfigPlanChecks{
-		PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("expires_at")),
-		},
+		PreApply: renewalPlanned(roleAddr),
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("10m"), Check: rememberID(roleAddr, &id)},
-			{
-				// Outside the window it turns out to have: nothing renewed.
-				PreConfig:        func() { expireIn(mock, &id, 90*time.Minute)(); mock.ResetRequests() },
-				Config:           config("20m"),
-				ConfigPlanChecks: open,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 0, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
-				),
-			},
-			{
-				// Inside it: renewed in place, once, secret kept.
-				PreConfig:        func() { expireIn(mock, &id, 20*time.Minute)(); mock.ResetRequests() },
-				Config:           config("30m"),
-				ConfigPlanChecks: open,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
-					mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
-					mock.ExpectMintedSecret(roleAddr),
-				),
-			},
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: config("10m"), Check: rememberID(roleAddr, &id)},
+		{
+			// Outside the window it turns out to have: nothing renewed.
+			PreConfig:        func() { expireIn(mock, &id, 90*time.Minute)(); mock.ResetRequests() },
+			Config:           config("20m"),
+			ConfigPlanChecks: open,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 0, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+			),
 		},
-	})
+		{
+			// Inside it: renewed in place, once, secret kept.
+			PreConfig:        func() { expireIn(mock, &id, 20*time.Minute)(); mock.ResetRequests() },
+			Config:           config("30m"),
+			ConfigPlanChecks: open,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+				mock.ExpectRequests(map[string]int{mockapi.RouteRenewRole: 1, mockapi.RouteCreateRole: 0, mockapi.RouteResetRole: 0}),
+				mock.ExpectMintedSecret(roleAddr),
+			),
+		},
+	}))
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -27,12 +26,8 @@ func TestAccSafety_roleNotReadyFailedRenameKeepsPlannedName(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.SetRolesPendingGets(1)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 422, Times: 1})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{{
-			Config: mock.Config(`
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{{
+		Config: mock.Config(`
 resource "planetscale_postgres_role" "test" {
   organization = "acme"
   database     = "pg-db"
@@ -40,18 +35,17 @@ resource "planetscale_postgres_role" "test" {
   name         = "app"
 }
 `),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(roleAddr, "name", "app"),
-				mockHoldsExactlyState(mock),
-				mock.ExpectMintedSecret(roleAddr),
-			),
-			// The rename failed once: the plan after the apply renames it.
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-			},
-		}},
-	})
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(roleAddr, "name", "app"),
+			mockHoldsExactlyState(mock),
+			mock.ExpectMintedSecret(roleAddr),
+		),
+		// The rename failed once: the plan after the apply renames it.
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+		},
+	}}))
 }
 
 // An ephemeral password with a configured name whose rename fails (here a
@@ -71,17 +65,12 @@ func TestAccSafety_ephemeralFailedRenameLeavesNothing(t *testing.T) {
 			t.Errorf("after the run the API still holds %d password(s), none of which anything will close: %+v", len(left), left)
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config: echoedEphemeral(mock, "planetscale_branch_password", "app-db", `
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: echoedEphemeral(mock, "planetscale_branch_password", "app-db", `
   name         = "app"
 `),
-			Check: closedAfterRun(mock, mockapi.RouteCreatePassword, mockapi.RouteDeletePassword),
-		}},
-	})
+		Check: closedAfterRun(mock, mockapi.RouteCreatePassword, mockapi.RouteDeletePassword),
+	}}))
 }
 
 // Close deletes an ephemeral password and takes any 404 for "already
@@ -100,16 +89,11 @@ func TestAccSafety_ephemeralCloseAmbiguousNotFoundIsAnError(t *testing.T) {
 			t.Logf("the API still holds %d password(s) after Close answered 404: %+v", len(left), left)
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config:      echoedEphemeral(mock, "planetscale_branch_password", "app-db", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Branch Password`),
-		}},
-	})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config:      echoedEphemeral(mock, "planetscale_branch_password", "app-db", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Branch Password`),
+	}}))
 }
 
 // An ephemeral role whose Open fails after the create (here: it never
@@ -129,14 +113,9 @@ func TestAccSafety_failedEphemeralOpenAmbiguousNotFoundIsLeftBehind(t *testing.T
 			t.Logf("the API still holds %d role(s) after a failed Open said nothing was left behind: %+v", len(left), left)
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Left Behind`),
-		}},
-	})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Left Behind`),
+	}}))
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -29,57 +28,34 @@ func TestAccSafety_lostCreateSparesSameNamedCredential(t *testing.T) {
 	mock := acctest.NewMock(t)
 	// The second create (the "second" resource's) loses its answer.
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, CloseAfterCommit: true, Every: 2, Times: 1})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-resource "planetscale_branch_password" "first" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-resource "planetscale_branch_password" "second" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-  depends_on   = [planetscale_branch_password.first]
-}
-`),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mockHoldsExactlyState(mock),
-					mock.ExpectMintedSecret("planetscale_branch_password.first"),
-					mock.ExpectMintedSecret("planetscale_branch_password.second"),
-					func(*terraform.State) error {
-						if n := mock.RequestCount(mockapi.RouteDeletePassword); n != 1 {
-							return fmt.Errorf("%d passwords deleted, want only the lost create's", n)
-						}
-						return nil
-					},
-				),
-			},
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{
+			Config: mock.ProviderConfig() + passwordBlock(`name = "app"`).labelled("first").String() +
+				passwordBlock(`name = "app"`).labelled("second").with("depends_on = [planetscale_branch_password.first]").String(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mockHoldsExactlyState(mock),
+				mock.ExpectMintedSecret("planetscale_branch_password.first"),
+				mock.ExpectMintedSecret("planetscale_branch_password.second"),
+				func(*terraform.State) error {
+					if n := mock.RequestCount(mockapi.RouteDeletePassword); n != 1 {
+						return fmt.Errorf("%d passwords deleted, want only the lost create's", n)
+					}
+					return nil
+				},
+			),
 		},
-	})
+	}))
 }
 
-const bothKinds = `
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
+// bothKindsKept checks that the mock holds exactly the credentials in state,
+// the password and the role of bothKinds with the secrets it minted.
+func bothKindsKept(mock *acctest.Mock) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		mockHoldsExactlyState(mock),
+		mock.ExpectMintedSecret(passwordAddr),
+		mock.ExpectMintedSecret(roleAddr),
+	)
 }
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-}
-`
 
 // A token that cannot see the database gets 404 for everything on it, as a
 // deleted database would. A refresh then fails and keeps every credential,
@@ -87,70 +63,49 @@ resource "planetscale_postgres_role" "test" {
 // is empty.
 func TestAccSafety_ambiguousNotFoundKeepsState(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(bothKinds)
+	config := mock.ProviderConfig() + bothKinds("")
 	hide := func(hidden bool) func() {
 		return func() {
 			mock.HideDatabase("acme", "app-db", hidden)
 			mock.HideDatabase("acme", "pg-db", hidden)
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig:    hide(true),
-				RefreshState: true,
-				ExpectError:  errorLike(`404 Not Found for the branch acme/\S+/main too.*service token from provider attribute service_token_id.*removed block`),
-			},
-			{
-				PreConfig: hide(false),
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mockHoldsExactlyState(mock),
-					mock.ExpectMintedSecret(passwordAddr),
-					mock.ExpectMintedSecret(roleAddr),
-				),
-			},
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig:    hide(true),
+			RefreshState: true,
+			ExpectError:  errorLike(`404 Not Found for the branch acme/\S+/main too.*service token from provider attribute service_token_id.*removed block`),
 		},
-	})
+		{
+			PreConfig: hide(false),
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: bothKindsKept(mock),
+		},
+	}))
 }
 
 // A credential whose GET answers 404 while its branch answers is gone: it
 // leaves state and the plan creates it again.
 func TestAccSafety_notFoundOnAVisibleBranchIsGone(t *testing.T) {
 	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(bothKinds),
-				Check: func(s *terraform.State) error {
-					pw, err1 := stateID(s, passwordAddr)
-					ro, err2 := stateID(s, roleAddr)
-					if err1 != nil || err2 != nil || !mock.RemovePassword(pw) || !mock.RemoveRole(ro) {
-						return fmt.Errorf("could not remove the credentials behind Terraform's back")
-					}
-					return nil
-				},
-				// Both were deleted out of band: the next plan recreates them.
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
-					},
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{
+			Config: mock.ProviderConfig() + bothKinds(""),
+			Check:  resource.ComposeTestCheckFunc(outOfBand(passwordAddr, mock.RemovePassword), outOfBand(roleAddr, mock.RemoveRole)),
+			// Both were deleted out of band: the next plan recreates them.
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
 				},
 			},
 		},
-	})
+	}))
 }
 
 // A role Open created and then failed on (a read error while waiting for
@@ -160,59 +115,30 @@ func TestAccSafety_failedEphemeralOpenLeavesNothing(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.SetRolesPendingGets(3)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetRole, Status: 500})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{
-			{
-				Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
-				ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
-			},
-			{
-				PreConfig: func() {
-					if n := mock.RequestCount(mockapi.RouteCreateRole); n == 0 {
-						t.Error("no role was created: the test proves nothing")
-					}
-					if roles := mock.Roles(); len(roles) != 0 {
-						t.Errorf("a failed Open left %d role(s) at the API", len(roles))
-					}
-					mock.ClearFaults()
-				},
-				Config: mock.Config(`
-provider "echo" {
-  data = "nothing opened"
-}
-
-resource "echo" "test" {}
-`),
-			},
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
+		{
+			Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
+			ExpectError: regexp.MustCompile(`Ephemeral Postgres Role Not Ready`),
 		},
-	})
+		afterFailedRoleOpen(t, mock, func() {
+			if roles := mock.Roles(); len(roles) != 0 {
+				t.Errorf("a failed Open left %d role(s) at the API", len(roles))
+			}
+		}),
+	}))
 }
 
 // A CIDR the API would store in another spelling is refused at plan time,
 // with the spelling to use.
 func TestAccSafety_nonCanonicalCIDR(t *testing.T) {
 	mock := acctest.NewMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  cidrs        = ["10.0.0.5/8"]
-}
-`),
-				PlanOnly:    true,
-				ExpectError: errorLike(`"10.0.0.5/8" in cidrs is not written the way the API stores it: write "10.0.0.0/8"`),
-			},
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		{
+			Config:      passwordConfig(mock, `cidrs = ["10.0.0.5/8"]`),
+			PlanOnly:    true,
+			ExpectError: errorLike(`"10.0.0.5/8" in cidrs is not written the way the API stores it: write "10.0.0.0/8"`),
 		},
-	})
+	}))
 }
 
 // A rotation and a renewal in one apply: the reset succeeds, the renewal
@@ -220,69 +146,36 @@ resource "planetscale_branch_password" "test" {
 func TestAccSafety_resetThenFailedRenewKeepsTheNewPassword(t *testing.T) {
 	mock := acctest.NewMock(t)
 	var id string
-	config := func(trigger string) string {
-		return mock.Config(`
-resource "planetscale_postgres_role" "test" {
-  organization              = "acme"
-  database                  = "pg-db"
-  branch                    = "main"
-  ttl                       = 7200
-  renew_before              = "1h"
-  password_rotation_trigger = %q
-}
-`, trigger)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             rolesLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config("one"), Check: rememberID(roleAddr, &id)},
-			{
-				PreConfig: func() {
-					expireIn(mock, &id, 30*time.Minute)()
-					mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500})
-				},
-				Config:      config("two"),
-				ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
+	resource.ParallelTest(t, accTestCase(t, rolesLeft(mock), []resource.TestStep{
+		{Config: renewingRole(mock, "one"), Check: rememberID(roleAddr, &id)},
+		{
+			PreConfig: func() {
+				expireIn(mock, &id, 30*time.Minute)()
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteRenewRole, Status: 500})
 			},
-			{
-				// The failed step's state holds the reset's password: with
-				// the fault gone, the renewal is all that is left to do.
-				PreConfig: func() {
-					mock.ClearFaults()
-					mock.ResetRequests()
-				},
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(mock.ExpectMintedSecret(roleAddr), func(*terraform.State) error {
-					if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
-						return fmt.Errorf("the password was reset again (%d), so state had lost the first reset", n)
-					}
-					return nil
-				}),
-			},
+			Config:      renewingRole(mock, "two"),
+			ExpectError: regexp.MustCompile(`Error Updating Postgres Role`),
 		},
-	})
+		{
+			// The failed step's state holds the reset's password: with
+			// the fault gone, the renewal is all that is left to do.
+			PreConfig: func() {
+				mock.ClearFaults()
+				mock.ResetRequests()
+			},
+			Config: renewingRole(mock, "two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(mock.ExpectMintedSecret(roleAddr), func(*terraform.State) error {
+				if n := mock.RequestCount(mockapi.RouteResetRole); n != 0 {
+					return fmt.Errorf("the password was reset again (%d), so state had lost the first reset", n)
+				}
+				return nil
+			}),
+		},
+	}))
 }
-
-const bothKindsNamedApp = `
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = "app"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = "app"
-}
-`
 
 // Issue 23, item 1, through Terraform: just before each create reaches the
 // API, someone else makes a credential of the same name, and a gateway
@@ -303,40 +196,36 @@ func TestAccSafety_gatewayErrorSparesAnotherActorsSameNamedCredential(t *testing
 			theirs = append(theirs, ro.ID)
 		}
 	}})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: mock.Config(bothKindsNamedApp),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(passwordAddr, "name", "app"),
-				resource.TestCheckResourceAttr(roleAddr, "name", "app"),
-				mock.ExpectMintedSecret(passwordAddr),
-				mock.ExpectMintedSecret(roleAddr),
-				func(s *terraform.State) error {
-					if len(theirs) != 2 {
-						return fmt.Errorf("the other actor made %d credentials, want 2", len(theirs))
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{{
+		Config: mock.ProviderConfig() + bothKinds(`name = "app"`),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(passwordAddr, "name", "app"),
+			resource.TestCheckResourceAttr(roleAddr, "name", "app"),
+			mock.ExpectMintedSecret(passwordAddr),
+			mock.ExpectMintedSecret(roleAddr),
+			func(s *terraform.State) error {
+				if len(theirs) != 2 {
+					return fmt.Errorf("the other actor made %d credentials, want 2", len(theirs))
+				}
+				held := map[string]string{}
+				for _, p := range mock.Passwords() {
+					held[p.ID] = p.Name
+				}
+				for _, ro := range mock.Roles() {
+					held[ro.ID] = ro.Name
+				}
+				for _, id := range theirs {
+					if held[id] != "app" {
+						return fmt.Errorf("the other actor's credential %s was deleted or renamed (mock holds %v)", id, held)
 					}
-					held := map[string]string{}
-					for _, p := range mock.Passwords() {
-						held[p.ID] = p.Name
-					}
-					for _, ro := range mock.Roles() {
-						held[ro.ID] = ro.Name
-					}
-					for _, id := range theirs {
-						if held[id] != "app" {
-							return fmt.Errorf("the other actor's credential %s was deleted or renamed (mock holds %v)", id, held)
-						}
-					}
-					if len(held) != 4 {
-						return fmt.Errorf("mock holds %v, want theirs and ours", held)
-					}
-					return nil
-				},
-			),
-		}},
-	})
+				}
+				if len(held) != 4 {
+					return fmt.Errorf("mock holds %v, want theirs and ours", held)
+				}
+				return nil
+			},
+		),
+	}}))
 }
 
 // Issue 23, item 2, through Terraform: a destroy whose DELETEs answer 404
@@ -347,7 +236,7 @@ func TestAccSafety_gatewayErrorSparesAnotherActorsSameNamedCredential(t *testing
 // keeps them too.
 func TestAccSafety_ambiguousNotFoundOnDestroyKeepsState(t *testing.T) {
 	mock := acctest.NewMock(t)
-	config := mock.Config(bothKinds)
+	config := mock.ProviderConfig() + bothKinds("")
 	hide := func(hidden bool) {
 		mock.HideDatabase("acme", "app-db", hidden)
 		mock.HideDatabase("acme", "pg-db", hidden)
@@ -358,44 +247,35 @@ provider "planetscale" {
   service_token_id = "not a token id"
   service_token    = "whatever"
 }
-`, mock.URL) + bothKinds
-	kept := resource.ComposeAggregateTestCheckFunc(
-		mockHoldsExactlyState(mock),
-		mock.ExpectMintedSecret(passwordAddr),
-		mock.ExpectMintedSecret(roleAddr),
-	)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: func() {
-					for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
-						mock.Inject(mockapi.Fault{Route: route, Times: 1, Before: func() { hide(true) }})
-					}
-				},
-				Config:      config,
-				Destroy:     true,
-				ExpectError: errorLike(`Error Deleting .*404 Not Found for the branch acme/\S+/main too.*service token from provider attribute service_token_id.*kept in state`),
+`, mock.URL) + bothKinds("")
+	kept := bothKindsKept(mock)
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig: func() {
+				for _, route := range []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole} {
+					mock.Inject(mockapi.Fault{Route: route, Times: 1, Before: func() { hide(true) }})
+				}
 			},
-			{
-				PreConfig: func() { hide(false) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: kept,
-			},
-			{
-				Config:      malformed,
-				Destroy:     true,
-				ExpectError: errorLike(`404 Not Found for the branch acme/\S+/main too.*kept in state`),
-			},
-			{Config: config, Check: kept},
+			Config:      config,
+			Destroy:     true,
+			ExpectError: errorLike(`Error Deleting .*404 Not Found for the branch acme/\S+/main too.*service token from provider attribute service_token_id.*kept in state`),
 		},
-	})
+		{
+			PreConfig: func() { hide(false) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: kept,
+		},
+		{
+			Config:      malformed,
+			Destroy:     true,
+			ExpectError: errorLike(`404 Not Found for the branch acme/\S+/main too.*kept in state`),
+		},
+		{Config: config, Check: kept},
+	}))
 }
 
 // A rename from the create's mark that fails leaves a working credential,
@@ -404,48 +284,39 @@ func TestAccSafety_failedRenameIsPlannedAgain(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 500})
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdateRole, Status: 500})
-	config := mock.Config(bothKindsNamedApp)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             nothingLeft(mock),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mockHoldsExactlyState(mock),
-					mock.ExpectMintedSecret(passwordAddr),
-					mock.ExpectMintedSecret(roleAddr),
-					func(*terraform.State) error {
-						if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; !strings.HasPrefix(p, "terraform-pending-") || !strings.HasPrefix(ro, "terraform-pending-") {
-							return fmt.Errorf("the API holds %q and %q, want both still under their marks", p, ro)
-						}
-						return nil
-					},
-				),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-					},
+	config := mock.ProviderConfig() + bothKinds(`name = "app"`)
+	resource.ParallelTest(t, accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				bothKindsKept(mock),
+				func(*terraform.State) error {
+					if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; !strings.HasPrefix(p, "terraform-pending-") || !strings.HasPrefix(ro, "terraform-pending-") {
+						return fmt.Errorf("the API holds %q and %q, want both still under their marks", p, ro)
+					}
+					return nil
+				},
+			),
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(passwordAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
 				},
 			},
-			{
-				PreConfig: mock.ClearFaults,
-				Config:    config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					mockHoldsExactlyState(mock),
-					mock.ExpectMintedSecret(passwordAddr),
-					mock.ExpectMintedSecret(roleAddr),
-					func(*terraform.State) error {
-						if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; p != "app" || ro != "app" {
-							return fmt.Errorf("the API holds %q and %q, want both renamed to app", p, ro)
-						}
-						return nil
-					},
-				),
-			},
 		},
-	})
+		{
+			PreConfig: mock.ClearFaults,
+			Config:    config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				bothKindsKept(mock),
+				func(*terraform.State) error {
+					if p, ro := mock.Passwords()[0].Name, mock.Roles()[0].Name; p != "app" || ro != "app" {
+						return fmt.Errorf("the API holds %q and %q, want both renamed to app", p, ro)
+					}
+					return nil
+				},
+			),
+		},
+	}))
 }

@@ -21,25 +21,11 @@ func TestAccCredentials_secretOnlyFromCreate(t *testing.T) {
 	mock := acctest.NewMock(t)
 	const leaked = "pscale_pw_sent-where-no-secret-belongs"
 	config := func(name string) string {
-		return mock.Config(`
-resource "planetscale_branch_password" "test" {
-  organization = "acme"
-  database     = "app-db"
-  branch       = "main"
-  name         = %[1]q
+		return mock.ProviderConfig() + bothKinds(fmt.Sprintf(`
+  name         = %q
   ttl          = 3600
   renew_before = "30m"
-}
-
-resource "planetscale_postgres_role" "test" {
-  organization = "acme"
-  database     = "pg-db"
-  branch       = "main"
-  name         = %[1]q
-  ttl          = 3600
-  renew_before = "30m"
-}
-`, name)
+`, name))
 	}
 	var passwordID, roleID string
 	minted := resource.ComposeTestCheckFunc(
@@ -55,51 +41,46 @@ resource "planetscale_postgres_role" "test" {
 		},
 	)
 	leak := func() { mock.Inject(mockapi.Fault{AnswerSecret: leaked}) }
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             resource.ComposeTestCheckFunc(passwordsLeft(mock), rolesLeft(mock)),
-		Steps: []resource.TestStep{
-			{
-				Config: config("app"),
-				Check:  resource.ComposeTestCheckFunc(minted, rememberID(passwordAddr, &passwordID), rememberID(roleAddr, &roleID)),
-			},
-			{
-				// Refreshed from answers that carry a secret, then renamed.
-				PreConfig: func() { leak(); mock.ResetRequests() },
-				Config:    config("renamed"),
-				Check: resource.ComposeTestCheckFunc(minted, func(*terraform.State) error {
-					for _, route := range []string{mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole} {
-						if mock.RequestCount(route) != 1 {
-							return fmt.Errorf("the mock saw %d %s request(s), want 1", mock.RequestCount(route), route)
-						}
-					}
-					if mock.RequestCount(mockapi.RouteListPasswords)+mock.RequestCount(mockapi.RouteGetPassword) == 0 ||
-						mock.RequestCount(mockapi.RouteListRoles)+mock.RequestCount(mockapi.RouteGetRole) == 0 {
-						return fmt.Errorf("the credentials were not refreshed: %v", mock.RequestCounts())
-					}
-					return nil
-				}),
-			},
-			{
-				// Inside renew_before: renewed in place, not replaced (the log
-				// was reset before the rename).
-				PreConfig: func() {
-					expireIn(mock, &passwordID, 20*time.Minute)()
-					expireIn(mock, &roleID, 20*time.Minute)()
-				},
-				Config: config("renamed"),
-				Check: resource.ComposeTestCheckFunc(minted, mock.ExpectRequests(map[string]int{
-					mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteCreatePassword: 0, mockapi.RouteCreateRole: 0,
-				})),
-			},
-			{
-				Config: config("renamed"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: minted,
-			},
+	resource.ParallelTest(t, accTestCase(t, resource.ComposeTestCheckFunc(passwordsLeft(mock), rolesLeft(mock)), []resource.TestStep{
+		{
+			Config: config("app"),
+			Check:  resource.ComposeTestCheckFunc(minted, rememberID(passwordAddr, &passwordID), rememberID(roleAddr, &roleID)),
 		},
-	})
+		{
+			// Refreshed from answers that carry a secret, then renamed.
+			PreConfig: func() { leak(); mock.ResetRequests() },
+			Config:    config("renamed"),
+			Check: resource.ComposeTestCheckFunc(minted, func(*terraform.State) error {
+				for _, route := range []string{mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole} {
+					if mock.RequestCount(route) != 1 {
+						return fmt.Errorf("the mock saw %d %s request(s), want 1", mock.RequestCount(route), route)
+					}
+				}
+				if mock.RequestCount(mockapi.RouteListPasswords)+mock.RequestCount(mockapi.RouteGetPassword) == 0 ||
+					mock.RequestCount(mockapi.RouteListRoles)+mock.RequestCount(mockapi.RouteGetRole) == 0 {
+					return fmt.Errorf("the credentials were not refreshed: %v", mock.RequestCounts())
+				}
+				return nil
+			}),
+		},
+		{
+			// Inside renew_before: renewed in place, not replaced (the log
+			// was reset before the rename).
+			PreConfig: func() {
+				expireIn(mock, &passwordID, 20*time.Minute)()
+				expireIn(mock, &roleID, 20*time.Minute)()
+			},
+			Config: config("renamed"),
+			Check: resource.ComposeTestCheckFunc(minted, mock.ExpectRequests(map[string]int{
+				mockapi.RouteRenewPassword: 1, mockapi.RouteRenewRole: 1, mockapi.RouteCreatePassword: 0, mockapi.RouteCreateRole: 0,
+			})),
+		},
+		{
+			Config: config("renamed"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: minted,
+		},
+	}))
 }
