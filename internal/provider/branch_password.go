@@ -16,6 +16,18 @@ import (
 // API's password to both, and what only a password does (a rename). Its
 // schemas are in branch_password_schema.go.
 
+// passwordKind is what messages and schemas say of branch passwords.
+var passwordKind = credentialKind{
+	noun:         "branch password",
+	short:        "password",
+	engine:       "Vitess (MySQL)",
+	resource:     "planetscale_branch_password",
+	secret:       "plain_text",
+	secretNoun:   "secret",
+	sql:          "MySQL",
+	databaseAttr: "database",
+}
+
 var passwords = &credentialType[planetscale.Password]{
 	credentialKind: passwordKind,
 	get:            (*planetscale.Client).GetPassword,
@@ -43,6 +55,7 @@ var passwords = &credentialType[planetscale.Password]{
 	ephemeralSchema: passwordEphemeralSchema,
 	newModel:        func() resourceModel[planetscale.Password] { return &branchPasswordModel{} },
 	newCredential:   func() credentialModel[planetscale.Password] { return &passwordCredential{} },
+	formats:         mysqlFormats,
 	movers:          []resource.StateMover{{StateMover: moveOfficialPassword}},
 
 	newRotating:      func() rotatingModel[planetscale.Password] { return &rotatingPasswordModel{} },

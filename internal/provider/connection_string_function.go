@@ -32,9 +32,13 @@ type credentialShape struct {
 	formats []connectionFormat
 }
 
-var credentialShapes = []credentialShape{
-	{kind: passwordKind, formats: mysqlFormats},
-	{kind: roleKind, formats: postgresFormats},
+// credentialShapes are every kind's.
+func credentialShapes() []credentialShape {
+	var shapes []credentialShape
+	for _, t := range credentialTypes {
+		shapes = append(shapes, credentialShape{t.names(), t.connectionFormats()})
+	}
+	return shapes
 }
 
 // fields are the attributes a format reads, in the order messages name them.
@@ -56,7 +60,7 @@ func (f *connectionStringFunction) Metadata(_ context.Context, _ function.Metada
 
 func (f *connectionStringFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	var formats strings.Builder
-	for _, s := range credentialShapes {
+	for _, s := range credentialShapes() {
 		fmt.Fprintf(&formats, "\n\nFor a %s:\n", s.kind.noun)
 		for _, format := range s.formats {
 			fmt.Fprintf(&formats, "\n* `%s`: %s.", format.name, format.client)
@@ -199,7 +203,7 @@ func argumentAttributes(credential types.Dynamic) (map[string]attr.Value, *funct
 // attribute that holds its secret.
 func credentialShapeOf(attrs map[string]attr.Value) (credentialShape, *function.FuncError) {
 	var found []credentialShape
-	for _, s := range credentialShapes {
+	for _, s := range credentialShapes() {
 		if _, ok := attrs[s.kind.secret]; ok {
 			found = append(found, s)
 		}
@@ -215,8 +219,8 @@ func credentialShapeOf(attrs map[string]attr.Value) (credentialShape, *function.
 }
 
 func describeShapes() string {
-	parts := make([]string, len(credentialShapes))
-	for i, s := range credentialShapes {
+	parts := make([]string, len(credentialShapes()))
+	for i, s := range credentialShapes() {
 		parts[i] = s.describe()
 	}
 	return strings.Join(parts, "; ")

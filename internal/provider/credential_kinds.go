@@ -40,29 +40,6 @@ type credentialKind struct {
 	databaseAttr string
 }
 
-var (
-	passwordKind = credentialKind{
-		noun:         "branch password",
-		short:        "password",
-		engine:       "Vitess (MySQL)",
-		resource:     "planetscale_branch_password",
-		secret:       "plain_text",
-		secretNoun:   "secret",
-		sql:          "MySQL",
-		databaseAttr: "database",
-	}
-	roleKind = credentialKind{
-		noun:         "Postgres role",
-		short:        "role",
-		engine:       "Postgres",
-		resource:     "planetscale_postgres_role",
-		secret:       "password",
-		secretNoun:   "password",
-		sql:          "Postgres",
-		databaseAttr: "database_name",
-	}
-)
-
 // other names the managed resources of the other kinds, for a 404 that may
 // mean a database of another engine.
 func (k credentialKind) other() string {
@@ -116,6 +93,7 @@ func servesOf[T, M any](ds credentialMetadata[T, M], actions ...func() action.Ac
 // provider's caches, messages naming the other kinds) asks of a kind.
 type anyCredentialType interface {
 	names() credentialKind
+	connectionFormats() []connectionFormat
 	newLists(c *planetscale.Client) credentialLists
 }
 
@@ -168,6 +146,9 @@ type credentialType[T any] struct {
 	closeAdvice string
 	// readyTimeout bounds waitReady.
 	readyTimeout time.Duration
+	// formats are the connection strings the connection_string function
+	// builds for the kind.
+	formats []connectionFormat
 	// movers take over state from the official provider's resource.
 	movers []resource.StateMover
 
@@ -196,6 +177,8 @@ type credentialSummary struct {
 }
 
 func (k *credentialType[T]) names() credentialKind { return k.credentialKind }
+
+func (k *credentialType[T]) connectionFormats() []connectionFormat { return k.formats }
 
 func (k *credentialType[T]) newLists(c *planetscale.Client) credentialLists {
 	return newBranchLists(

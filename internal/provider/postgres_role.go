@@ -23,6 +23,18 @@ import (
 // takes over its objects, becoming ready after its create). Its schemas
 // are in postgres_role_schema.go.
 
+// roleKind is what messages and schemas say of Postgres roles.
+var roleKind = credentialKind{
+	noun:         "Postgres role",
+	short:        "role",
+	engine:       "Postgres",
+	resource:     "planetscale_postgres_role",
+	secret:       "password",
+	secretNoun:   "password",
+	sql:          "Postgres",
+	databaseAttr: "database_name",
+}
+
 var roles = &credentialType[planetscale.Role]{
 	credentialKind: roleKind,
 	get:            (*planetscale.Client).GetRole,
@@ -66,6 +78,7 @@ var roles = &credentialType[planetscale.Role]{
 	// Close deletes the role, handing objects a run created to successor;
 	// if the role still owns objects without one, the summary says to set it.
 	closeAdvice: " (if it still owns objects, set successor)",
+	formats:     postgresFormats,
 	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
 
 	newRotating:      func() rotatingModel[planetscale.Role] { return &rotatingRoleModel{} },
