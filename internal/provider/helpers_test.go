@@ -138,6 +138,13 @@ func (b credentialBlock) labelled(label string) credentialBlock {
 	return b
 }
 
+// rotating is the block as the rotating resource of its kind,
+// planetscale_rotating_<kind>.app.
+func (b credentialBlock) rotating() credentialBlock {
+	b.Type = strings.Replace(b.Type, "planetscale_", "planetscale_rotating_", 1)
+	return b.labelled("app")
+}
+
 // with is the block with further arguments, lines of HCL, after its own.
 func (b credentialBlock) with(arguments string) credentialBlock {
 	b.Arguments = strings.TrimSuffix(b.Arguments, "\n") + "\n" + strings.TrimPrefix(arguments, "\n")
@@ -224,6 +231,57 @@ provider "echo" {
 resource "echo" "test" {}
 `),
 	}
+}
+
+// builtProvider is a working directory in which the terraform binary runs
+// the provider built from this tree (through dev_overrides) against the
+// mock, as a user runs it: the provider's clock is its own default, the
+// API's.
+type builtProvider struct {
+	t         *testing.T
+	dir       string
+	terraform func(args ...string) string // fails the test on a non-zero exit
+}
+
+// newBuiltProvider builds the provider for a test that runs terraform
+// itself; it skips the test without TF_ACC, or below minimum (feature says
+// what needs it).
+func newBuiltProvider(t *testing.T, mock *acctest.Mock, minimum, feature string) *builtProvider {
+	t.Helper()
+	tf, host := directTerraform(t, minimum, feature)
+	dir := t.TempDir()
+	return &builtProvider{t: t, dir: dir, terraform: terraformIn(t, tf, dir, devOverrides(t, host), mock)}
+}
+
+// apply applies main.tf, with further arguments, and returns what
+// terraform printed.
+func (b *builtProvider) apply(args ...string) string {
+	b.t.Helper()
+	return b.terraform(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
+}
+
+// configure writes main.tf: this provider, required, and then resources.
+func (b *builtProvider) configure(resources string) {
+	b.write([]byte(`terraform {
+  required_providers {
+    planetscale = {
+      source = "credsmith/planetscale"
+    }
+  }
+}
+` + resources))
+}
+
+// state is each resource's attributes by address, as terraform show -json
+// reports them: secrets included, never to be printed.
+func (b *builtProvider) state() map[string]map[string]any {
+	b.t.Helper()
+	return shownResources(b.t, b.terraform("show", "-json"))
+}
+
+// write writes main.tf as it is.
+func (b *builtProvider) write(mainTF []byte) {
+	writeFile(b.t, filepath.Join(b.dir, "main.tf"), mainTF)
 }
 
 // closedAfterRun proves every credential the run created was deleted.
@@ -466,6 +524,30 @@ func secretsOf(mock *acctest.Mock) []string {
 		secrets = append(secrets, ro.Password)
 	}
 	return secrets
+}
+
+// shownResources is each resource's attributes by address in the output
+// of terraform show -json: secrets included, never to be printed.
+func shownResources(t *testing.T, shown string) map[string]map[string]any {
+	t.Helper()
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(shown), &state); err != nil {
+		t.Fatal(err)
+	}
+	resources := map[string]map[string]any{}
+	for _, r := range state.Values.RootModule.Resources {
+		resources[r.Address] = r.Values
+	}
+	return resources
 }
 
 // stateID reads the resource's ID from state.

@@ -88,24 +88,11 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 		}
 	}
 
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(run("show", "-json")), &shown); err != nil {
-		t.Fatal(err)
-	}
 	secrets := map[string]any{}
-	for _, r := range shown.Values.RootModule.Resources {
-		secrets[r.Address] = r.Values["plain_text"]
-		if strings.HasPrefix(r.Address, "planetscale_postgres_role.") {
-			secrets[r.Address] = r.Values["password"]
+	for addr, values := range shownResources(t, run("show", "-json")) {
+		secrets[addr] = values["plain_text"]
+		if strings.HasPrefix(addr, "planetscale_postgres_role.") {
+			secrets[addr] = values["password"]
 		}
 	}
 	want := map[string]any{

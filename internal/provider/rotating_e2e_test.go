@@ -10,11 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
@@ -45,6 +41,35 @@ func slotLogin(s *terraform.State, addr, slot, secretAttr string) (loginSlot, er
 		return loginSlot{}, fmt.Errorf("%s.%s is null or lacks its id, username, %s or connection_string", addr, slot, secretAttr)
 	}
 	return l, nil
+}
+
+// rotatedFrom reads both slots of the resource at addr after a rotation
+// from first (secretAttr as for slotLogin): previous must be first as it
+// was, current a credential of its own.
+func rotatedFrom(s *terraform.State, addr, secretAttr string, first loginSlot) (current, previous loginSlot, err error) {
+	if current, err = slotLogin(s, addr, "current", secretAttr); err != nil {
+		return current, previous, err
+	}
+	if previous, err = slotLogin(s, addr, "previous", secretAttr); err != nil {
+		return current, previous, err
+	}
+	if previous != (loginSlot{"previous", first.id, first.username, first.secret, first.connectionString}) {
+		return current, previous, fmt.Errorf("previous is %s, not the first current one %s with its %s", previous.id, first.id, secretAttr)
+	}
+	if current.id == first.id || current.username == first.username || current.secret == first.secret {
+		return current, previous, fmt.Errorf("the rotation kept the first credential %s as current", first.id)
+	}
+	return current, previous, nil
+}
+
+// stillCurrent reads the current slot of the resource at addr, which must
+// still be the credential want with its secret.
+func stillCurrent(s *terraform.State, addr, secretAttr string, want loginSlot) (loginSlot, error) {
+	current, err := slotLogin(s, addr, "current", secretAttr)
+	if err == nil && current != want {
+		err = fmt.Errorf("current is %s, want %s with its %s", current.id, want.id, secretAttr)
+	}
+	return current, err
 }
 
 // openMySQLAs logs in to the app-db database as user with secret.
@@ -174,74 +199,57 @@ func TestAccE2E_rotatingBranchPassword(t *testing.T) {
 	addr := dbs.MySQL.Addr
 	var first, second loginSlot
 	both := func(s *terraform.State) error {
-		current, err := slotLogin(s, rotatingPasswordAddr, "current", "plain_text")
+		current, previous, err := rotatedFrom(s, rotatingPasswordAddr, "plain_text", first)
 		if err != nil {
 			return err
-		}
-		previous, err := slotLogin(s, rotatingPasswordAddr, "previous", "plain_text")
-		if err != nil {
-			return err
-		}
-		if previous != (loginSlot{"previous", first.id, first.username, first.secret, first.connectionString}) {
-			return fmt.Errorf("previous is password %s, not the first current one %s with its secret", previous.id, first.id)
-		}
-		if current.id == first.id || current.username == first.username || current.secret == first.secret {
-			return fmt.Errorf("the rotation kept the first password %s as current", first.id)
 		}
 		second = current
 		return firstErr(mysqlLogsIn(addr, current), mysqlLogsIn(addr, previous))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: dbs.ProviderFactories(),
-		CheckDestroy: func(s *terraform.State) error {
-			return firstErr(mysqlRefuses(addr, "the destroyed current password", second), passwordsLeft(dbs.Mock)(s))
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:            config("v1"),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
-				Check: func(s *terraform.State) (err error) {
-					if first, err = slotLogin(s, rotatingPasswordAddr, "current", "plain_text"); err != nil {
-						return err
-					}
-					return mysqlLogsIn(addr, first)
-				},
-			},
-			{
-				// A new trigger rotates: both passwords log in.
-				Config:           config("v2"),
-				ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
-				Check:            both,
-			},
-			{
-				// An hour short of the overlap: nothing to do, both still work.
-				PreConfig:        func() { dbs.Advance(23 * time.Hour) },
-				Config:           config("v2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            both,
-			},
-			{
-				// Past the overlap: the previous password is retired, and
-				// MariaDB no longer knows its user.
-				PreConfig:         func() { dbs.Advance(2 * time.Hour) },
-				Config:            config("v2"),
-				ConfigPlanChecks:  updatesInPlace(rotatingPasswordAddr),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.Null())},
-				Check: func(s *terraform.State) error {
-					current, err := slotLogin(s, rotatingPasswordAddr, "current", "plain_text")
-					if err != nil {
-						return err
-					}
-					if current != second {
-						return fmt.Errorf("current is password %s, want %s with its secret", current.id, second.id)
-					}
-					return firstErr(mysqlLogsIn(addr, current), mysqlRefuses(addr, "the retired previous password", first),
-						noRows(dbs.MySQL.Admin, "the MariaDB accounts of the retired password's user", "SELECT count(*) FROM mysql.user WHERE User = ?", first.username))
-				},
+	destroyed := func(s *terraform.State) error {
+		return firstErr(mysqlRefuses(addr, "the destroyed current password", second), passwordsLeft(dbs.Mock)(s))
+	}
+	resource.Test(t, clockTestCase(t, dbs.Mock, destroyed, []resource.TestStep{
+		{
+			Config:            config("v1"),
+			ConfigStateChecks: noPrevious(rotatingPasswordAddr),
+			Check: func(s *terraform.State) (err error) {
+				if first, err = slotLogin(s, rotatingPasswordAddr, "current", "plain_text"); err != nil {
+					return err
+				}
+				return mysqlLogsIn(addr, first)
 			},
 		},
-	})
+		{
+			// A new trigger rotates: both passwords log in.
+			Config:           config("v2"),
+			ConfigPlanChecks: updatesInPlace(rotatingPasswordAddr),
+			Check:            both,
+		},
+		{
+			// An hour short of the overlap: nothing to do, both still work.
+			PreConfig:        func() { dbs.Advance(23 * time.Hour) },
+			Config:           config("v2"),
+			ConfigPlanChecks: nothingPlanned,
+			Check:            both,
+		},
+		{
+			// Past the overlap: the previous password is retired, and
+			// MariaDB no longer knows its user.
+			PreConfig:         func() { dbs.Advance(2 * time.Hour) },
+			Config:            config("v2"),
+			ConfigPlanChecks:  updatesInPlace(rotatingPasswordAddr),
+			ConfigStateChecks: noPrevious(rotatingPasswordAddr),
+			Check: func(s *terraform.State) error {
+				current, err := stillCurrent(s, rotatingPasswordAddr, "plain_text", second)
+				if err != nil {
+					return err
+				}
+				return firstErr(mysqlLogsIn(addr, current), mysqlRefuses(addr, "the retired previous password", first),
+					noRows(dbs.MySQL.Admin, "the MariaDB accounts of the retired password's user", "SELECT count(*) FROM mysql.user WHERE User = ?", first.username))
+			},
+		},
+	}))
 }
 
 // During the overlap both roles log in; a table the previous role creates
@@ -252,17 +260,12 @@ func TestAccE2E_rotatingPostgresRole(t *testing.T) {
 	// Inheriting postgres (the owner of the database, and so of its public
 	// schema) lets a role create tables, but not read another role's.
 	config := func(trigger string) string {
-		return dbs.Config(`
-resource "planetscale_rotating_postgres_role" "app" {
-  organization     = "acme"
-  database         = "pg-db"
-  branch           = "main"
+		return roleBlock(fmt.Sprintf(`
   inherited_roles  = ["postgres"]
   name_prefix      = "app-"
   rotation_trigger = %q
   overlap          = "24h"
-}
-`, trigger)
+`, trigger)).rotating().config(dbs.Mock)
 	}
 	addr := dbs.Postgres.Addr
 	tableOwner := func() (string, error) {
@@ -271,120 +274,103 @@ resource "planetscale_rotating_postgres_role" "app" {
 		return who, err
 	}
 	var first, second loginSlot
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: dbs.ProviderFactories(),
-		CheckDestroy: func(s *terraform.State) error {
-			return firstErr(postgresRefuses(addr, "the destroyed current role", second), rolesLeft(dbs.Mock)(s))
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: config("v1"),
-				Check: func(s *terraform.State) (err error) {
-					if first, err = slotLogin(s, rotatingRoleAddr, "current", "password"); err != nil {
-						return err
-					}
-					db, err := postgresLogsIn(addr, first)
-					if err != nil {
-						return err
-					}
-					return db.Close()
-				},
-			},
-			{
-				// A new trigger rotates: both roles log in, and the
-				// previous one creates a table the current one cannot read.
-				Config:           config("v2"),
-				ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
-				Check: func(s *terraform.State) error {
-					current, err := slotLogin(s, rotatingRoleAddr, "current", "password")
-					if err != nil {
-						return err
-					}
-					previous, err := slotLogin(s, rotatingRoleAddr, "previous", "password")
-					if err != nil {
-						return err
-					}
-					if previous != (loginSlot{"previous", first.id, first.username, first.secret, first.connectionString}) {
-						return fmt.Errorf("previous is role %s, not the first current one %s with its password", previous.id, first.id)
-					}
-					if current.id == first.id || current.username == first.username {
-						return fmt.Errorf("the rotation kept the first role %s as current", first.id)
-					}
-					second = current
-					old, err := postgresLogsIn(addr, previous)
-					if err != nil {
-						return err
-					}
-					defer old.Close()
-					cur, err := postgresLogsIn(addr, current)
-					if err != nil {
-						return err
-					}
-					defer cur.Close()
-					if err := firstErr(
-						mustAllow(old, "the previous role", "CREATE TABLE rotated_items (id int)"),
-						mustAllow(old, "the previous role", "INSERT INTO rotated_items VALUES (1)"),
-						mustDeny(cur, "the current role, before it owns rotated_items", "SELECT * FROM rotated_items"),
-					); err != nil {
-						return err
-					}
-					who, err := tableOwner()
-					if err != nil {
-						return fmt.Errorf("finding rotated_items's owner: %w", err)
-					}
-					if who != previous.username {
-						return fmt.Errorf("rotated_items belongs to %q, want the previous role %q", who, previous.username)
-					}
-					return nil
-				},
-			},
-			{
-				// Past the overlap: the previous role is dropped, its table
-				// handed to the current role.
-				PreConfig:         func() { dbs.Advance(25 * time.Hour) },
-				Config:            config("v2"),
-				ConfigPlanChecks:  updatesInPlace(rotatingRoleAddr),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(rotatingRoleAddr, tfjsonpath.New("previous"), knownvalue.Null())},
-				Check: func(s *terraform.State) error {
-					current, err := slotLogin(s, rotatingRoleAddr, "current", "password")
-					if err != nil {
-						return err
-					}
-					if current != second {
-						return fmt.Errorf("current is role %s, want %s with its password", current.id, second.id)
-					}
-					if err := firstErr(postgresRefuses(addr, "the retired previous role", first),
-						noRows(dbs.Postgres.Admin, "the retired role", "SELECT count(*) FROM pg_roles WHERE rolname = $1", first.username)); err != nil {
-						return err
-					}
-					who, err := tableOwner()
-					if err != nil {
-						return fmt.Errorf("rotated_items did not survive the previous role's retirement: %w", err)
-					}
-					// postgresLogsIn checked that the database calls the
-					// current role's session by current.username.
-					db, err := postgresLogsIn(addr, current)
-					if err != nil {
-						return err
-					}
-					defer db.Close()
-					if who != current.username {
-						return fmt.Errorf("rotated_items belongs to %q, want the current role %q", who, current.username)
-					}
-					var n int
-					if err := db.QueryRow("SELECT count(*) FROM rotated_items").Scan(&n); err != nil {
-						return fmt.Errorf("the current role cannot read rotated_items: %w", err)
-					}
-					if n != 1 {
-						return fmt.Errorf("the current role reads %d rows of rotated_items, want the previous role's 1", n)
-					}
-					// Only its owner (or a superuser) may drop a table; and
-					// so the current role, holding no objects, is dropped at
-					// destroy.
-					return mustAllow(db, "the current role, owning rotated_items", "DROP TABLE rotated_items")
-				},
+	destroyed := func(s *terraform.State) error {
+		return firstErr(postgresRefuses(addr, "the destroyed current role", second), rolesLeft(dbs.Mock)(s))
+	}
+	resource.Test(t, clockTestCase(t, dbs.Mock, destroyed, []resource.TestStep{
+		{
+			Config: config("v1"),
+			Check: func(s *terraform.State) (err error) {
+				if first, err = slotLogin(s, rotatingRoleAddr, "current", "password"); err != nil {
+					return err
+				}
+				db, err := postgresLogsIn(addr, first)
+				if err != nil {
+					return err
+				}
+				return db.Close()
 			},
 		},
-	})
+		{
+			// A new trigger rotates: both roles log in, and the
+			// previous one creates a table the current one cannot read.
+			Config:           config("v2"),
+			ConfigPlanChecks: updatesInPlace(rotatingRoleAddr),
+			Check: func(s *terraform.State) error {
+				current, previous, err := rotatedFrom(s, rotatingRoleAddr, "password", first)
+				if err != nil {
+					return err
+				}
+				second = current
+				old, err := postgresLogsIn(addr, previous)
+				if err != nil {
+					return err
+				}
+				defer old.Close()
+				cur, err := postgresLogsIn(addr, current)
+				if err != nil {
+					return err
+				}
+				defer cur.Close()
+				if err := firstErr(
+					mustAllow(old, "the previous role", "CREATE TABLE rotated_items (id int)"),
+					mustAllow(old, "the previous role", "INSERT INTO rotated_items VALUES (1)"),
+					mustDeny(cur, "the current role, before it owns rotated_items", "SELECT * FROM rotated_items"),
+				); err != nil {
+					return err
+				}
+				who, err := tableOwner()
+				if err != nil {
+					return fmt.Errorf("finding rotated_items's owner: %w", err)
+				}
+				if who != previous.username {
+					return fmt.Errorf("rotated_items belongs to %q, want the previous role %q", who, previous.username)
+				}
+				return nil
+			},
+		},
+		{
+			// Past the overlap: the previous role is dropped, its table
+			// handed to the current role.
+			PreConfig:         func() { dbs.Advance(25 * time.Hour) },
+			Config:            config("v2"),
+			ConfigPlanChecks:  updatesInPlace(rotatingRoleAddr),
+			ConfigStateChecks: noPrevious(rotatingRoleAddr),
+			Check: func(s *terraform.State) error {
+				current, err := stillCurrent(s, rotatingRoleAddr, "password", second)
+				if err != nil {
+					return err
+				}
+				if err := firstErr(postgresRefuses(addr, "the retired previous role", first),
+					noRows(dbs.Postgres.Admin, "the retired role", "SELECT count(*) FROM pg_roles WHERE rolname = $1", first.username)); err != nil {
+					return err
+				}
+				who, err := tableOwner()
+				if err != nil {
+					return fmt.Errorf("rotated_items did not survive the previous role's retirement: %w", err)
+				}
+				// postgresLogsIn checked that the database calls the
+				// current role's session by current.username.
+				db, err := postgresLogsIn(addr, current)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				if who != current.username {
+					return fmt.Errorf("rotated_items belongs to %q, want the current role %q", who, current.username)
+				}
+				var n int
+				if err := db.QueryRow("SELECT count(*) FROM rotated_items").Scan(&n); err != nil {
+					return fmt.Errorf("the current role cannot read rotated_items: %w", err)
+				}
+				if n != 1 {
+					return fmt.Errorf("the current role reads %d rows of rotated_items, want the previous role's 1", n)
+				}
+				// Only its owner (or a superuser) may drop a table; and
+				// so the current role, holding no objects, is dropped at
+				// destroy.
+				return mustAllow(db, "the current role, owning rotated_items", "DROP TABLE rotated_items")
+			},
+		},
+	}))
 }

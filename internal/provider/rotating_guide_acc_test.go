@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,73 +20,48 @@ import (
 // exist, which one the secret store holds, what the plan warns, and that
 // the plan after each apply is empty; and no command prints a secret.
 func TestAccRotatingWithoutDowntimeGuide(t *testing.T) {
-	tf, host := directTerraform(t, "1.5.0", "the rotating resources")
 	mock := acctest.NewMock(t)
-	work := t.TempDir()
+	tf := newBuiltProvider(t, mock, "1.5.0", "the rotating resources")
 	guide, err := os.ReadFile("../../examples/guides/rotating-without-downtime/main.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(work, "main.tf"), guide)
-	terraform := terraformIn(t, tf, work, devOverrides(t, host), mock)
+	tf.write(guide)
 	// Everything terraform printed, and every secret the mock minted: no
 	// output may show one (the guide's pattern is pasted into pipelines,
-	// whose logs are read by many).
+	// whose logs are read by many). The state tf.state shows holds them.
 	printed := map[string]string{} // command: output
 	secrets := map[string]string{} // password name: secret
 	run := func(args ...string) string {
 		t.Helper()
-		out := terraform(args...)
-		if args[0] != "show" {
-			printed[fmt.Sprintf("%d: terraform %s", len(printed)+1, strings.Join(args, " "))] = out
-		}
+		out := tf.terraform(args...)
+		printed[fmt.Sprintf("%d: terraform %s", len(printed)+1, strings.Join(args, " "))] = out
 		return out
 	}
 
 	// exist fails unless the mock holds exactly the passwords of these names.
 	exist := func(step string, names ...string) {
 		t.Helper()
-		var got []string
 		for _, p := range mock.Passwords() {
-			got = append(got, p.Name)
 			secrets[p.Name] = p.PlainText
 		}
-		slices.Sort(got)
-		if !slices.Equal(got, names) {
-			t.Fatalf("%s: the mock holds passwords %v, want %v", step, got, names)
+		if err := mockPasswordsNamed(mock, names...)(nil); err != nil {
+			t.Fatalf("%s: %v", step, err)
 		}
 	}
 	// stored fails unless the secret store holds the password named want:
 	// its secret, its username, and the generation that made it.
 	stored := func(step, want string, generation int) {
 		t.Helper()
-		var shown struct {
-			Values struct {
-				RootModule struct {
-					Resources []struct {
-						Address string `json:"address"`
-						Values  struct {
-							TriggersReplace string `json:"triggers_replace"`
-						} `json:"values"`
-					} `json:"resources"`
-				} `json:"root_module"`
-			} `json:"values"`
-		}
-		if err := json.Unmarshal([]byte(run("show", "-json")), &shown); err != nil {
-			t.Fatal(err)
-		}
+		held, _ := tf.state()["terraform_data.app_database_secret"]["triggers_replace"].(string)
 		var secret struct {
 			Generation int    `json:"generation"`
 			Username   string `json:"username"`
 			Password   string `json:"password"`
 			URL        string `json:"url"`
 		}
-		for _, r := range shown.Values.RootModule.Resources {
-			if r.Address == "terraform_data.app_database_secret" {
-				if err := json.Unmarshal([]byte(r.Values.TriggersReplace), &secret); err != nil {
-					t.Fatalf("%s: the secret store holds %d bytes that are not the guide's JSON: %v", step, len(r.Values.TriggersReplace), err)
-				}
-			}
+		if err := json.Unmarshal([]byte(held), &secret); err != nil {
+			t.Fatalf("%s: the secret store holds %d bytes that are not the guide's JSON: %v", step, len(held), err)
 		}
 		for _, p := range mock.Passwords() {
 			if p.Name != want {

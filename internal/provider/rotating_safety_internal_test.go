@@ -1,6 +1,6 @@
 package provider
 
-// Review of the rotating resources (issue #25), as internal tests: the
+// The rotating resources against the safety rules, as internal tests: the
 // paths Terraform cannot be steered through precisely enough (a stop that
 // arrives while the rotation's create is on its way, a token that loses
 // sight of the database between two reads of one refresh), and what the
@@ -25,20 +25,20 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// reviewRotating is a rotating password resource on the mock.
-type reviewRotating struct {
-	t    *testing.T
-	mock *mockapi.Server
-	r    *rotatingResource[planetscale.Password]
+// rotatingCalls calls a rotating password resource's methods on the mock,
+// as the framework calls them.
+type rotatingCalls struct {
+	t *testing.T
+	r *rotatingResource[planetscale.Password]
 }
 
-func newReviewRotating(t *testing.T, mock *mockapi.Server, data *providerData) reviewRotating {
-	return reviewRotating{t: t, mock: mock, r: &rotatingResource[planetscale.Password]{data: data, pollInterval: time.Millisecond}}
+func newRotatingCalls(t *testing.T, data *providerData) rotatingCalls {
+	return rotatingCalls{t: t, r: &rotatingResource[planetscale.Password]{data: data, pollInterval: time.Millisecond}}
 }
 
 // configured is the configuration rotation_trigger = trigger, name_prefix
 // "app-", with the computed attributes as Terraform proposes them.
-func (h reviewRotating) configured(trigger string, results rotationResults) rotatingPasswordModel {
+func (h rotatingCalls) configured(trigger string, results rotationResults) rotatingPasswordModel {
 	return rotatingPasswordModel{
 		rotationArguments: rotationArguments{
 			credentialLocation: location("app-db", "main"),
@@ -56,7 +56,7 @@ func (h reviewRotating) configured(trigger string, results rotationResults) rota
 
 // plan is what ModifyPlan makes of the configuration against state
 // (null for a create).
-func (h reviewRotating) plan(ctx context.Context, state tfsdk.State, trigger string) tfsdk.Plan {
+func (h rotatingCalls) plan(ctx context.Context, state tfsdk.State, trigger string) tfsdk.Plan {
 	h.t.Helper()
 	kind := passwords
 	unknownSlot := types.ObjectUnknown(kind.slotTypes())
@@ -80,7 +80,7 @@ func (h reviewRotating) plan(ctx context.Context, state tfsdk.State, trigger str
 }
 
 // create applies the first plan, for rotation_trigger "v1".
-func (h reviewRotating) create(ctx context.Context) tfsdk.State {
+func (h rotatingCalls) create(ctx context.Context) tfsdk.State {
 	h.t.Helper()
 	_, null := schemaOf(ctx, h.r)
 	plan := h.plan(ctx, null, "v1")
@@ -93,7 +93,7 @@ func (h reviewRotating) create(ctx context.Context) tfsdk.State {
 }
 
 // update applies the plan for trigger on ctx; it returns Update's answer.
-func (h reviewRotating) update(ctx, planCtx context.Context, state tfsdk.State, trigger string) *resource.UpdateResponse {
+func (h rotatingCalls) update(ctx, planCtx context.Context, state tfsdk.State, trigger string) *resource.UpdateResponse {
 	h.t.Helper()
 	plan := h.plan(planCtx, state, trigger)
 	resp := &resource.UpdateResponse{State: tfsdk.State{Schema: state.Schema, Raw: state.Raw.Copy()}}
@@ -101,7 +101,26 @@ func (h reviewRotating) update(ctx, planCtx context.Context, state tfsdk.State, 
 	return resp
 }
 
-func (h reviewRotating) model(ctx context.Context, s tfsdk.State) (*rotatingPasswordModel, *credentialSlot, *credentialSlot) {
+// rotated is the state after the create and one rotation, to trigger "v2".
+func (h rotatingCalls) rotated(ctx context.Context) tfsdk.State {
+	h.t.Helper()
+	second := h.update(ctx, ctx, h.create(ctx), "v2")
+	if second.Diagnostics.HasError() {
+		h.t.Fatal(second.Diagnostics)
+	}
+	return second.State
+}
+
+// rotatedOnMock is a rotating password resource on a new mock after its
+// create and one rotation, the mock, and the resource's state then.
+func rotatedOnMock(t *testing.T) (rotatingCalls, *mockapi.Server, tfsdk.State) {
+	t.Helper()
+	mock, data := mockData(t)
+	h := newRotatingCalls(t, data)
+	return h, mock, h.rotated(context.Background())
+}
+
+func (h rotatingCalls) model(ctx context.Context, s tfsdk.State) (*rotatingPasswordModel, *credentialSlot, *credentialSlot) {
 	h.t.Helper()
 	m := &rotatingPasswordModel{}
 	if diags := getModel(ctx, s.Raw, s.Schema, m); diags.HasError() {
@@ -115,22 +134,16 @@ func (h reviewRotating) model(ctx context.Context, s tfsdk.State) (*rotatingPass
 // secret, the old current as previous, the older previous among
 // retiring_ids), and nothing is sent after it: no rename, no delete of the
 // older previous.
-func TestReviewRotatingStopDuringCreateRecordsAndSendsNothingMore(t *testing.T) {
+func TestRotatingBranchPassword_stopDuringCreateRecordsAndSendsNothingMore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	mock, data := mockData(t)
-	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx)
-	second := h.update(ctx, ctx, first, "v2")
-	if second.Diagnostics.HasError() {
-		t.Fatal(second.Diagnostics)
-	}
-	_, c2, c1 := h.model(ctx, second.State)
+	h, mock, second := rotatedOnMock(t)
+	_, c2, c1 := h.model(ctx, second)
 
 	stopCtx, stop := context.WithCancel(ctx)
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Times: 1, Before: stop})
 	mock.ResetRequests()
-	third := h.update(stopCtx, ctx, second.State, "v3")
+	third := h.update(stopCtx, ctx, second, "v3")
 
 	m, c3, previous := h.model(ctx, third.State)
 	if c3 == nil || c3.ID.ValueString() == c2.ID.ValueString() {
@@ -161,20 +174,14 @@ func TestReviewRotatingStopDuringCreateRecordsAndSendsNothingMore(t *testing.T) 
 
 // A stop before the rotation sent anything sends nothing at all, and state
 // stays as it was.
-func TestReviewRotatingStopBeforeSendingSendsNothing(t *testing.T) {
+func TestRotatingBranchPassword_stopBeforeSendingSendsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	mock, data := mockData(t)
-	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx)
-	second := h.update(ctx, ctx, first, "v2")
-	if second.Diagnostics.HasError() {
-		t.Fatal(second.Diagnostics)
-	}
+	h, mock, second := rotatedOnMock(t)
 	mock.ResetRequests()
 	stopped, stop := context.WithCancel(ctx)
 	stop()
-	third := h.update(stopped, ctx, second.State, "v3")
+	third := h.update(stopped, ctx, second, "v3")
 	if !third.Diagnostics.HasError() {
 		t.Fatal("a stopped rotation reported success")
 	}
@@ -183,7 +190,7 @@ func TestReviewRotatingStopBeforeSendingSendsNothing(t *testing.T) {
 			t.Errorf("after the stop, %d %s request(s) were sent", n, route)
 		}
 	}
-	if !third.State.Raw.Equal(second.State.Raw) {
+	if !third.State.Raw.Equal(second.Raw) {
 		t.Error("a rotation that sent nothing changed state")
 	}
 }
@@ -192,19 +199,12 @@ func TestReviewRotatingStopBeforeSendingSendsNothing(t *testing.T) {
 // behind, without either password), the current is read by GET, and then,
 // before the previous is read, the token loses sight of the database: the
 // previous's 404 is ambiguous, and it must stay in state.
-func TestReviewRotatingReadKeepsPreviousOnAmbiguous404AfterAnEarlierList(t *testing.T) {
+func TestRotatingBranchPassword_readKeepsPreviousOnAmbiguousNotFoundAfterAList(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	mock, data := mockData(t)
-	h := newReviewRotating(t, mock, data)
-	first := h.create(ctx)
-	second := h.update(ctx, ctx, first, "v2")
-	if second.Diagnostics.HasError() {
-		t.Fatal(second.Diagnostics)
-	}
+	h, mock, second := rotatedOnMock(t)
 	// A fresh provider, as the next run would start.
-	data2 := mockDataFor(t, mock)
-	h.r.data = data2
+	h.r.data = mockDataFor(t, mock)
 	gets := 0
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteListPasswords, EmptyPage: true, Times: 1})
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteGetPassword, Times: 2, Before: func() {
@@ -212,8 +212,8 @@ func TestReviewRotatingReadKeepsPreviousOnAmbiguous404AfterAnEarlierList(t *test
 			mock.HideDatabase("acme", "app-db", true)
 		}
 	}})
-	resp := &resource.ReadResponse{State: second.State}
-	h.r.Read(ctx, resource.ReadRequest{State: second.State}, resp)
+	resp := &resource.ReadResponse{State: second}
+	h.r.Read(ctx, resource.ReadRequest{State: second}, resp)
 	if gets != 2 {
 		t.Fatalf("the refresh sent %d GETs, want 2 (requests %v)", gets, mock.RequestCounts())
 	}
@@ -245,25 +245,22 @@ func mockDataFor(t *testing.T, mock *mockapi.Server) *providerData {
 // Everything the provider logs through a rotation's life (create,
 // rotations, a retirement that fails and is retried, refreshes, destroy)
 // holds none of the secrets the API minted.
-func TestReviewRotatingLogsNoSecret(t *testing.T) {
+func TestRotatingBranchPassword_logsNoSecret(t *testing.T) {
 	t.Parallel()
 	var logged bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logged)
 	mock := mockapi.NewWithDefaultWorld()
-	data := mockDataFor(t, mock)
-	h := newReviewRotating(t, mock, data)
+	h := newRotatingCalls(t, mockDataFor(t, mock))
 	secrets := map[string]bool{}
 	minted := func() {
 		for _, p := range mock.Passwords() {
 			secrets[p.PlainText] = true
 		}
 	}
-	first := h.create(ctx)
-	minted()
-	second := h.update(ctx, ctx, first, "v2")
-	minted()
+	second := h.rotated(ctx)
+	minted() // the first two: the first rotation retires nothing
 	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeletePassword, Status: 422, Times: 1})
-	third := h.update(ctx, ctx, second.State, "v3")
+	third := h.update(ctx, ctx, second, "v3")
 	minted()
 	if !third.Diagnostics.HasError() {
 		t.Fatal("the failed retirement was not reported")
