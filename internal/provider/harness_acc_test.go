@@ -2,13 +2,17 @@ package provider_test
 
 // The fault harness, provider level: seeded random schedules of applies
 // (with configuration changes: renames, replacements, added and removed
-// credentials), refreshes, plans, imports and destroys of both kinds,
+// credentials, bumped rotation triggers), refreshes, plans, imports and
+// destroys of both kinds and of both rotating resources, with the mock's
+// clock moved past overlap or rotate_every (rotations and retirements),
 // through the real terraform CLI, with faults injected into the mock (5xx
 // before and after the API acted, lost answers, resets, 429s, lagging
 // lists, another actor making same-named credentials as a request arrives,
-// a token that suddenly sees nothing, Ctrl-C as a request arrives) and a
-// re-apply, faults over, after each failure. Invariants, checked after
-// every command:
+// a token that suddenly sees nothing, Ctrl-C as a request arrives) and,
+// after a failure, a re-apply with the faults over or (half the time) the
+// next step under its own fault. Invariants, checked after
+// every command (a rotating resource's credentials are its current and
+// previous ones and each of its retiring_ids):
 //
 //	(a) nothing the other actor made is deleted or renamed;
 //	(b) after a successful apply the API holds exactly the credentials in
@@ -34,6 +38,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,23 +123,48 @@ func TestAccFaultHarnessProvider(t *testing.T) {
 
 // slot is one resource of the configuration.
 type slot struct {
-	kind    string // "password" or "role"
+	kind    string // a key of harnessKinds
 	present bool
-	name    string // "" for a generated one
+	name    string // "" for a generated one; a rotating slot's name_prefix
 	ttl     int64  // 0 for none
+	// A rotating slot's rotation_trigger is "v<trigger>"; every is its
+	// rotate_every, "" for none. Its overlap is always harnessOverlap.
+	trigger int
+	every   string
 }
 
+// harnessKinds are the kinds of slot: the resource type, its database, and
+// the attribute that holds a credential's secret.
+var harnessKinds = map[string]struct{ typ, db, secret string }{
+	"password":          {"planetscale_branch_password", "app-db", "plain_text"},
+	"role":              {"planetscale_postgres_role", "pg-db", "password"},
+	"rotating password": {"planetscale_rotating_branch_password", "app-db", "plain_text"},
+	"rotating role":     {"planetscale_rotating_postgres_role", "pg-db", "password"},
+}
+
+func rotating(kind string) bool { return strings.HasPrefix(kind, "rotating ") }
+
+// The rotation's durations, and the clock moves past them: far enough
+// past that the seconds a schedule takes never bring a plan to the edge.
+const harnessOverlap, harnessEvery = "1h", "2h"
+
+var harnessClockMoves = []time.Duration{61 * time.Minute, 121 * time.Minute}
+
 func (s slot) hcl(i int) string {
-	typ, db := "planetscale_branch_password", "app-db"
-	if s.kind == "role" {
-		typ, db = "planetscale_postgres_role", "pg-db"
-	}
-	out := fmt.Sprintf("resource %q \"s%d\" {\n  organization = \"acme\"\n  database     = %q\n  branch       = \"main\"\n", typ, i, db)
-	if s.name != "" {
+	out := fmt.Sprintf("resource %q \"s%d\" {\n  organization = \"acme\"\n  database     = %q\n  branch       = \"main\"\n", harnessKinds[s.kind].typ, i, harnessKinds[s.kind].db)
+	if s.name != "" && rotating(s.kind) {
+		out += fmt.Sprintf("  name_prefix  = %q\n", s.name)
+	} else if s.name != "" {
 		out += fmt.Sprintf("  name         = %q\n", s.name)
 	}
 	if s.ttl != 0 {
 		out += fmt.Sprintf("  ttl          = %d\n", s.ttl)
+	}
+	if rotating(s.kind) {
+		out += fmt.Sprintf("  rotation_trigger = \"v%d\"\n  overlap          = %q\n", s.trigger, harnessOverlap)
+		if s.every != "" {
+			out += fmt.Sprintf("  rotate_every     = %q\n", s.every)
+		}
 	}
 	return out + "}\n"
 }
@@ -174,16 +204,25 @@ func newProviderWorld(t *testing.T, tf, host string, seed uint64) *providerWorld
 	for i := range 2 + h.rng.IntN(3) {
 		h.slots = append(h.slots, h.randomSlot(kinds[i%2]))
 	}
+	h.slots = append(h.slots, h.randomSlot("rotating password"), h.randomSlot("rotating role"))
 	return h
 }
 
 const otherActorTokenID, otherActorToken = "other-actor", "pscale_tkn_other-actor-secret"
 
-var harnessNames = []string{"", "", "app", "app-2"}
+// Names, and rotating slots' name prefixes: the other actor makes "app"
+// and "app-2", so generation 2 of "app-" has a same-named twin.
+var harnessNames, harnessPrefixes = []string{"", "", "app", "app-2"}, []string{"", "app-"}
 
 func (h *providerWorld) randomSlot(kind string) slot {
+	if rotating(kind) {
+		// A ttl outlives rotate_every plus overlap, as validation wants.
+		return slot{kind: kind, present: true, name: harnessPrefixes[h.rng.IntN(2)], ttl: h.rotatingTTL(), trigger: 1, every: []string{"", harnessEvery}[h.rng.IntN(2)]}
+	}
 	return slot{kind: kind, present: true, name: harnessNames[h.rng.IntN(len(harnessNames))], ttl: []int64{0, 0, 3600, 7200}[h.rng.IntN(4)]}
 }
+
+func (h *providerWorld) rotatingTTL() int64 { return []int64{0, 0, 4 * 3600, 6 * 3600}[h.rng.IntN(4)] }
 
 func (h *providerWorld) trace() string {
 	var b strings.Builder
@@ -251,9 +290,18 @@ func (h *providerWorld) see(visible bool) {
 	h.mock.HideDatabase("acme", "pg-db", !visible)
 }
 
-// stateCredential is what the harness reads of one resource in state.
+// stateCredential is what the harness reads of one credential in state:
+// a resource's, or one of those a rotating resource holds (its slot).
 type stateCredential struct {
 	addr, kind, id, secret string
+	slot                   string // "", or "current", "previous" or "retiring"
+}
+
+func (c stateCredential) where() string {
+	if c.slot == "" {
+		return c.addr
+	}
+	return c.addr + " (" + c.slot + ")"
 }
 
 func (h *providerWorld) state() []stateCredential {
@@ -277,15 +325,35 @@ func (h *providerWorld) state() []stateCredential {
 	}
 	var out []stateCredential
 	for _, r := range st.Resources {
-		for _, inst := range r.Instances {
-			c := stateCredential{addr: r.Type + "." + r.Name, kind: "password"}
-			if r.Type == "planetscale_postgres_role" {
-				c.kind = "role"
+		var kind string
+		for k, about := range harnessKinds {
+			if about.typ == r.Type {
+				kind = k
 			}
-			c.id, _ = inst.Attributes["id"].(string)
-			secretAttr := map[string]string{"password": "plain_text", "role": "password"}[c.kind]
-			c.secret, _ = inst.Attributes[secretAttr].(string)
-			out = append(out, c)
+		}
+		secretAttr := harnessKinds[kind].secret
+		for _, inst := range r.Instances {
+			c := stateCredential{addr: r.Type + "." + r.Name, kind: kind}
+			if !rotating(kind) {
+				c.id, _ = inst.Attributes["id"].(string)
+				c.secret, _ = inst.Attributes[secretAttr].(string)
+				out = append(out, c)
+				continue
+			}
+			for _, slot := range []string{"current", "previous"} {
+				if held, ok := inst.Attributes[slot].(map[string]any); ok {
+					c.slot = slot
+					c.id, _ = held["id"].(string)
+					c.secret, _ = held[secretAttr].(string)
+					out = append(out, c)
+				}
+			}
+			retiring, _ := inst.Attributes["retiring_ids"].([]any)
+			for _, id := range retiring {
+				c.slot, c.secret = "retiring", ""
+				c.id, _ = id.(string)
+				out = append(out, c)
+			}
 		}
 	}
 	return out
@@ -305,7 +373,9 @@ func (h *providerWorld) runRecovering() (problem string) {
 
 func (h *providerWorld) run() string {
 	h.writeConfig()
-	for range 3 + h.rng.IntN(4) {
+	// Long enough for a rotation and a later apply that retires or rotates
+	// again: what deletes a rotating resource's older credentials.
+	for range 4 + h.rng.IntN(5) {
 		if problem := h.step(); problem != "" {
 			return problem
 		}
@@ -350,6 +420,13 @@ func (h *providerWorld) applyUntilGreen() string {
 
 func (h *providerWorld) step() string {
 	h.injectFault()
+	// Half the steps move the clock: rotations by age, expiries and
+	// retirements after overlap then happen under the step's fault.
+	if h.rng.IntN(2) == 0 {
+		d := harnessClockMoves[h.rng.IntN(len(harnessClockMoves))]
+		h.mock.Advance(d)
+		h.steps[len(h.steps)-1] += fmt.Sprintf("; clock +%s", d)
+	}
 	var ok bool
 	switch r := h.rng.IntN(100); {
 	case r < 50:
@@ -374,30 +451,63 @@ func (h *providerWorld) step() string {
 	}
 	h.mock.ClearFaults()
 	h.see(true)
-	if !ok || strings.HasSuffix(h.steps[len(h.steps)-1], "destroy") {
+	// Half the failures meet the next step's fault before a re-apply: what
+	// a failed apply leaves (retiring_ids, a tainted credential) is then
+	// read, deleted and destroyed under faults too.
+	if strings.HasSuffix(h.steps[len(h.steps)-1], "destroy") || (!ok && h.rng.IntN(2) == 0) {
 		h.steps = append(h.steps, "re-apply, faults over")
 		return h.applyUntilGreen()
 	}
 	return ""
 }
 
-// reimport forgets one credential (terraform state rm) and imports it by ID.
+// reimport forgets one resource (terraform state rm) and imports it by ID:
+// a rotating one as "<current_id>[/<previous_id>]".
+//
+// A rotating resource with retiring_ids is not reimported: those cannot be
+// imported, so the harness would orphan them itself, and (b) would let
+// such orphans pass only because the error that named them promised that
+// the next apply deletes them. Skipped, (b) stays exact: every credential
+// a rotating resource was responsible for is deleted or still in state.
 func (h *providerWorld) reimport() bool {
 	st := h.state()
-	if len(st) == 0 {
-		h.steps[len(h.steps)-1] += "; import (nothing in state)"
+	held := map[string][]stateCredential{}
+	var addrs []string
+	for _, c := range st {
+		if c.slot == "" || c.slot == "current" {
+			addrs = append(addrs, c.addr)
+		}
+		held[c.addr] = append(held[c.addr], c)
+	}
+	if len(addrs) == 0 {
+		h.steps[len(h.steps)-1] += "; import (nothing to import in state)"
 		return true
 	}
-	c := st[h.rng.IntN(len(st))]
-	h.steps[len(h.steps)-1] += "; state rm and import " + c.addr
-	h.rmByUs[c.id] = true
-	if _, ok := h.terraform("state", "rm", "-no-color", c.addr); !ok {
+	addr := addrs[h.rng.IntN(len(addrs))]
+	id := ""
+	for _, c := range held[addr] {
+		switch c.slot {
+		case "retiring":
+			h.steps[len(h.steps)-1] += "; import skipped (" + addr + " has retiring_ids)"
+			return true
+		case "", "current":
+			id = c.id + id
+		case "previous":
+			id += "/" + c.id
+		}
+	}
+	h.steps[len(h.steps)-1] += "; state rm and import " + addr + " as " + id
+	for _, c := range held[addr] {
+		h.rmByUs[c.id] = true
+	}
+	if _, ok := h.terraform("state", "rm", "-no-color", addr); !ok {
 		return false
 	}
-	db := map[string]string{"password": "app-db", "role": "pg-db"}[c.kind]
-	_, ok := h.terraform("import", "-no-color", "-input=false", c.addr, "acme/"+db+"/main/"+c.id)
+	_, ok := h.terraform("import", "-no-color", "-input=false", addr, "acme/"+harnessKinds[held[addr][0].kind].db+"/main/"+id)
 	if ok {
-		delete(h.rmByUs, c.id)
+		for _, c := range held[addr] {
+			delete(h.rmByUs, c.id)
+		}
 	}
 	return ok
 }
@@ -405,19 +515,39 @@ func (h *providerWorld) reimport() bool {
 func (h *providerWorld) mutateConfig() {
 	i := h.rng.IntN(len(h.slots))
 	s := &h.slots[i]
-	switch h.rng.IntN(5) {
+	switch h.rng.IntN(7) {
 	case 0:
+		if rotating(s.kind) {
+			s.name = harnessPrefixes[h.rng.IntN(len(harnessPrefixes))]
+			h.steps = append(h.steps, fmt.Sprintf("s%d: name_prefix %q", i, s.name))
+			break
+		}
 		s.name = harnessNames[h.rng.IntN(len(harnessNames))]
 		h.steps = append(h.steps, fmt.Sprintf("s%d: name %q", i, s.name))
 	case 1:
-		s.ttl = []int64{0, 3600, 7200}[h.rng.IntN(3)]
+		if rotating(s.kind) {
+			s.ttl = h.rotatingTTL()
+		} else {
+			s.ttl = []int64{0, 3600, 7200}[h.rng.IntN(3)]
+		}
 		h.steps = append(h.steps, fmt.Sprintf("s%d: ttl %d", i, s.ttl))
 	case 2:
 		s.present = !s.present
 		h.steps = append(h.steps, fmt.Sprintf("s%d: present %t", i, s.present))
 	case 3:
-		h.slots = append(h.slots, h.randomSlot([]string{"password", "role"}[h.rng.IntN(2)]))
-		h.steps = append(h.steps, fmt.Sprintf("s%d added", len(h.slots)-1))
+		kinds := slices.Sorted(maps.Keys(harnessKinds))
+		h.slots = append(h.slots, h.randomSlot(kinds[h.rng.IntN(len(kinds))]))
+		h.steps = append(h.steps, fmt.Sprintf("s%d added (%s)", len(h.slots)-1, h.slots[len(h.slots)-1].kind))
+	case 4, 5:
+		// The trigger of a rotating slot, s itself when it is one.
+		for j := range h.slots {
+			if k := (i + j) % len(h.slots); rotating(h.slots[k].kind) {
+				h.slots[k].trigger++
+				h.steps = append(h.steps, fmt.Sprintf("s%d: rotation_trigger \"v%d\"", k, h.slots[k].trigger))
+				return
+			}
+		}
+		h.steps = append(h.steps, "config unchanged")
 	default:
 		h.steps = append(h.steps, "config unchanged")
 	}
@@ -440,10 +570,12 @@ func (h *providerWorld) otherCreate(kind, name string) {
 	}
 }
 
+// harnessRoutes are where faults go; the deletes twice, since every
+// rotation and retirement deletes and is where a credential gets lost.
 var harnessRoutes = []string{
 	mockapi.RouteCreatePassword, mockapi.RouteCreateRole, mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole,
 	mockapi.RouteListPasswords, mockapi.RouteListRoles, mockapi.RouteGetPassword, mockapi.RouteGetRole,
-	mockapi.RouteDeletePassword, mockapi.RouteDeleteRole,
+	mockapi.RouteDeletePassword, mockapi.RouteDeleteRole, mockapi.RouteDeletePassword, mockapi.RouteDeleteRole,
 }
 
 func (h *providerWorld) injectFault() {
@@ -555,7 +687,7 @@ func (h *providerWorld) check(exact bool) string {
 	}
 	for id, c := range inState {
 		if got, ok := at[id]; ok && c.secret != "" && c.secret != got.secret {
-			return fmt.Sprintf("(b) the secret in state for %s is not the one the API holds", c.addr)
+			return fmt.Sprintf("(b) the secret in state for %s is not the one the API holds", c.where())
 		}
 	}
 	if exact {
@@ -572,7 +704,7 @@ func (h *providerWorld) check(exact bool) string {
 		}
 		for id, c := range inState {
 			if _, ok := at[id]; !ok {
-				return fmt.Sprintf("(b) %s (%s) is in state but not at the API after a successful apply", c.addr, id)
+				return fmt.Sprintf("(b) %s (%s) is in state but not at the API after a successful apply", c.where(), id)
 			}
 		}
 	}
