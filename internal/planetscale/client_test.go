@@ -439,6 +439,9 @@ func TestRoleMethods(t *testing.T) {
 	if got := reqs[len(reqs)-1].Query.Get("successor"); got != heir.Username {
 		t.Errorf("successor sent = %q", got)
 	}
+	// The heir took the objects over; this checks only that an empty
+	// successor is not sent.
+	mock.SetRoleOwnsObjects(heir.ID, false)
 	if err := c.DeleteRole(ctx, postgres, heir.ID, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -569,8 +569,14 @@ func TestAccRotatingIdentity(t *testing.T) {
 		// import { to = ..., identity = { ... } }: the API knows the
 		// credentials, not the rotation's arguments, which the plan
 		// records in place (no API call).
-		{Config: config("v2"), ResourceName: rotatingPasswordAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, ExpectNonEmptyPlan: true},
-		{Config: config("v2"), ResourceName: rotatingRoleAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity, ExpectNonEmptyPlan: true},
+		{
+			Config: config("v2"), ResourceName: rotatingPasswordAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true, ImportPlanChecks: resource.ImportPlanChecks{PreApply: inPlaceUpdate(rotatingPasswordAddr)},
+		},
+		{
+			Config: config("v2"), ResourceName: rotatingRoleAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true, ImportPlanChecks: resource.ImportPlanChecks{PreApply: inPlaceUpdate(rotatingRoleAddr)},
+		},
 	})
 	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 	resource.ParallelTest(t, tc)
@@ -592,20 +598,20 @@ func TestAccRotatingBranchPassword_savedPlanKeepsItsDecision(t *testing.T) {
 	// appliedTwoHoursLater: the plan updates in place as decided (decision
 	// holds), is applied two hours later, and leaves an update to the next
 	// plan.
-	appliedTwoHoursLater := func(decision plancheck.PlanCheck) resource.ConfigPlanChecks {
-		return resource.ConfigPlanChecks{
-			PreApply:             append(inPlaceUpdate(rotatingPasswordAddr), decision, timePasses{mock, 2 * time.Hour}),
-			PostApplyPostRefresh: inPlaceUpdate(rotatingPasswordAddr),
-		}
+	appliedTwoHoursLater := func(decision plancheck.PlanCheck) []plancheck.PlanCheck {
+		return append(inPlaceUpdate(rotatingPasswordAddr), decision, timePasses{mock, 2 * time.Hour})
 	}
 	var first string
 	resource.ParallelTest(t, clockTestCase(t, mock, passwordsLeft(mock), []resource.TestStep{
 		{Config: config("a-"), Check: remember(rotatingPasswordAddr, "current", &first)},
 		{
 			// Planned at 47h: a new prefix only. Applied at 49h.
-			PreConfig:          func() { mock.Advance(47 * time.Hour) },
-			Config:             config("b-"),
-			ConfigPlanChecks:   appliedTwoHoursLater(plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("generation"), knownvalue.Int64Exact(1))),
+			PreConfig: func() { mock.Advance(47 * time.Hour) },
+			Config:    config("b-"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             appliedTwoHoursLater(plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("generation"), knownvalue.Int64Exact(1))),
+				PostApplyPostRefresh: inPlaceUpdate(rotatingPasswordAddr), // the next plan rotates
+			},
 			ExpectNonEmptyPlan: true,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				slotIs(rotatingPasswordAddr, "current", &first),
@@ -624,9 +630,12 @@ func TestAccRotatingBranchPassword_savedPlanKeepsItsDecision(t *testing.T) {
 		{
 			// Planned at 23h after the rotation: a new prefix only.
 			// Applied at 25h: the previous password is kept.
-			PreConfig:          func() { mock.Advance(23 * time.Hour) },
-			Config:             config("c-"),
-			ConfigPlanChecks:   appliedTwoHoursLater(plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.NotNull())),
+			PreConfig: func() { mock.Advance(23 * time.Hour) },
+			Config:    config("c-"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             appliedTwoHoursLater(plancheck.ExpectKnownValue(rotatingPasswordAddr, tfjsonpath.New("previous"), knownvalue.NotNull())),
+				PostApplyPostRefresh: inPlaceUpdate(rotatingPasswordAddr), // the next plan retires
+			},
 			ExpectNonEmptyPlan: true,
 			Check:              slotIs(rotatingPasswordAddr, "previous", &first),
 		},

@@ -75,6 +75,7 @@ func TestAccRotatingBranchPassword_failedCreateChangesNothing(t *testing.T) {
 		{
 			RefreshState:       true,
 			ExpectNonEmptyPlan: true,
+			RefreshPlanChecks:  resource.RefreshPlanChecks{PostRefresh: inPlaceUpdate(rotatingPasswordAddr)},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				slotIs(rotatingPasswordAddr, "current", &first),
 				resource.TestCheckNoResourceAttr(rotatingPasswordAddr, "previous.id"),
@@ -138,6 +139,7 @@ func retirementFailsOnce(mock *acctest.Mock, fault mockapi.Fault, recovered func
 			PreConfig:          recovered,
 			RefreshState:       true,
 			ExpectNonEmptyPlan: true,
+			RefreshPlanChecks:  resource.RefreshPlanChecks{PostRefresh: inPlaceUpdate(rotatingPasswordAddr)},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				func(s *terraform.State) error {
 					return resource.TestCheckTypeSetElemAttr(rotatingPasswordAddr, "retiring_ids.*", oldest)(s)

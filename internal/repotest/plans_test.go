@@ -15,7 +15,9 @@ import (
 // each applying step empty, and a step may turn that off
 // (ExpectNonEmptyPlan) only when it also says which change it expects, with
 // a PostApplyPostRefresh plan check (an import block step, whose plan is
-// never applied: an ImportPlanChecks PreApply one). A perpetual diff cannot
+// never applied: an ImportPlanChecks PreApply one; a refresh step, whose
+// plan follows the refresh: a RefreshPlanChecks PostRefresh one). A
+// perpetual diff cannot
 // hide behind a bare ExpectNonEmptyPlan.
 func TestEveryNonEmptyPlanSaysWhichChange(t *testing.T) {
 	fset := token.NewFileSet()
@@ -48,6 +50,8 @@ func TestEveryNonEmptyPlanSaysWhichChange(t *testing.T) {
 					}
 				case key.Name == "ConfigPlanChecks":
 					checked = mentions(kv.Value, "PostApplyPostRefresh")
+				case key.Name == "RefreshPlanChecks":
+					checked = mentions(kv.Value, "PostRefresh")
 				case key.Name == "ImportPlanChecks":
 					// An import block step applies nothing: its plan is
 					// the import's, and PreApply says which change it holds.
