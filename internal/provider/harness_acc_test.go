@@ -10,7 +10,12 @@ package provider_test
 // lists, another actor making same-named credentials as a request arrives,
 // a token that suddenly sees nothing, Ctrl-C as a request arrives) and,
 // after a failure, a re-apply with the faults over or (half the time) the
-// next step under its own fault. Invariants, checked after
+// next step under its own fault. A step's faults go where its operation
+// sends requests, and a step that may delete gets a second one spread over
+// its deletes (a refusal, a 503, a token that stops seeing): the deletes
+// are where a credential still held gets forgotten. Half the schedules
+// start from rotating resources that already hold a previous credential,
+// so that their first faulted apply retires it. Invariants, checked after
 // every command (a rotating resource's credentials are its current and
 // previous ones and each of its retiring_ids):
 //
@@ -373,6 +378,21 @@ func (h *providerWorld) runRecovering() (problem string) {
 
 func (h *providerWorld) run() string {
 	h.writeConfig()
+	// Half the schedules start from credentials made and rotated once with
+	// the API healthy: each rotating resource then holds a previous
+	// credential from its first faulted step, so that the step's apply
+	// retires it (or deletes it as the older one) under the fault.
+	if h.rng.IntN(2) == 0 {
+		h.steps = append(h.steps, "set up: apply, faults off")
+		if problem := h.applyUntilGreen(); problem != "" {
+			return problem
+		}
+		h.steps = append(h.steps, "set up: rotate")
+		h.rotateAll()
+		if problem := h.applyUntilGreen(); problem != "" {
+			return problem
+		}
+	}
 	// Long enough for a rotation and a later apply that retires or rotates
 	// again: what deletes a rotating resource's older credentials.
 	for range 4 + h.rng.IntN(5) {
@@ -419,28 +439,41 @@ func (h *providerWorld) applyUntilGreen() string {
 }
 
 func (h *providerWorld) step() string {
-	h.injectFault()
-	// Half the steps move the clock: rotations by age, expiries and
-	// retirements after overlap then happen under the step's fault.
-	if h.rng.IntN(2) == 0 {
+	op := h.rng.IntN(100)
+	h.injectFault(harnessRoutesOf(op), false)
+	// A step that may delete gets a second fault on the deletes: a delete
+	// that fails is where a credential still held gets forgotten.
+	mayDelete := op < harnessApply || op >= harnessImport
+	if mayDelete {
+		h.injectFault(harnessDeletes, true)
+	}
+	// Two in three steps that may delete move the clock, one in three of
+	// the others: rotations by age, expiries and retirements after overlap
+	// then happen under the step's faults.
+	moves := 1
+	if mayDelete {
+		moves = 2
+	}
+	if h.rng.IntN(3) < moves {
 		d := harnessClockMoves[h.rng.IntN(len(harnessClockMoves))]
 		h.mock.Advance(d)
 		h.steps[len(h.steps)-1] += fmt.Sprintf("; clock +%s", d)
 	}
 	var ok bool
-	switch r := h.rng.IntN(100); {
-	case r < 50:
+	switch {
+	case op < harnessApply:
 		h.mutateConfig()
+		h.rotateSome()
 		h.writeConfig()
 		h.steps[len(h.steps)-1] += "; apply"
 		_, ok = h.terraform("apply", "-auto-approve", "-no-color", "-input=false")
-	case r < 65:
+	case op < harnessRefresh:
 		h.steps[len(h.steps)-1] += "; refresh"
 		_, ok = h.terraform("apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false")
-	case r < 75:
+	case op < harnessPlan:
 		h.steps[len(h.steps)-1] += "; plan"
 		_, ok = h.terraform("plan", "-no-color", "-input=false")
-	case r < 85:
+	case op < harnessImport:
 		ok = h.reimport()
 	default:
 		h.steps[len(h.steps)-1] += "; destroy"
@@ -553,6 +586,29 @@ func (h *providerWorld) mutateConfig() {
 	}
 }
 
+// rotateAll bumps the trigger of every rotating slot.
+func (h *providerWorld) rotateAll() {
+	for i := range h.slots {
+		if rotating(h.slots[i].kind) {
+			h.slots[i].trigger++
+		}
+	}
+	h.writeConfig()
+}
+
+// rotateSome bumps the trigger of each rotating slot by chance, so that
+// most applies rotate or retire: a rotation deletes the older previous
+// credential, and once the clock has passed overlap an apply retires the
+// previous one, each under the step's faults.
+func (h *providerWorld) rotateSome() {
+	for i := range h.slots {
+		if s := &h.slots[i]; rotating(s.kind) && s.present && h.rng.IntN(2) == 0 {
+			s.trigger++
+			h.steps[len(h.steps)-1] += fmt.Sprintf("; s%d: rotation_trigger \"v%d\"", i, s.trigger)
+		}
+	}
+}
+
 func (h *providerWorld) otherCreate(kind, name string) {
 	ctx := context.Background()
 	if kind == "password" {
@@ -570,19 +626,57 @@ func (h *providerWorld) otherCreate(kind, name string) {
 	}
 }
 
-// harnessRoutes are where faults go; the deletes twice, since every
-// rotation and retirement deletes and is where a credential gets lost.
-var harnessRoutes = []string{
-	mockapi.RouteCreatePassword, mockapi.RouteCreateRole, mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole,
-	mockapi.RouteListPasswords, mockapi.RouteListRoles, mockapi.RouteGetPassword, mockapi.RouteGetRole,
-	mockapi.RouteDeletePassword, mockapi.RouteDeleteRole, mockapi.RouteDeletePassword, mockapi.RouteDeleteRole,
+// A step's operation, drawn from 0..99: an apply below harnessApply, a
+// refresh below harnessRefresh, and so on; a destroy above harnessImport.
+const harnessApply, harnessRefresh, harnessPlan, harnessImport = 50, 65, 75, 85
+
+var (
+	harnessReads   = []string{mockapi.RouteListPasswords, mockapi.RouteListRoles, mockapi.RouteGetPassword, mockapi.RouteGetRole}
+	harnessDeletes = []string{mockapi.RouteDeletePassword, mockapi.RouteDeleteRole}
+	// An apply's faults go anywhere, the deletes twice, since every
+	// rotation and retirement deletes and is where a credential gets lost.
+	harnessApplyRoutes = slices.Concat(harnessReads, harnessDeletes, harnessDeletes, []string{
+		mockapi.RouteCreatePassword, mockapi.RouteCreateRole, mockapi.RouteUpdatePassword, mockapi.RouteUpdateRole,
+	})
+)
+
+// harnessRoutesOf are where the faults of a step with operation op go: the
+// routes it sends to. A refresh, a plan and an import only read (a fault
+// on a create would never fire); a destroy reads, then deletes, and its
+// deletes are what forgets a credential that is still there.
+func harnessRoutesOf(op int) []string {
+	switch {
+	case op < harnessApply:
+		return harnessApplyRoutes
+	case op < harnessImport:
+		return harnessReads
+	}
+	return slices.Concat(harnessReads, harnessDeletes, harnessDeletes, harnessDeletes)
 }
 
-func (h *providerWorld) injectFault() {
-	route := harnessRoutes[h.rng.IntN(len(harnessRoutes))]
+// injectFault adds one fault on one of routes. It meets the first one or
+// two requests there, or (one in four) enough to outlast max_retries (3)
+// so that the client gives up; a spread fault instead meets each request
+// there by chance, late ones (a retirement after a replacement) included.
+func (h *providerWorld) injectFault(routes []string, spread bool) {
+	route := routes[h.rng.IntN(len(routes))]
 	// Faults meet the provider's requests only: the other actor's go through.
-	f := mockapi.Fault{Route: route, Times: 1 + h.rng.IntN(2), Authorization: mockapi.DefaultServiceTokenID + ":" + mockapi.DefaultServiceToken}
+	f := mockapi.Fault{Route: route, Times: []int{1, 2, 2, 5}[h.rng.IntN(4)], Authorization: mockapi.DefaultServiceTokenID + ":" + mockapi.DefaultServiceToken}
 	var what string
+	if spread {
+		f.Times, f.Probability = 0, 0.5
+		switch h.rng.IntN(3) {
+		case 0:
+			f.Status, what = 422, "422 (the API refuses)"
+		case 1:
+			f.Status, what = 503, "503 before acting"
+		default:
+			f.Before, what = func() { h.see(false) }, "the token stops seeing the databases as the request arrives"
+		}
+		h.mock.Inject(f)
+		h.steps = append(h.steps, fmt.Sprintf("fault: %s, each request by chance (%s)", what, route))
+		return
+	}
 	kind := "password"
 	if strings.HasSuffix(route, "_role") || strings.HasSuffix(route, "_roles") {
 		kind = "role"
