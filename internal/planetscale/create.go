@@ -102,6 +102,19 @@ func (e *FollowUpError) Error() string {
 	return fmt.Sprintf("the %s %s was created, but %s", e.Kind, e.ID, strings.Join(e.Problems, "; and "))
 }
 
+// CreateError is a create that failed, with what the create path did, or
+// could not do, about what the create may have made: the API's answer alone
+// does not say that a credential may be left whose name only this error
+// gives. Err is the create's own error.
+type CreateError struct {
+	Err  error
+	Note string
+}
+
+func (e *CreateError) Error() string { return e.Err.Error() + "; " + e.Note }
+
+func (e *CreateError) Unwrap() error { return e.Err }
+
 // credentialRef is what the orphan search needs of a listed credential.
 type credentialRef struct {
 	ID, Name string
@@ -236,19 +249,19 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 		cancelCleanup()
 		unseen = unseen || (err == nil && len(removed) == 0)
 		if err != nil {
-			return "", fmt.Errorf("%w; the create may have made a %s named %q (a name only this create uses) whose secret is lost, and removing it failed: %v. "+
-				"Delete any %s named %q on %s in the PlanetScale console, then apply again", createErr, ops.kind, mark, err, ops.kind, mark, b) //nolint:errorlint // the outcome is the create's; the failed cleanup is only told
+			return "", &CreateError{createErr, fmt.Sprintf("the create may have made a %s named %q (a name only this create uses) whose secret is lost, and removing it failed: %v. "+
+				"Delete any %s named %q on %s in the PlanetScale console, then apply again", ops.kind, mark, err, ops.kind, mark, b)}
 		}
 		c.logf(ctx, "PlanetScale create had an unknown outcome; removed what it made", map[string]any{
 			"kind": ops.kind, "branch": b.String(), "removed": len(removed), "attempt": attempt,
 		})
 		if attempt > c.maxRetries {
-			return "", fmt.Errorf("%w; every attempt's outcome was unknown, and what they made was removed", createErr)
+			return "", &CreateError{createErr, "every attempt's outcome was unknown, and what they made was removed"}
 		}
 		if stopped(sendCtx) != nil {
 			// Out of time, or stopped: what this attempt made was removed,
 			// and another attempt would be a create nobody waits for.
-			return "", fmt.Errorf("%w; what it made was removed, and it was not sent again", createErr)
+			return "", &CreateError{createErr, "what it made was removed, and it was not sent again"}
 		}
 	}
 
@@ -274,7 +287,7 @@ func (c *Client) createNoOrphan(ctx context.Context, b Branch, name string, orig
 	}
 	if createErr != nil {
 		if len(problems) > 0 {
-			return "", fmt.Errorf("%w; %s", createErr, strings.Join(problems, "; and "))
+			return "", &CreateError{createErr, strings.Join(problems, "; and ")}
 		}
 		return "", createErr
 	}

@@ -626,3 +626,24 @@ func TestCreateStoppedAfterAnUnknownOutcomeIsNotSentAgain(t *testing.T) {
 		t.Errorf("the API holds %+v, want nothing left", left)
 	}
 }
+
+// A create whose answer is lost, and whose cleanup fails too, returns a
+// *CreateError: the create's own error (the API's 503, for callers that
+// ask for it) and a note that names what may be left, for the user.
+func TestCreateNoOrphanNamesWhatItCouldNotRemove(t *testing.T) {
+	t.Parallel()
+	mock, url := newMock(t)
+	c, _ := fastClient(t, url)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Status: 503, AfterCommit: true, Times: 1})
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeletePassword, Status: 422, Times: 1})
+	_, err := c.CreatePasswordNoOrphan(context.Background(), vitess, planetscale.CreatePasswordRequest{Name: "app"}, planetscale.NameGiven)
+	var createErr *planetscale.CreateError
+	var apiErr *planetscale.APIError
+	if !errors.As(err, &createErr) || !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
+		t.Fatalf("err = %v, want a *CreateError around the API's 503", err)
+	}
+	left := mock.Passwords()
+	if len(left) != 1 || !strings.Contains(createErr.Note, fmt.Sprintf("Delete any password named %q", left[0].Name)) {
+		t.Fatalf("note %q does not name the password left, %+v", createErr.Note, left)
+	}
+}

@@ -114,6 +114,16 @@ func unseenBranch(b planetscale.Branch, data *providerData) string {
 // detail explains a failed call: the object, the HTTP status and the API's
 // message, and what to do about it.
 func (c apiCall) detail(err error) string {
+	// What a failed create left is told after the failure itself: it may
+	// name a credential the user has to delete.
+	var createErr *planetscale.CreateError
+	if errors.As(err, &createErr) && createErr.Note != "" {
+		note := strings.ToUpper(createErr.Note[:1]) + createErr.Note[1:]
+		if !strings.HasSuffix(note, ".") {
+			note += "."
+		}
+		return c.detail(createErr.Err) + "\n\n" + note
+	}
 	var apiErr *planetscale.APIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError

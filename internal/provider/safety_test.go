@@ -21,6 +21,34 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
+// A create whose answer is lost (a 503 after the API acted) leaves a
+// password under the create's mark, and removing it fails too: the error
+// must name that password, which the user has to delete, and not only the
+// API's 503. Found by the fault harness: the error's detail told the 503
+// alone.
+func TestAccSafety_lostCreateWhoseCleanupFailsNamesWhatIsLeft(t *testing.T) {
+	mock := acctest.NewMock(t)
+	onlyTheNamedOneLeft := func(*terraform.State) error {
+		left := mock.Passwords()
+		if len(left) != 1 || !planetscale.IsPendingName(left[0].Name) {
+			return fmt.Errorf("mock holds %+v, want only the lost create's password, under its mark", left)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, accTestCase(t, onlyTheNamedOneLeft, []resource.TestStep{
+		{
+			PreConfig: func() {
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Status: 503, AfterCommit: true, Times: 1})
+				mock.Inject(mockapi.Fault{Route: mockapi.RouteDeletePassword, Status: 422, Times: 1})
+			},
+			Config: mock.ProviderConfig() + passwordBlock(`name = "app"`).String(),
+			ExpectError: errorLike(`Error Creating Branch Password .* HTTP 503 .*` +
+				`The create may have made a password named "terraform-pending-[0-9a-f]{24}" .* removing it failed: .* ` +
+				`Delete any password named "terraform-pending-[0-9a-f]{24}" on acme/app-db/main in the PlanetScale console, then apply again\.`),
+		},
+	}))
+}
+
 // Two passwords share an explicit name; the second one's create answer is
 // lost. The first, live password survives: only the lost create's own
 // password is deleted, and both end in state with their secrets.
