@@ -221,6 +221,11 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},
+		// A wait before a retry is the one thing a silent run would
+		// otherwise hide: an unreachable API looks like a hang.
+		Warn: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Warn(ctx, msg, fields)
+		},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create PlanetScale API Client", err.Error())
