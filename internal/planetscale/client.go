@@ -380,12 +380,12 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 		c.logf(ctx, "PlanetScale API request will be retried", map[string]any{
 			"method": method, "path": u.Path, "attempt": attempt, "reason": reason,
 		})
-		next := time.Now().Add(wait)
 		if c.warn != nil {
-			c.warn(ctx, fmt.Sprintf("PlanetScale API %s %s failed (%s); attempt %d goes in %s, at %s",
-				method, u.Path, reason, attempt+1, wait.Round(time.Millisecond), next.Format(time.RFC3339Nano)), map[string]any{
+			next := time.Now().Add(wait).UTC().Format("2006-01-02T15:04:05.000Z07:00")
+			c.warn(ctx, fmt.Sprintf("PlanetScale API %s %s failed: %s; retrying in %s, at %s (attempt %d)",
+				method, u.Path, reason, wait.Round(time.Millisecond), next, attempt+1), map[string]any{
 				"method": method, "path": u.Path, "attempt": attempt, "cause": reason,
-				"wait_ms": wait.Milliseconds(), "next_attempt_at": next.Format(time.RFC3339Nano),
+				"wait_ms": wait.Milliseconds(), "next_attempt_at": next,
 			})
 		}
 		if err := c.wait(ctx, wait); err != nil {

@@ -166,7 +166,7 @@ func TestUnavailableAPIKeepsTheLongSchedule(t *testing.T) {
 func TestEachRetryWaitIsWarned(t *testing.T) {
 	t.Parallel()
 	c, rec := recordingClient(t, refusedURL(t), 2)
-	before := time.Now()
+	before := time.Now().Truncate(time.Millisecond)
 	_, _ = c.ListPasswords(context.Background(), Branch{"acme", "app-db", "main"}, ListOptions{})
 	if len(rec.warned) != 2 {
 		t.Fatalf("%d warnings for 2 waits: %v", len(rec.warned), rec.message)
@@ -181,7 +181,7 @@ func TestEachRetryWaitIsWarned(t *testing.T) {
 			t.Errorf("warning %d: fields %v, want the refused connection, attempt %d and its wait %v", i+1, fields, i+1, rec.waits[i])
 		}
 		msg := rec.message[i]
-		for _, want := range []string{"connection refused", fmt.Sprintf("attempt %d goes in", i+2), fmt.Sprint(fields["next_attempt_at"])} {
+		for _, want := range []string{"connection refused", fmt.Sprintf("(attempt %d)", i+2), fmt.Sprint(fields["next_attempt_at"])} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("warning %d %q lacks %q", i+1, msg, want)
 			}
