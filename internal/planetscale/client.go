@@ -54,6 +54,10 @@ type Config struct {
 	// Log receives one line per attempt, retry and answer: method, path,
 	// status, attempt and timing, never a header or a body. Nil logs nothing.
 	Log func(ctx context.Context, msg string, fields map[string]any)
+	// Warn receives one line per wait before a retry: why the attempt
+	// failed (never a header or a body), how long the wait is and when the
+	// next attempt goes. Nil logs nothing.
+	Warn func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // DefaultTimeout bounds a single HTTP exchange.
@@ -71,7 +75,14 @@ type Client struct {
 	maxRetries int
 	// waitMin and waitMax bound the backoff between attempts.
 	waitMin, waitMax time.Duration
-	log              func(ctx context.Context, msg string, fields map[string]any)
+	// connectRetries, connectWaitMin and connectWaitMax are the short
+	// schedule of a connection that could not be made (see ConnectRetries).
+	connectRetries                 int
+	connectWaitMin, connectWaitMax time.Duration
+	// wait sleeps before a retry, ending early at a stop (waitToRetry;
+	// tests record the schedule instead of sleeping it).
+	wait      func(ctx context.Context, d time.Duration) error
+	log, warn func(ctx context.Context, msg string, fields map[string]any)
 	// clockOffset is how far the API's clock ran ahead of this machine's at
 	// the last answer, in nanoseconds (see Now).
 	clockOffset atomic.Int64
@@ -157,12 +168,18 @@ func New(cfg Config) (*Client, error) {
 		userAgent:  ua,
 		maxRetries: maxRetries,
 		log:        cfg.Log,
+		warn:       cfg.Warn,
+
+		connectRetries: min(maxRetries, ConnectRetries),
+		wait:           waitToRetry,
 	}
 	if !cfg.Unpaced {
 		c.limiter = newLimitedTransport(transport, cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute), cmp.Or(cfg.Burst, defaultBurst))
 		transport = c.limiter
 	}
 	c.waitMin, c.waitMax = cmp.Or(cfg.RetryWaitMin, defaultWaitMin), cmp.Or(cfg.RetryWaitMax, defaultWaitMax)
+	// Never longer than the general schedule, which tests shorten.
+	c.connectWaitMin, c.connectWaitMax = min(defaultConnectWait, c.waitMin), min(maxConnectWait, c.waitMax)
 	c.http = &http.Client{
 		Timeout:   timeout,
 		Transport: transport,
@@ -327,6 +344,10 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 		}
 	}
 
+	start := time.Now()
+	// connectFailures counts the attempts that could not connect, which
+	// have a short schedule of their own.
+	connectFailures := 0
 	for attempt := 1; ; attempt++ {
 		if err := stopped(ctx); err != nil {
 			return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: %w", ErrNotSent, err)}
@@ -335,9 +356,23 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 		retry, reason := retryDecision(mode, resp, err)
 		var result error
 		if err != nil {
-			result = &TransportError{Method: method, Path: path, Err: err}
+			result = &TransportError{Method: method, Path: path, Err: err, Attempts: attempt, Elapsed: time.Since(start)}
 		} else {
-			result = decodeResponse(method, path, resp, raw, out)
+			result = c.answer(method, path, resp, raw, out)
+			var apiErr *APIError
+			if errors.As(result, &apiErr) {
+				apiErr.Attempts, apiErr.Elapsed = attempt, time.Since(start)
+			}
+		}
+		var wait time.Duration
+		if err != nil && notSent(err) {
+			connectFailures++
+			if connectFailures > c.connectRetries {
+				retry = false
+			}
+			wait = backoff(c.connectWaitMin, c.connectWaitMax, connectFailures-1, nil)
+		} else {
+			wait = backoff(c.waitMin, c.waitMax, attempt-1-connectFailures, resp)
 		}
 		if !retry || attempt > c.maxRetries {
 			return result
@@ -345,7 +380,15 @@ func (c *Client) do(ctx context.Context, mode retryMode, method, path string, qu
 		c.logf(ctx, "PlanetScale API request will be retried", map[string]any{
 			"method": method, "path": u.Path, "attempt": attempt, "reason": reason,
 		})
-		if err := waitToRetry(ctx, backoff(c.waitMin, c.waitMax, attempt-1, resp)); err != nil {
+		if c.warn != nil {
+			next := time.Now().Add(wait).UTC().Format("2006-01-02T15:04:05.000Z07:00")
+			c.warn(ctx, fmt.Sprintf("PlanetScale API %s %s failed: %s; retrying in %s, at %s (attempt %d)",
+				method, u.Path, reason, wait.Round(time.Millisecond), next, attempt+1), map[string]any{
+				"method": method, "path": u.Path, "attempt": attempt, "cause": reason,
+				"wait_ms": wait.Milliseconds(), "next_attempt_at": next,
+			})
+		}
+		if err := c.wait(ctx, wait); err != nil {
 			if mode == retryIfNotActed {
 				// Retried only because the API certainly did not act.
 				return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w: stopped while waiting to retry (%s): %w", ErrNotSent, reason, err)}
@@ -394,6 +437,15 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		"method": method, "path": u.Path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(),
 	})
 	return nil, nil, err
+}
+
+// answer turns an answer into out or an error, telling an answer that is
+// not the API's from the API's own errors.
+func (c *Client) answer(method, path string, resp *http.Response, raw []byte, out any) error {
+	if notAPI := notTheAPI(c.baseURL, method, path, resp, raw); notAPI != nil {
+		return notAPI
+	}
+	return decodeResponse(method, path, resp, raw, out)
 }
 
 // decodeResponse turns an answer into out or an error. It never panics,

@@ -49,7 +49,7 @@ func TestClientNowFollowsTheAPIsDate(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL)
+	c := newClient(t, srv.URL+"/v1")
 
 	if lo, hi := aheadBy(c); lo > 0 || hi < 0 {
 		t.Fatalf("before any answer, Now is %s to %s ahead, want this machine's time", lo, hi)
@@ -103,7 +103,7 @@ func TestClientNowConcurrently(t *testing.T) {
 		_, _ = w.Write([]byte(`{"id":"p"}`))
 	}))
 	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL)
+	c := newClient(t, srv.URL+"/v1")
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(2)

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -22,6 +24,9 @@ type APIError struct {
 	Message    string
 	Method     string
 	Path       string
+	// Attempts is how often the request was sent, over Elapsed.
+	Attempts int
+	Elapsed  time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -41,17 +46,76 @@ const maxExcerpt = 200
 
 func newAPIError(method, path string, resp *http.Response, raw []byte) *APIError {
 	apiErr := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
-	var body struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}
-	if err := json.Unmarshal(raw, &body); err == nil && (body.Code != "" || body.Message != "") {
+	if body, ok := apiErrorBody(raw); ok {
 		apiErr.Code = body.Code
 		apiErr.Message = body.Message
 		return apiErr
 	}
 	apiErr.Message = excerpt(raw)
 	return apiErr
+}
+
+// errorBody is the API's error answer.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiErrorBody reads raw as the API's error answer: a JSON object with a
+// code or a message.
+func apiErrorBody(raw []byte) (errorBody, bool) {
+	var body errorBody
+	err := json.Unmarshal(raw, &body)
+	return body, err == nil && (body.Code != "" || body.Message != "")
+}
+
+// NotAPIError is an answer that did not come from the PlanetScale API: the
+// server at Server is something else (a web page, a proxy, the API under
+// another path). It is told at the first answer, and never read as the
+// API's 404: a request to a path the API does not serve says nothing about
+// whether a credential exists.
+type NotAPIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	// Server is the client's base URL (which never holds credentials: New
+	// refuses a user:password@ part).
+	Server string
+	// MissingV1 is a 404 from a base URL whose path does not end in /v1,
+	// below which the API serves every path.
+	MissingV1 bool
+	// Excerpt is the start of the body, with credentials redacted.
+	Excerpt string
+}
+
+func (e *NotAPIError) Error() string {
+	msg := fmt.Sprintf("%s %s: the server at %s does not answer as the PlanetScale API: HTTP %d", e.Method, e.Path, e.Server, e.StatusCode)
+	if e.MissingV1 {
+		msg += " for a path the API serves; the API's base URL ends in /v1, as " + DefaultBaseURL + " does"
+	} else {
+		msg += " with a body that is not the API's JSON error {\"code\", \"message\"}"
+	}
+	if e.Excerpt != "" {
+		msg += " (body starts: " + e.Excerpt + ")"
+	}
+	return msg
+}
+
+// notTheAPI recognises an error answer that the API would not give: a 404
+// when base's path lacks the /v1 every API path starts with, or a 4xx
+// (but 429) whose body is not the API's JSON error. A 429 and a 5xx are
+// left alone, whatever their body: gateways in front of the API answer
+// them with pages of their own, and they are retried as the API's.
+func notTheAPI(base *url.URL, method, path string, resp *http.Response, raw []byte) *NotAPIError {
+	status := resp.StatusCode
+	if status < 400 || status > 499 || status == http.StatusTooManyRequests {
+		return nil
+	}
+	missingV1 := status == http.StatusNotFound && !strings.HasSuffix(base.Path, "/v1")
+	if _, ok := apiErrorBody(raw); ok && !missingV1 {
+		return nil
+	}
+	return &NotAPIError{Method: method, Path: path, StatusCode: status, Server: base.String(), MissingV1: missingV1, Excerpt: excerpt(raw)}
 }
 
 // secretFields matches JSON members that carry credentials, even in a body
@@ -140,10 +204,27 @@ type TransportError struct {
 	Method string
 	Path   string
 	Err    error
+	// Attempts is how often the request was tried, over Elapsed; zero for
+	// one that was stopped before it was sent.
+	Attempts int
+	Elapsed  time.Duration
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: no answer from the PlanetScale API: %v", e.Method, e.Path, e.Err)
+	switch e.Attempts {
+	case 0:
+		return fmt.Sprintf("%s %s: no answer from the PlanetScale API: %v", e.Method, e.Path, e.Err)
+	case 1:
+		return fmt.Sprintf("%s %s: no answer from the PlanetScale API (1 attempt, %s): %v", e.Method, e.Path, e.Elapsed.Round(time.Millisecond), e.Err)
+	}
+	return fmt.Sprintf("%s %s: no answer from the PlanetScale API after %d attempts over %s: %v", e.Method, e.Path, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Err)
+}
+
+// CouldNotConnect reports a request whose connection could not be made
+// (refused, a host name that does not resolve): it never reached a server.
+func CouldNotConnect(err error) bool {
+	var transportErr *TransportError
+	return errors.As(err, &transportErr) && !errors.Is(err, ErrNotSent) && notSent(transportErr.Err)
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -19,6 +20,19 @@ const (
 	// maxRetryAfter caps a server's Retry-After, so a wrong header cannot
 	// park an apply for hours.
 	maxRetryAfter = 60 * time.Second
+)
+
+// A connection that cannot be made (refused, a host name that does not
+// resolve) is no busy API: a server that is down or a wrong URL stays so
+// for longer than any backoff is worth waiting. It is retried a few times
+// within a few seconds (at most 0.25+0.5+1+2 s of waiting), to ride out a
+// restart or a network blip, and then reported; the 5xx schedule above
+// would wait over a minute per request first. MaxRetries bounds these
+// retries too.
+const (
+	ConnectRetries     = 4
+	defaultConnectWait = 250 * time.Millisecond
+	maxConnectWait     = 2 * time.Second
 )
 
 // retryMode says when a request may be sent again.
@@ -45,9 +59,9 @@ func retryDecision(mode retryMode, resp *http.Response, err error) (retry bool, 
 			return false, ""
 		}
 		if notSent(err) {
-			return true, "connection failed before the request was sent"
+			return true, "connection failed before the request was sent: " + cause(err)
 		}
-		return mode == retryTransient, "no answer"
+		return mode == retryTransient, "no answer: " + cause(err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, "rate limited (429)"
@@ -87,6 +101,16 @@ func waitToRetry(ctx context.Context, d time.Duration) error {
 	case <-timer.C:
 		return nil
 	}
+}
+
+// cause is what went wrong with an attempt, without the request's URL
+// (which the log line names apart).
+func cause(err error) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	return err.Error()
 }
 
 // notSent reports a failure to connect: the request never reached the API.

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -359,8 +360,16 @@ func TestAccBranchPassword_apiErrors(t *testing.T) {
 		},
 		{
 			Config: passwordBlock("").config(badToken),
-			ExpectError: errorLike(`HTTP 401 \(unauthorized\).*service token from provider attribute service_token_id.*` +
-				`and provider attribute service_token.*connect_branch`),
+			ExpectError: errorLike(`HTTP 401 \(unauthorized\).*did not accept the token: it is wrong, expired or revoked.*` +
+				`service token from provider attribute service_token_id.*and provider attribute service_token.*pscale service-token list --org acme`),
+		},
+		{
+			PreConfig: func() {
+				good.Inject(mockapi.Fault{Route: mockapi.RouteCreatePassword, Status: http.StatusForbidden, Times: 1})
+			},
+			Config: passwordBlock("").config(good),
+			ExpectError: errorLike(`HTTP 403 \(forbidden\).*accepted the token but refused this request.*` +
+				`service token accesses the API lists for create_password: connect_production_branch`),
 		},
 	}))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -86,19 +87,46 @@ var tokenAccesses = map[string][]string{
 const oauthScopes = "one of the OAuth scopes manage_passwords, manage_production_branch_passwords, manage_read_only_passwords " +
 	"or manage_production_read_only_passwords on the organization or the database (manage_passwords or manage_read_only_passwords on the branch)"
 
-// accessAdvice says what a token refused with 401 or 403 needs for the
-// operation that was refused.
+// tokenAdvice explains a 401: PlanetScale did not take the token at all,
+// so what it may access is beside the point (that is a 403's question).
+func (d *providerData) tokenAdvice(apiErr *planetscale.APIError) string {
+	msg := "PlanetScale did not accept the token: it is wrong, expired or revoked. The request used the " + d.credentials + ". "
+	if d.oauth {
+		return msg + "An OAuth access token expires: get a new one from the OAuth application that issued it, " +
+			"and check in the PlanetScale console that its authorization was not revoked."
+	}
+	return msg + "Check that the service token ID and the token there belong together (the ID is not the token's name) " +
+		"and that the token still exists: `pscale service-token list --org " + organizationOf(apiErr) + "` lists the organization's service tokens, " +
+		"as does the organization's Settings > Service tokens page in the PlanetScale console. A token is shown only when it is created: " +
+		"if it was lost, create a new one and grant it the accesses listed in the provider documentation."
+}
+
+// accessAdvice explains a 403: the token was accepted, but lacks what the
+// refused operation needs.
 func (d *providerData) accessAdvice(apiErr *planetscale.APIError) string {
-	check := "The request used the " + d.credentials + ". Check that the token is valid and "
+	check := "PlanetScale accepted the token but refused this request. The request used the " + d.credentials + ". Check that the token "
 	op := apiErr.Operation()
 	accesses, known := tokenAccesses[op]
 	switch {
 	case d.oauth:
 		return check + "was granted " + oauthScopes + "."
 	case known:
-		return check + "has, on this database, one of the service token accesses the API lists for " + op + ": " + strings.Join(accesses, ", ") + "."
+		return check + "has, on this database, one of the service token accesses the API lists for " + op + ": " + strings.Join(accesses, ", ") + ". " +
+			"`pscale service-token show-access <service token ID> --org " + organizationOf(apiErr) + "` lists what it has."
 	}
 	return check + "has access to this database."
+}
+
+// organizationOf is the organization a request was made in, from its path
+// (organizations/{organization}/...).
+func organizationOf(apiErr *planetscale.APIError) string {
+	parts := strings.Split(apiErr.Path, "/")
+	if len(parts) > 1 && parts[0] == "organizations" {
+		if org, err := url.PathUnescape(parts[1]); err == nil && org != "" {
+			return org
+		}
+	}
+	return "<organization>"
 }
 
 // unseenBranch explains a 404 from a credential's branch: PlanetScale gives
@@ -125,6 +153,7 @@ func (c apiCall) detail(err error) string {
 		return c.detail(createErr.Err) + "\n\n" + note
 	}
 	var apiErr *planetscale.APIError
+	var notAPI *planetscale.NotAPIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError
 	switch {
@@ -144,28 +173,64 @@ func (c apiCall) detail(err error) string {
 	case errors.As(err, &apiErr):
 		detail := apiStatus(c.object, apiErr) + "\n\n"
 		switch apiErr.StatusCode {
-		case http.StatusUnauthorized, http.StatusForbidden:
+		case http.StatusUnauthorized:
+			return detail + c.data.tokenAdvice(apiErr)
+		case http.StatusForbidden:
 			return detail + c.data.accessAdvice(apiErr)
 		case http.StatusNotFound:
 			return detail + c.notFound
 		case http.StatusUnprocessableEntity:
 			return detail + "The API rejected the values sent. Correct them in the configuration and apply again."
 		case http.StatusTooManyRequests:
-			return detail + "The API's rate limit (600 requests per minute per token) was still reached after retrying. " +
-				"Apply again later, lower -parallelism, or raise max_retries."
+			return detail + fmt.Sprintf("The API's rate limit (600 requests per minute per token) was still reached after %s. "+
+				"Apply again later, lower -parallelism, or raise %s.", attempts(apiErr.Attempts, apiErr.Elapsed), retriesSetting)
 		default:
 			if apiErr.StatusCode >= 500 {
-				return detail + "The PlanetScale API failed, also when retried. Apply again later; if it persists, check https://www.planetscalestatus.com."
+				return detail + fmt.Sprintf("The PlanetScale API failed (%s). Apply again later; if it persists, check https://www.planetscalestatus.com. "+
+					"%s sets how often a 502, 503 or 504 is retried (a create is not: the API may have acted).", attempts(apiErr.Attempts, apiErr.Elapsed), retriesSetting)
 			}
 			return detail
 		}
+	case errors.As(err, &notAPI):
+		advice := "Check the provider's server_url (or " + envServerURL + "), and any proxy between this machine and the API."
+		if notAPI.MissingV1 {
+			advice = "A server_url usually ends in /v1, as " + planetscale.DefaultBaseURL + " does; check the provider's server_url (or " + envServerURL + ")."
+		}
+		return fmt.Sprintf("%s: the server at %s does not answer as the PlanetScale API (%s %s answered HTTP %d%s).\n\n%s",
+			c.object, notAPI.Server, notAPI.Method, notAPI.Path, notAPI.StatusCode, bodyStart(notAPI.Excerpt), advice)
 	case errors.As(err, &transportErr):
-		return fmt.Sprintf("%s: %v\n\nCheck the network and the provider's server_url.", c.object, err)
+		advice := "The request was sent, but no answer came back (a connection reset, or the server took too long). Reads, updates and deletes are retried " +
+			"with backoff; a create is not, since the API may have acted. " + retriesSetting + " sets how often a request is retried; 0 turns retries off."
+		if planetscale.CouldNotConnect(err) {
+			advice = fmt.Sprintf("No connection could be made: check the network and the provider's server_url (or %s). "+
+				"A connection that cannot be made is retried up to %d times within a few seconds, then reported; %s bounds that too, and 0 turns retries off.",
+				envServerURL, planetscale.ConnectRetries, retriesSetting)
+		}
+		return fmt.Sprintf("%s: %v\n\n%s", c.object, err, advice)
 	case errors.As(err, &decodeErr):
 		return fmt.Sprintf("%s: %v\n\nThe answer did not look like the PlanetScale API's; check the provider's server_url.", c.object, err)
 	default:
 		return fmt.Sprintf("%s: %v", c.object, err)
 	}
+}
+
+// retriesSetting names the setting that bounds retries, for messages.
+const retriesSetting = "max_retries (or the " + envMaxRetries + " environment variable)"
+
+// attempts says how often a request was sent, over how long.
+func attempts(n int, elapsed time.Duration) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts over %s", n, elapsed.Round(time.Millisecond))
+}
+
+// bodyStart quotes the start of a body, if there is one.
+func bodyStart(excerpt string) string {
+	if excerpt == "" {
+		return ", with no body"
+	}
+	return ", body starting: " + excerpt
 }
 
 // keepAfterFollowUp reports a create that succeeded but for a step after it

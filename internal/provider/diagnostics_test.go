@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +131,127 @@ func TestForbiddenNamesOAuthScopes(t *testing.T) {
 	}
 	if strings.Contains(detail, "create_branch_password") {
 		t.Errorf("detail names a service token access to an OAuth token:\n%s", detail)
+	}
+}
+
+// A 401 says the token itself was not taken (wrong, expired or revoked) and
+// how to check it; the accesses an operation needs belong to a 403 alone.
+func TestUnauthorizedAndForbiddenSayDifferentThings(t *testing.T) {
+	t.Parallel()
+	b := planetscale.Branch{Organization: "acme", Database: "app-db", Branch: "main"}
+	cases := []struct {
+		name          string
+		status        int
+		oauth         bool
+		want, notWant []string
+	}{
+		{"401, service token", http.StatusUnauthorized, false,
+			[]string{"HTTP 401", "did not accept the token: it is wrong, expired or revoked", "service token from the test",
+				"`pscale service-token list --org acme`", "Settings > Service tokens"},
+			[]string{"connect_branch", "accesses the API lists", "OAuth scopes"}},
+		{"401, OAuth token", http.StatusUnauthorized, true,
+			[]string{"HTTP 401", "wrong, expired or revoked", "OAuth access token from the test", "expires"},
+			[]string{"manage_passwords", "service-token", "connect_branch"}},
+		{"403, service token", http.StatusForbidden, false,
+			[]string{"HTTP 403", "accepted the token but refused this request", "service token from the test",
+				"one of the service token accesses the API lists for create_password: connect_production_branch",
+				"`pscale service-token show-access <service token ID> --org acme`"},
+			[]string{"wrong, expired or revoked"}},
+		{"403, OAuth token", http.StatusForbidden, true,
+			[]string{"HTTP 403", "accepted the token", "was granted one of the OAuth scopes manage_passwords"},
+			[]string{"wrong, expired or revoked", "connect_branch"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, data := mockData(t)
+			if tc.oauth {
+				data.oauth, data.credentials = true, "OAuth access token from the test"
+			}
+			mock.Inject(mockapi.Fault{Status: tc.status})
+			_, err := data.client.CreatePassword(context.Background(), b, planetscale.CreatePasswordRequest{})
+			detail := newAPICall("create", "branch password on "+b.String(), b, time.Minute, data, passwordKind).detail(err)
+			for _, want := range tc.want {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, detail)
+				}
+			}
+			for _, notWant := range tc.notWant {
+				if strings.Contains(detail, notWant) {
+					t.Errorf("detail holds %q:\n%s", notWant, detail)
+				}
+			}
+		})
+	}
+}
+
+// A server that is not the API is named as such, with the /v1 hint when
+// server_url lacks it, and never taken for the API's 404 ("check the three
+// names").
+func TestServerThatIsNotTheAPIIsNamed(t *testing.T) {
+	t.Parallel()
+	b := planetscale.Branch{Organization: "acme", Database: "app-db", Branch: "main"}
+	withoutV1 := httptest.NewServer(mockapi.NewWithDefaultWorld())
+	t.Cleanup(withoutV1.Close)
+	webPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html><title>Not here</title></html>"))
+	}))
+	t.Cleanup(webPage.Close)
+	cases := []struct {
+		name, base string
+		want       []string
+	}{
+		{"server_url without /v1", withoutV1.URL, []string{"the server at " + withoutV1.URL + " does not answer as the PlanetScale API",
+			"HTTP 404", "A server_url usually ends in /v1", envServerURL}},
+		{"a web page under /v1", webPage.URL + "/v1", []string{"the server at " + webPage.URL + "/v1 does not answer as the PlanetScale API",
+			"HTTP 404, body starting: <html><title>Not here</title></html>", "Check the provider's server_url", envServerURL}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			client, err := planetscale.New(planetscale.Config{BaseURL: tc.base, ServiceTokenID: "id", ServiceToken: "tok", Unpaced: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := newProviderData(client, "service token from the test", "tok")
+			_, err = client.CreatePassword(context.Background(), b, planetscale.CreatePasswordRequest{})
+			detail := newAPICall("create", "branch password on "+b.String(), b, time.Minute, data, passwordKind).detail(err)
+			for _, want := range tc.want {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, detail)
+				}
+			}
+			if strings.Contains(detail, "Check the three names") {
+				t.Errorf("detail takes the answer for the API's 404:\n%s", detail)
+			}
+		})
+	}
+}
+
+// When no connection can be made, the error says how many attempts over how
+// long, and which setting changes that.
+func TestUnreachableServerSaysAttemptsAndSetting(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + l.Addr().String() + "/v1"
+	l.Close()
+	client, err := planetscale.New(planetscale.Config{BaseURL: refused, ServiceTokenID: "id", ServiceToken: "tok", MaxRetries: 1, Unpaced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := newProviderData(client, "service token from the test", "tok")
+	b := planetscale.Branch{Organization: "acme", Database: "app-db", Branch: "main"}
+	_, err = client.CreatePassword(context.Background(), b, planetscale.CreatePasswordRequest{})
+	detail := newAPICall("create", "branch password on "+b.String(), b, time.Minute, data, passwordKind).detail(err)
+	for _, want := range []string{"branch password on acme/app-db/main", "after 2 attempts over ", "connection refused",
+		"No connection could be made", "server_url", "max_retries (or the PLANETSCALE_MAX_RETRIES environment variable)", "0 turns retries off"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
 	}
 }

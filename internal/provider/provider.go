@@ -102,14 +102,16 @@ func (p *planetscaleProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"server_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the PlanetScale API. Defaults to `" + planetscale.DefaultBaseURL + "`; falls back to the `" + envServerURL + "` environment variable. " +
+					"It ends in `/v1`, the prefix of every API path. " +
 					"Must be `https://`, except for a loopback host (such as the mock API on `http://127.0.0.1:<port>/v1`), and without a query (`?...`) or fragment (`#...`).",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a request is retried when the API answers 429 (rate limited; `Retry-After` is honoured) or 502/503/504, "+
-					"or cannot be reached, with exponential backoff and jitter. A create is retried only when the API certainly did not act; "+
-					"see the provider documentation. `0` disables retries. Defaults to `%d`; falls back to the `%s` environment variable.",
-					planetscale.DefaultMaxRetries, envMaxRetries),
+					"or an answer is lost, with exponential backoff and jitter. A connection that cannot be made (refused, a host name that does not resolve) "+
+					"is retried at most %d times within a few seconds. A create is retried only when the API certainly did not act; "+
+					"see the provider documentation. Each wait is logged at WARN. `0` disables retries. Defaults to `%d`; falls back to the `%s` environment variable.",
+					planetscale.ConnectRetries, planetscale.DefaultMaxRetries, envMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 50)},
 			},
@@ -220,6 +222,11 @@ func (p *planetscaleProvider) Configure(ctx context.Context, req provider.Config
 		Unpaced:           perMinute == 0,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
+		},
+		// A wait before a retry is the one thing a silent run would
+		// otherwise hide: an unreachable API looks like a hang.
+		Warn: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Warn(ctx, msg, fields)
 		},
 	})
 	if err != nil {

@@ -1,14 +1,20 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // configure runs the provider's Configure with the given attribute values;
@@ -248,5 +254,55 @@ func TestConfigureToleratesUnknown(t *testing.T) {
 	}
 	if resp.ResourceData != nil {
 		t.Error("client built from unknown values")
+	}
+}
+
+// While the provider waits to retry, the log says so at WARN, one line per
+// wait, with the cause and when the next attempt goes, and without the
+// token: a run against an unreachable API must not look like a hang.
+func TestRetryWaitsAreLoggedAsWarnings(t *testing.T) {
+	clearEnv(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + l.Addr().String() + "/v1"
+	l.Close()
+	resp := configure(t, map[string]any{"service_token_id": "id", "service_token": "pscale_tkn_never_logged", "server_url": refused, "max_retries": 2})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	data := resp.ResourceData.(*providerData)
+
+	var logged bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logged)
+	if _, err := data.client.ListPasswords(ctx, planetscale.Branch{Organization: "acme", Database: "app-db", Branch: "main"}, planetscale.ListOptions{}); err == nil {
+		t.Fatal("no error from a refused connection")
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&logged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warnings []map[string]any
+	for _, e := range entries {
+		if e["@level"] == "warn" {
+			warnings = append(warnings, e)
+		}
+	}
+	if len(warnings) != 2 {
+		t.Fatalf("%d WARN lines for 2 waits:\n%s", len(warnings), logged.String())
+	}
+	for i, w := range warnings {
+		msg, _ := w["@message"].(string)
+		next, _ := w["next_attempt_at"].(string)
+		if _, err := time.Parse(time.RFC3339Nano, next); err != nil || !strings.Contains(msg, next) {
+			t.Errorf("WARN line %d does not say when the next attempt goes: %v", i+1, w)
+		}
+		if cause, _ := w["cause"].(string); !strings.Contains(cause, "connection refused") || !strings.Contains(msg, "connection refused") {
+			t.Errorf("WARN line %d does not give the cause: %v", i+1, w)
+		}
+	}
+	if strings.Contains(logged.String(), "pscale_tkn_never_logged") {
+		t.Errorf("the log holds the token:\n%s", logged.String())
 	}
 }
