@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -155,7 +156,112 @@ func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetsc
 	}
 	var diags diag.Diagnostics
 	body.InheritedRoles, diags = sortedStrings(ctx, c.InheritedRoles)
-	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan), diags
+	call := newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan)
+	if successor := c.successor(); successor != "" {
+		call = successorCheckedFirst(call, c.branch(), successor)
+	}
+	return call, diags
+}
+
+// successorCheckedFirst is a create that first looks for successor among
+// the branch's roles, and creates nothing when it is not there: the API
+// takes a successor only at the delete, and refuses one it cannot find
+// then, so such a role could not be destroyed (and an ephemeral one would
+// be left at the API on every run). The look is made when the create is
+// sent, so a successor not known until apply (another role's username) is
+// checked once it is.
+func successorCheckedFirst(call createCall[planetscale.Role], b planetscale.Branch, successor string) createCall[planetscale.Role] {
+	send := call.send
+	call.send = func(ctx context.Context, c *planetscale.Client) (*planetscale.Role, error) {
+		if err := findSuccessor(ctx, c, b, successor); err != nil {
+			return nil, err
+		}
+		return send(ctx, c)
+	}
+	return call
+}
+
+// findSuccessor looks for successor on the branch, as the API does: a
+// role's ID, or its username with or without the branch suffix
+// (base_username). It lists the branch's roles until it finds it; the
+// error is a *successorError.
+func findSuccessor(ctx context.Context, c *planetscale.Client, b planetscale.Branch, successor string) error {
+	var seen []planetscale.Role
+	found := false
+	err := roles.each(c, ctx, b, planetscale.ListOptions{}, func(ro *planetscale.Role) bool {
+		found = ro.ID == successor || ro.Username == successor || ro.BaseUsername == successor
+		seen = append(seen, *ro)
+		return !found
+	})
+	switch {
+	case err != nil:
+		return &successorError{successor: successor, branch: b, listErr: err}
+	case !found:
+		return &successorError{successor: successor, branch: b, roles: seen}
+	}
+	return nil
+}
+
+// successorError is a role's create refused before it was sent: its
+// successor is not a role on the branch (roles are the branch's roles), or
+// the branch's roles could not be listed to tell (listErr).
+type successorError struct {
+	successor string
+	branch    planetscale.Branch
+	roles     []planetscale.Role
+	listErr   error
+}
+
+func (e *successorError) Error() string {
+	if e.listErr != nil {
+		return fmt.Sprintf("successor %q could not be looked for among the roles of %s: %v", e.successor, e.branch, e.listErr)
+	}
+	return fmt.Sprintf("successor %q is not a role on %s", e.successor, e.branch)
+}
+
+func (e *successorError) Unwrap() error { return e.listErr }
+
+// maxRolesNamed bounds the roles a message lists.
+const maxRolesNamed = 10
+
+// explain says why nothing was created and what successor may be.
+func (e *successorError) explain(object string, d *providerData) string {
+	if e.listErr != nil {
+		return fmt.Sprintf("%s: successor %q could not be looked for among the branch's roles, so nothing was created: "+
+			"PlanetScale checks a successor only when the role is deleted, and a role whose successor is not on the branch cannot be deleted.\n\n",
+			object, e.successor) + d.listError(roleKind, e.branch, e.listErr)
+	}
+	var named []string
+	hint, live := "", 0
+	for i := range e.roles {
+		ro := &e.roles[i]
+		if roles.gone(ro) != nil {
+			continue
+		}
+		live++
+		if ro.Name == e.successor {
+			hint = fmt.Sprintf(" %q is the name of the role %s: successor takes its username (successor = %q) or its ID, not its name.", ro.Name, ro.Username, ro.Username)
+		}
+		if len(named) < maxRolesNamed {
+			named = append(named, fmt.Sprintf("%s (name %q, ID %s)", ro.Username, ro.Name, ro.ID))
+		}
+	}
+	detail := fmt.Sprintf("%s: successor %q is not a role on this branch, so nothing was created. "+
+		"PlanetScale takes the successor only when the role is deleted, and refuses one it cannot find then: the role could not be destroyed.\n\n"+
+		"successor takes the ID or the username (with or without the branch suffix) of another role on %s.%s ",
+		object, e.successor, e.branch, hint)
+	switch {
+	case len(named) == 0:
+		detail += "The branch has no role yet: create the role that should take over the objects first " +
+			"(successor = planetscale_postgres_role.<name>.username), or leave successor out."
+	default:
+		detail += "Roles on the branch: " + strings.Join(named, "; ")
+		if more := live - len(named); more > 0 {
+			detail += fmt.Sprintf("; and %d more (the planetscale_postgres_roles data source lists them all)", more)
+		}
+		detail += ". Set successor to one of them, to another planetscale_postgres_role's username, or leave it out; then apply again."
+	}
+	return detail
 }
 
 // apply copies an API role into the credential. The password is taken

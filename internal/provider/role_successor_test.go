@@ -1,0 +1,99 @@
+package provider_test
+
+// A role's successor (issue #34): the API takes it only at the delete, and
+// refuses one that is not on the branch then. A successor the branch does
+// not have is refused before anything is created, by every resource that
+// creates roles; a delete refused anyway says what is left and how to
+// recover.
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
+	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
+)
+
+// nothingCreatedBut is a check that no role was created and the mock holds
+// only the role heir (made out of band).
+func nothingCreatedBut(mock *acctest.Mock, heirID string) func() error {
+	return func() error {
+		if n := mock.RequestCount(mockapi.RouteCreateRole); n != 0 {
+			return fmt.Errorf("%d role create(s) sent for a successor the branch does not have", n)
+		}
+		if left := mock.Roles(); len(left) != 1 || left[0].ID != heirID {
+			return fmt.Errorf("mock holds %+v, want only the heir", left)
+		}
+		return nil
+	}
+}
+
+// checked is a PreConfig that fails the test unless nothing was created by
+// the step before.
+func checked(t *testing.T, check func() error) func() {
+	return func() {
+		if err := check(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A managed role whose successor is not on the branch ("admin", or the
+// heir's name instead of its username) is refused before its create: the
+// message names the value and the branch's roles, and nothing is left at
+// the API. A successor that is another role's username, unknown until
+// apply, is checked once known and accepted.
+func TestAccPostgresRole_successorNotOnBranchRefusedBeforeCreate(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	noneMade := checked(t, nothingCreatedBut(mock, heir.ID))
+	successor := func(value string) string { return roleBlock("successor = " + value).config(mock) }
+	owner := roleBlock(`name = "owner"`).labelled("owner").String()
+	resource.ParallelTest(t, accTestCase(t, onlyRoleLeft(mock, heir.ID), []resource.TestStep{
+		{
+			PreConfig: mock.ResetRequests,
+			Config:    successor(`"admin"`),
+			ExpectError: errorLike(`Error Creating Postgres Role .* successor "admin" is not a role on this branch, so nothing was created.*` +
+				`Roles on the branch: ` + regexp.QuoteMeta(heir.Username) + ` \(name "heir", ID ` + heir.ID + `\)`),
+		},
+		{
+			// The name is not what the API takes: the message says which
+			// username it is.
+			PreConfig: func() { noneMade(); mock.ResetRequests() },
+			Config:    successor(`"heir"`),
+			ExpectError: errorLike(`successor "heir" is not a role on this branch.*"heir" is the name of the role ` +
+				regexp.QuoteMeta(heir.Username) + `: successor takes its username \(successor = "` + regexp.QuoteMeta(heir.Username) + `"\)`),
+		},
+		{
+			// Another role's username, unknown until apply: checked at
+			// create, once known.
+			PreConfig: noneMade,
+			Config:    mock.ProviderConfig() + owner + roleBlock("successor = planetscale_postgres_role.owner.username").String(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(roleAddr, tfjsonpath.New("successor"))},
+			},
+		},
+		{
+			// The base username (without the branch suffix) and the ID are
+			// taken too, as the API takes them.
+			Config: mock.ProviderConfig() + owner + roleBlock(fmt.Sprintf("successor = %q", heir.BaseUsername)).labelled("base").String() +
+				roleBlock(fmt.Sprintf("successor = %q", heir.ID)).String(),
+		},
+	}))
+}
+
+// onlyRoleLeft is a CheckDestroy: the mock holds only the role id.
+func onlyRoleLeft(mock *acctest.Mock, id string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := mock.Roles(); len(left) != 1 || left[0].ID != id {
+			return fmt.Errorf("after destroy the mock holds %+v, want only %s", left, id)
+		}
+		return nil
+	}
+}
