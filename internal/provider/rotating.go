@@ -310,8 +310,11 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	})
 	switch {
 	case err != nil && newID == "":
-		to.diags.AddError("Error Rotating "+titleCase(kind.noun), newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+
-			"\n\nNothing changed: the current and previous credentials still work.")
+		summary, kept := "Error Rotating "+titleCase(kind.noun), stillWorking(kind, sr)
+		if generation == 1 {
+			summary = "Error Creating " + titleCase(kind.noun)
+		}
+		to.diags.AddError(summary, newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+kept)
 		return ctx, ""
 	case err != nil:
 		to.diags.AddError(titleCase(kind.noun)+" Not Ready",
@@ -320,6 +323,21 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 		return ctx, ""
 	}
 	return ctx, newID
+}
+
+// stillWorking says which credentials a rotation that created nothing
+// leaves as they were: those state holds, if any.
+func stillWorking[T any](kind *credentialType[T], sr *rotationResults) string {
+	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	switch {
+	case current != nil && previous != nil:
+		return fmt.Sprintf("\n\nThe current %[1]s %[2]s and the previous %[1]s %[3]s are as they were and still work.", kind.short, current.ID.ValueString(), previous.ID.ValueString())
+	case current != nil:
+		return fmt.Sprintf("\n\nThe current %s %s is as it was and still works.", kind.short, current.ID.ValueString())
+	case previous != nil:
+		return fmt.Sprintf("\n\nThe previous %s %s is as it was; there is no current one until a create succeeds.", kind.short, previous.ID.ValueString())
+	}
+	return ""
 }
 
 // retire deletes each of ids, the credentials a rotating resource no
