@@ -97,3 +97,64 @@ func onlyRoleLeft(mock *acctest.Mock, id string) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// An ephemeral role whose successor is not on the branch is refused before
+// Open creates anything: no role is left at the API by the plan or apply.
+func TestAccEphemeralPostgresRole_successorNotOnBranchRefusedBeforeOpen(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	mock.ResetRequests()
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{
+		{
+			Config:      ephemeralRoleWithSuccessor(mock, "app_owner"),
+			ExpectError: errorLike(`Error Creating Ephemeral Postgres Role .* successor "app_owner" is not a role on this branch, so nothing was created`),
+		},
+		{
+			PreConfig: checked(t, nothingCreatedBut(mock, heir.ID)),
+			Config:    ephemeralRoleWithSuccessor(mock, heir.Username),
+		},
+	}))
+}
+
+// A rotating role whose successor is not on the branch is refused before
+// its first role is created.
+func TestAccRotatingPostgresRole_successorNotOnBranchRefusedBeforeCreate(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	resource.ParallelTest(t, accTestCase(t, onlyRoleLeft(mock, heir.ID), []resource.TestStep{
+		{
+			PreConfig:   mock.ResetRequests,
+			Config:      roleWithSuccessor(mock, "v1", "admin"),
+			ExpectError: errorLike(`Error Creating Postgres Role .* successor "admin" is not a role on this branch, so nothing was created`),
+		},
+		{
+			PreConfig: checked(t, nothingCreatedBut(mock, heir.ID)),
+			Config:    roleWithSuccessor(mock, "v1", heir.ID),
+		},
+	}))
+}
+
+// When the branch's roles cannot be listed (an ambiguous 404), nothing is
+// created, and the message says why.
+func TestAccPostgresRole_successorUncheckableCreatesNothing(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	mock.ResetRequests()
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteListRoles, Status: 404})
+	resource.ParallelTest(t, accTestCase(t, onlyRoleLeft(mock, heir.ID), []resource.TestStep{
+		{
+			Config: roleBlock(fmt.Sprintf("successor = %q", heir.Username)).config(mock),
+			ExpectError: errorLike(`successor "` + regexp.QuoteMeta(heir.Username) + `" could not be looked for among the branch's roles, so nothing was created.*` +
+				`HTTP 404.*cannot see it`),
+		},
+		{
+			PreConfig: func() {
+				if err := nothingCreatedBut(mock, heir.ID)(); err != nil {
+					t.Error(err)
+				}
+				mock.ClearFaults()
+			},
+			Config: roleBlock(fmt.Sprintf("successor = %q", heir.Username)).config(mock),
+		},
+	}))
+}
