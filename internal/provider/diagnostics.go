@@ -191,6 +191,21 @@ func (c apiCall) detail(err error) string {
 	}
 }
 
+// failedDelete explains a failed delete, of what ("role abc (username
+// u)") handed to successor and kept as keptAs ("in state"), that call
+// names: when the kind knows why the API refused it, that it still exists
+// and the steps that delete it; otherwise otherwise.
+func (k *credentialType[T]) failedDelete(call apiCall, successor, what, keptAs string, err error, otherwise string) string {
+	if k.deleteAdvice != nil {
+		if cause, fix, ok := k.deleteAdvice(call.object, successor, err); ok {
+			return fmt.Sprintf("%s\n\nThe %s was not deleted: it still exists at PlanetScale and is kept %s, with its %s. To delete it:\n"+
+				"1. %s.\n2. Run terraform apply: the change is to state only.\n3. Run terraform destroy again (or the apply that deletes it).",
+				cause, what, keptAs, k.secretNoun, fix)
+		}
+	}
+	return otherwise
+}
+
 // keepAfterFollowUp reports a create that succeeded but for a step after it
 // (a rename from its temporary name, or removing what an earlier attempt
 // left; see planetscale.FollowUpError) as a warning: the credential exists,

@@ -76,11 +76,8 @@ var roles = &credentialType[planetscale.Role]{
 	newCredential:   func() credentialModel[planetscale.Role] { return &roleCredential{} },
 	modifyPlan:      planPasswordRotation,
 	deleteAdvice:    roleDeleteAdvice,
-	// Close deletes the role, handing objects a run created to successor;
-	// if the role still owns objects without one, the summary says to set it.
-	closeAdvice: " (if it still owns objects, set successor)",
-	formats:     postgresFormats,
-	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
+	formats:         postgresFormats,
+	movers:          []resource.StateMover{{StateMover: moveOfficialRole}},
 
 	newRotating:      func() rotatingModel[planetscale.Role] { return &rotatingRoleModel{} },
 	rotatingSettings: []string{"inherited_roles", "with_replication", "require_where_on_delete", "require_where_on_update"},
@@ -351,17 +348,25 @@ func (m *postgresRoleModel) update(prior resourceModel[planetscale.Role]) update
 	}
 }
 
-// roleDeleteAdvice: a role that still owns database objects cannot be
-// deleted without a successor to take them.
-func roleDeleteAdvice(m resourceModel[planetscale.Role], err error) (string, bool) {
-	state, _ := m.(*postgresRoleModel)
+// roleDeleteAdvice explains the deletes the API refuses with 422: of a
+// role that still owns database objects and has no successor, and of one
+// whose successor is not on the branch (any more: the create checked it).
+func roleDeleteAdvice(object, successor string, err error) (cause, fix string, ok bool) {
 	var apiErr *planetscale.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || !state.Successor.IsNull() {
-		return "", false
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity {
+		return "", "", false
 	}
-	return apiStatus(objectName(roleKind.noun, state.branch(), state.ID), apiErr) +
-		fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
-			"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later).", state.Username.ValueString()), true
+	status := apiStatus(object, apiErr)
+	switch {
+	case successor == "":
+		return status + "\n\nThe role still owns database objects, and no successor is set to take them over.",
+			"Set successor to the ID or username of the role that should take them over " +
+				"(or reassign the objects first: REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later)", true
+	case strings.Contains(strings.ToLower(apiErr.Message), "successor"):
+		return status + fmt.Sprintf("\n\nPlanetScale did not find successor %q on the branch: the role it names was deleted, or successor was changed after the create.", successor),
+			"Set successor to the ID or username of another role on the branch (the planetscale_postgres_roles data source lists them)", true
+	}
+	return "", "", false
 }
 
 // planPasswordRotation plans a new password when password_rotation_trigger

@@ -158,3 +158,85 @@ func TestAccPostgresRole_successorUncheckableCreatesNothing(t *testing.T) {
 		},
 	}))
 }
+
+// A role whose successor is deleted after its create cannot be destroyed:
+// the error names successor, the role, that it still exists and stays in
+// state, and the steps that recover; following them deletes it.
+func TestAccPostgresRole_successorGoneAtDestroyKeepsTheRole(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir, second := createRoleOutOfBand(t, mock), createRoleOutOfBand(t, mock)
+	var id string
+	resource.ParallelTest(t, accTestCase(t, onlyRoleLeft(mock, second.ID), []resource.TestStep{
+		{
+			Config: roleBlock(fmt.Sprintf("successor = %q", heir.Username)).config(mock),
+			Check:  rememberID(roleAddr, &id),
+		},
+		{
+			PreConfig: func() { mock.RemoveRole(heir.ID) },
+			Config:    roleBlock(fmt.Sprintf("successor = %q", heir.Username)).config(mock),
+			Destroy:   true,
+			ExpectError: errorLike(`Error Deleting Postgres Role .* HTTP 422 .* Successor role "` + regexp.QuoteMeta(heir.Username) + `" was not found on this branch.*` +
+				`PlanetScale did not find successor "` + regexp.QuoteMeta(heir.Username) + `" on the branch.*` +
+				`The role \w+ \(username [\w.]+\) was not deleted: it still exists at PlanetScale and is kept in state, with its password\. To delete it: ` +
+				`1\. Set successor to the ID or username of another role on the branch .* 2\. Run terraform apply: the change is to state only\. 3\. Run terraform destroy again`),
+		},
+		{
+			// Still in state: the new successor is an update, not a create.
+			PreConfig: func() {
+				if _, ok := mock.Role(id); !ok {
+					t.Errorf("the role %s is gone from the API after its delete was refused", id)
+				}
+			},
+			Config: roleBlock(fmt.Sprintf("successor = %q", second.Username)).config(mock),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.TestCheckResourceAttrPtr(roleAddr, "id", &id),
+		},
+	}))
+}
+
+// An ephemeral role's Close whose successor was deleted after the Open
+// fails and says the role is left at the API, which one, how to delete it,
+// and what to change.
+func TestAccEphemeralPostgresRole_closeFailureNamesTheRoleLeft(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir := createRoleOutOfBand(t, mock)
+	mock.Inject(mockapi.Fault{Route: mockapi.RouteDeleteRole, Times: 1, Before: func() { mock.RemoveRole(heir.ID) }})
+	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
+		Config: ephemeralRoleWithSuccessor(mock, heir.Username),
+		ExpectError: errorLike(`Error Deleting Ephemeral Postgres Role .* PlanetScale did not find successor "` + regexp.QuoteMeta(heir.Username) + `".*` +
+			`The role "terraform-\w+" \(ID (\w+), username pscale_api_[\w.]+\) is left at PlanetScale: .* nothing will delete it later\. ` +
+			`Delete it yourself: in the PlanetScale console \(database pg-db, branch main\).* Set successor to the ID or username of another role on the branch`),
+	}}))
+	if left := mock.Roles(); len(left) != 1 || left[0].ID == heir.ID {
+		t.Errorf("mock holds %+v, want the role the failed Close left", left)
+	}
+}
+
+// A rotating role's destroy whose successor was deleted fails naming the
+// current role, successor, that it stays in state, and what deletes it.
+func TestAccRotatingPostgresRole_successorGoneAtDestroyNamesCurrent(t *testing.T) {
+	mock := acctest.NewMock(t)
+	heir, second := createRoleOutOfBand(t, mock), createRoleOutOfBand(t, mock)
+	var current string
+	resource.ParallelTest(t, accTestCase(t, onlyRoleLeft(mock, second.ID), []resource.TestStep{
+		{
+			Config: roleWithSuccessor(mock, "v1", heir.Username),
+			Check:  remember(rotatingRoleAddr, "current", &current),
+		},
+		{
+			PreConfig: func() { mock.RemoveRole(heir.ID) },
+			Config:    roleWithSuccessor(mock, "v1", heir.Username),
+			Destroy:   true,
+			ExpectError: errorLike(`Error Deleting Postgres Role .* PlanetScale did not find successor "` + regexp.QuoteMeta(heir.Username) + `".*` +
+				`The current role \w+ \(username [\w.]+\) was not deleted: it still exists at PlanetScale and is kept in state as current, with its password\. .*` +
+				`3\. Run terraform destroy again`),
+		},
+		{
+			// Still in state, as current.
+			Config: roleWithSuccessor(mock, "v1", second.Username),
+			Check:  resource.TestCheckResourceAttrPtr(rotatingRoleAddr, "current.id", &current),
+		},
+	}))
+}
