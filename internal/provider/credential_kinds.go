@@ -139,11 +139,11 @@ type credentialType[T any] struct {
 	// What only some kinds do; nil or "" for a kind that does not.
 	// modifyPlan plans what the kind's own attributes change.
 	modifyPlan func(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
-	// deleteAdvice explains a failed delete the kind knows more about;
-	// ok is false for any other failure.
-	deleteAdvice func(m resourceModel[T], err error) (detail string, ok bool)
-	// closeAdvice ends the summary of a failed ephemeral Close.
-	closeAdvice string
+	// deleteAdvice explains a delete the API refused that the kind knows
+	// more about, of the credential object handed to successor: why
+	// (cause, with the API's status) and what to change in the
+	// configuration (fix); ok is false for any other failure.
+	deleteAdvice func(object, successor string, err error) (cause, fix string, ok bool)
 	// readyTimeout bounds waitReady.
 	readyTimeout time.Duration
 	// formats are the connection strings the connection_string function

@@ -139,6 +139,24 @@ func unseenBranch(b planetscale.Branch, data *providerData) string {
 		"forget the credential with a removed block (Terraform 1.7 or later) or terraform state rm <address>.", b, data.credentials)
 }
 
+// limit names the operation's time limit; timeout is 0 for a resource
+// without a timeouts block.
+func (c apiCall) limit() string {
+	if c.timeout == 0 {
+		return "its time limit"
+	}
+	return fmt.Sprintf("its %s timeout", c.timeout)
+}
+
+// raise says how to give the operation more time, for a resource whose
+// timeouts block sets it.
+func (c apiCall) raise() string {
+	if c.timeout == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", or raise the limit with timeouts { %s = \"...\" } in the resource", c.op)
+}
+
 // detail explains a failed call: the object, the HTTP status and the API's
 // message, and what to do about it.
 func (c apiCall) detail(err error) string {
@@ -156,18 +174,23 @@ func (c apiCall) detail(err error) string {
 	var notAPI *planetscale.NotAPIError
 	var transportErr *planetscale.TransportError
 	var decodeErr *planetscale.DecodeError
+	var successorErr *successorError
 	switch {
+	case errors.As(err, &successorErr):
+		return successorErr.explain(c.object, c.data)
+	case errors.Is(err, planetscale.ErrNotSent) && errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s: the %s was not sent: %s ran out first (a request waits for its turn under the rate limit, and between retries) (%v).\n\n"+
+			"Nothing was created or changed at PlanetScale. Apply again%s, or lower -parallelism.", c.object, c.op, c.limit(), err, c.raise())
 	case errors.Is(err, planetscale.ErrNotSent):
-		return fmt.Sprintf("%s: the %s was stopped before it was sent (%v).\n\n"+
-			"Nothing was created or changed at PlanetScale. Apply again; if it timed out waiting for its turn under the rate limit, "+
-			"raise the limit with timeouts { %s = \"...\" } or lower -parallelism.", c.object, c.op, err, c.op)
+		return fmt.Sprintf("%s: the %s was stopped (Terraform was interrupted) before it was sent (%v).\n\n"+
+			"Nothing was created or changed at PlanetScale. Apply again when you are ready.", c.object, c.op, err)
 	case planetscale.IsCertificateError(err):
 		return fmt.Sprintf("%s: the server's TLS certificate could not be verified: %v\n\n"+
 			"This is not retried. Check the provider's server_url, any proxy that intercepts TLS, and this machine's CA certificates.", c.object, err)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("%s: the %s did not finish within its %s timeout (last error: %v).\n\n"+
-			"The PlanetScale API may be slow or rate limiting. Apply again, or raise the limit with timeouts { %s = \"...\" } in the resource.",
-			c.object, c.op, c.timeout, err, c.op)
+		return fmt.Sprintf("%s: the %s did not finish within %s (last error: %v).\n\n"+
+			"The PlanetScale API may be slow or rate limiting. Apply again%s.",
+			c.object, c.op, c.limit(), err, c.raise())
 	case errors.Is(err, context.Canceled):
 		return fmt.Sprintf("%s: the %s was cancelled.", c.object, c.op)
 	case errors.As(err, &apiErr):
@@ -231,6 +254,21 @@ func bodyStart(excerpt string) string {
 		return ", with no body"
 	}
 	return ", body starting: " + excerpt
+}
+
+// failedDelete explains a failed delete, of what ("role abc (username
+// u)") handed to successor and kept as keptAs ("in state"), that call
+// names: when the kind knows why the API refused it, that it still exists
+// and the steps that delete it; otherwise otherwise.
+func (k *credentialType[T]) failedDelete(call apiCall, successor, what, keptAs string, err error, otherwise string) string {
+	if k.deleteAdvice != nil {
+		if cause, fix, ok := k.deleteAdvice(call.object, successor, err); ok {
+			return fmt.Sprintf("%s\n\nThe %s was not deleted: it still exists at PlanetScale and is kept %s, with its %s. To delete it:\n"+
+				"1. %s.\n2. Run terraform apply: the change is to state only.\n3. Run terraform destroy again (or the apply that deletes it).",
+				cause, what, keptAs, k.secretNoun, fix)
+		}
+	}
+	return otherwise
 }
 
 // keepAfterFollowUp reports a create that succeeded but for a step after it

@@ -89,7 +89,7 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 	about := kind.about(created)
 	ctx = e.data.maskSecrets(ctx, stringPtrValue(about.secret).ValueString())
 	open := openCredential{Organization: args.Organization.ValueString(), Database: args.Database.ValueString(), Branch: args.Branch.ValueString(),
-		ID: about.id, TTL: args.TTL.ValueInt64(), Successor: m.successor()}
+		ID: about.id, TTL: args.TTL.ValueInt64(), Successor: m.successor(), Name: about.name, Username: about.username}
 	defer deleteAfterFailedOpen(ctx, e.data, &resp.Diagnostics, open, kind.credentialKind, e.remove)
 	resp.Diagnostics.Append(saveOpen(ctx, resp.Private, open)...)
 	apply := func(item *T) {
@@ -113,7 +113,7 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 
 func (e *credentialEphemeral[T]) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
 	kind := kindOf[T]()
-	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, kind.credentialKind, "renew", "Error Renewing Ephemeral "+titleCase(kind.noun),
+	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, kind.credentialKind, "renew", "Error Renewing Ephemeral "+titleCase(kind.noun), nil,
 		func(ctx context.Context, open openCredential) error {
 			_, err := kind.renew(e.data.client, ctx, open.branch(), open.ID)
 			if err == nil {
@@ -126,7 +126,31 @@ func (e *credentialEphemeral[T]) Renew(ctx context.Context, req ephemeral.RenewR
 func (e *credentialEphemeral[T]) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
 	kind := kindOf[T]()
 	onOpenCredential(ctx, e.data, req.Private, &resp.Diagnostics, kind.credentialKind, "delete",
-		"Error Deleting Ephemeral "+titleCase(kind.noun)+kind.closeAdvice, e.remove)
+		"Error Deleting Ephemeral "+titleCase(kind.noun), leftBehind[T], e.remove)
+}
+
+// leftBehind explains a failed Close: the credential is left at the API
+// (or may be, after a 404), which one, how to delete it, and what to
+// change so that later runs' credentials can be deleted.
+func leftBehind[T any](open openCredential, call apiCall, err error) string {
+	kind := kindOf[T]()
+	detail, fix := call.detail(err), ""
+	if kind.deleteAdvice != nil {
+		if cause, f, ok := kind.deleteAdvice(call.object, open.Successor, err); ok {
+			detail, fix = cause, f
+		}
+	}
+	left := "is left at PlanetScale"
+	if planetscale.IsNotFound(err) {
+		left = "may be left at PlanetScale (the 404 does not tell)"
+	}
+	detail += fmt.Sprintf("\n\nThe %s %q (ID %s, username %s) %s: Terraform keeps no state of an ephemeral resource, so nothing will delete it later. "+
+		"Delete it yourself: in the PlanetScale console (database %s, branch %s), or through the PlanetScale API's delete with its ID.",
+		kind.short, open.Name, open.ID, open.Username, left, open.Database, open.Branch)
+	if fix != "" {
+		detail += "\n\n" + fix + ", in the configuration and when you delete this one: the configuration's is used for the " + kind.short + " of every run."
+	}
+	return detail
 }
 
 // remove deletes what Open made; a 404 counts as deleted only when the
@@ -151,6 +175,9 @@ type openCredential struct {
 	ID           string `json:"id"`
 	TTL          int64  `json:"ttl"`
 	Successor    string `json:"successor,omitempty"`
+	// Name and Username say which credential a failed Close left.
+	Name     string `json:"name,omitempty"`
+	Username string `json:"username,omitempty"`
 }
 
 func (o openCredential) branch() planetscale.Branch {
@@ -199,8 +226,10 @@ func renewAt(ttl int64) time.Time {
 // onOpenCredential runs call on the credential an ephemeral resource opened,
 // for Renew and Close: it loads what Open remembered and reports a failure
 // as summary, naming the credential, the API status and message.
+//
+// explain, when not nil, explains a failure instead of the call's detail.
 func onOpenCredential(ctx context.Context, data *providerData, store privateStore, diags *diag.Diagnostics,
-	kind credentialKind, op, summary string, call func(context.Context, openCredential) error,
+	kind credentialKind, op, summary string, explain func(openCredential, apiCall, error) string, call func(context.Context, openCredential) error,
 ) {
 	if !requireClient(data, diags) {
 		return
@@ -212,7 +241,12 @@ func onOpenCredential(ctx context.Context, data *providerData, store privateStor
 	}
 	ctx = data.maskSecrets(ctx)
 	if err := call(ctx, open); err != nil {
-		diags.AddError(summary, newAPICall(op, open.object(kind.noun), open.branch(), 0, data, kind).detail(err))
+		failed := newAPICall(op, open.object(kind.noun), open.branch(), 0, data, kind)
+		if explain == nil {
+			diags.AddError(summary, failed.detail(err))
+		} else {
+			diags.AddError(summary, explain(open, failed, err))
+		}
 		return
 	}
 	tflog.Debug(ctx, "ephemeral credential "+op+"d", map[string]any{"kind": kind.noun, "id": open.ID})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -75,11 +76,8 @@ var roles = &credentialType[planetscale.Role]{
 	newCredential:   func() credentialModel[planetscale.Role] { return &roleCredential{} },
 	modifyPlan:      planPasswordRotation,
 	deleteAdvice:    roleDeleteAdvice,
-	// Close deletes the role, handing objects a run created to successor;
-	// if the role still owns objects without one, the summary says to set it.
-	closeAdvice: " (if it still owns objects, set successor)",
-	formats:     postgresFormats,
-	movers:      []resource.StateMover{{StateMover: moveOfficialRole}},
+	formats:         postgresFormats,
+	movers:          []resource.StateMover{{StateMover: moveOfficialRole}},
 
 	newRotating:      func() rotatingModel[planetscale.Role] { return &rotatingRoleModel{} },
 	rotatingSettings: []string{"inherited_roles", "with_replication", "require_where_on_delete", "require_where_on_update"},
@@ -155,7 +153,112 @@ func (c *roleCredential) createRequest(ctx context.Context) (createCall[planetsc
 	}
 	var diags diag.Diagnostics
 	body.InheritedRoles, diags = sortedStrings(ctx, c.InheritedRoles)
-	return newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan), diags
+	call := newCreateCall(&c.credentialArguments, name, body, (*planetscale.Client).CreateRoleNoOrphan)
+	if successor := c.successor(); successor != "" {
+		call = successorCheckedFirst(call, c.branch(), successor)
+	}
+	return call, diags
+}
+
+// successorCheckedFirst is a create that first looks for successor among
+// the branch's roles, and creates nothing when it is not there: the API
+// takes a successor only at the delete, and refuses one it cannot find
+// then, so such a role could not be destroyed (and an ephemeral one would
+// be left at the API on every run). The look is made when the create is
+// sent, so a successor not known until apply (another role's username) is
+// checked once it is.
+func successorCheckedFirst(call createCall[planetscale.Role], b planetscale.Branch, successor string) createCall[planetscale.Role] {
+	send := call.send
+	call.send = func(ctx context.Context, c *planetscale.Client) (*planetscale.Role, error) {
+		if err := findSuccessor(ctx, c, b, successor); err != nil {
+			return nil, err
+		}
+		return send(ctx, c)
+	}
+	return call
+}
+
+// findSuccessor looks for successor on the branch, as the API does: a
+// role's ID, or its username with or without the branch suffix
+// (base_username). It lists the branch's roles until it finds it; the
+// error is a *successorError.
+func findSuccessor(ctx context.Context, c *planetscale.Client, b planetscale.Branch, successor string) error {
+	var seen []planetscale.Role
+	found := false
+	err := roles.each(c, ctx, b, planetscale.ListOptions{}, func(ro *planetscale.Role) bool {
+		found = ro.ID == successor || ro.Username == successor || ro.BaseUsername == successor
+		seen = append(seen, *ro)
+		return !found
+	})
+	switch {
+	case err != nil:
+		return &successorError{successor: successor, branch: b, listErr: err}
+	case !found:
+		return &successorError{successor: successor, branch: b, roles: seen}
+	}
+	return nil
+}
+
+// successorError is a role's create refused before it was sent: its
+// successor is not a role on the branch (roles are the branch's roles), or
+// the branch's roles could not be listed to tell (listErr).
+type successorError struct {
+	successor string
+	branch    planetscale.Branch
+	roles     []planetscale.Role
+	listErr   error
+}
+
+func (e *successorError) Error() string {
+	if e.listErr != nil {
+		return fmt.Sprintf("successor %q could not be looked for among the roles of %s: %v", e.successor, e.branch, e.listErr)
+	}
+	return fmt.Sprintf("successor %q is not a role on %s", e.successor, e.branch)
+}
+
+func (e *successorError) Unwrap() error { return e.listErr }
+
+// maxRolesNamed bounds the roles a message lists.
+const maxRolesNamed = 10
+
+// explain says why nothing was created and what successor may be.
+func (e *successorError) explain(object string, d *providerData) string {
+	if e.listErr != nil {
+		return fmt.Sprintf("%s: successor %q could not be looked for among the branch's roles, so nothing was created: "+
+			"PlanetScale checks a successor only when the role is deleted, and a role whose successor is not on the branch cannot be deleted.\n\n",
+			object, e.successor) + d.listError(roleKind, e.branch, e.listErr)
+	}
+	var named []string
+	hint, live := "", 0
+	for i := range e.roles {
+		ro := &e.roles[i]
+		if roles.gone(ro) != nil {
+			continue
+		}
+		live++
+		if ro.Name == e.successor {
+			hint = fmt.Sprintf(" %q is the name of the role %s: successor takes its username (successor = %q) or its ID, not its name.", ro.Name, ro.Username, ro.Username)
+		}
+		if len(named) < maxRolesNamed {
+			named = append(named, fmt.Sprintf("%s (name %q, ID %s)", ro.Username, ro.Name, ro.ID))
+		}
+	}
+	detail := fmt.Sprintf("%s: successor %q is not a role on this branch, so nothing was created. "+
+		"PlanetScale takes the successor only when the role is deleted, and refuses one it cannot find then: the role could not be destroyed.\n\n"+
+		"successor takes the ID or the username (with or without the branch suffix) of another role on %s.%s ",
+		object, e.successor, e.branch, hint)
+	switch {
+	case len(named) == 0:
+		detail += "The branch has no role yet: create the role that should take over the objects first " +
+			"(successor = planetscale_postgres_role.<name>.username), or leave successor out."
+	default:
+		detail += "Roles on the branch: " + strings.Join(named, "; ")
+		if more := live - len(named); more > 0 {
+			detail += fmt.Sprintf("; and %d more (the planetscale_postgres_roles data source lists them all)", more)
+		}
+		detail += ". Set successor to one of them, to another planetscale_postgres_role's username, or leave it out; then apply again."
+	}
+	return detail
 }
 
 // apply copies an API role into the credential. The password is taken
@@ -245,17 +348,25 @@ func (m *postgresRoleModel) update(prior resourceModel[planetscale.Role]) update
 	}
 }
 
-// roleDeleteAdvice: a role that still owns database objects cannot be
-// deleted without a successor to take them.
-func roleDeleteAdvice(m resourceModel[planetscale.Role], err error) (string, bool) {
-	state, _ := m.(*postgresRoleModel)
+// roleDeleteAdvice explains the deletes the API refuses with 422: of a
+// role that still owns database objects and has no successor, and of one
+// whose successor is not on the branch (any more: the create checked it).
+func roleDeleteAdvice(object, successor string, err error) (cause, fix string, ok bool) {
 	var apiErr *planetscale.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || !state.Successor.IsNull() {
-		return "", false
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity {
+		return "", "", false
 	}
-	return apiStatus(objectName(roleKind.noun, state.branch(), state.ID), apiErr) +
-		fmt.Sprintf("\n\nThe role %s still owns database objects. Set successor to the ID or username of the role that should take them over "+
-			"and apply, then destroy again; or reassign the objects first (REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later).", state.Username.ValueString()), true
+	status := apiStatus(object, apiErr)
+	switch {
+	case successor == "":
+		return status + "\n\nThe role still owns database objects, and no successor is set to take them over.",
+			"Set successor to the ID or username of the role that should take them over " +
+				"(or reassign the objects first: REASSIGN OWNED BY, or the planetscale_postgres_role_reassign action on Terraform 1.14 and later)", true
+	case strings.Contains(strings.ToLower(apiErr.Message), "successor"):
+		return status + fmt.Sprintf("\n\nPlanetScale did not find successor %q on the branch: the role it names was deleted, or successor was changed after the create.", successor),
+			"Set successor to the ID or username of another role on the branch (the planetscale_postgres_roles data source lists them)", true
+	}
+	return "", "", false
 }
 
 // planPasswordRotation plans a new password when password_rotation_trigger

@@ -85,6 +85,7 @@ func roleResourceSchema() schema.Schema {
 		"require_where_on_update": querySafetyAttribute("`UPDATE`"),
 		"successor": schema.StringAttribute{
 			MarkdownDescription: "Role (ID, or username with or without the branch suffix) that takes ownership of this role's objects when this role is destroyed. " +
+				"It must be a role on the same branch: the create is refused, before anything is made, when the branch has no such role. " +
 				"Without it, destroying a role that still owns objects fails. Changing it only changes state; no API call is made until destroy.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -131,9 +132,10 @@ func roleEphemeralSchema() eschema.Schema {
 		"require_where_on_delete": querySafety("`DELETE`"),
 		"require_where_on_update": querySafety("`UPDATE`"),
 		"successor": eschema.StringAttribute{
-			MarkdownDescription: "Role (ID or username) that takes ownership of objects the role created (by a migration, say) when it is deleted at the end of the run.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "Role (ID, or username with or without the branch suffix) that takes ownership of objects the role created (by a migration, say) when it is deleted at the end of the run. " +
+				"It must be a role on the same branch: Open is refused, before anything is made, when the branch has no such role.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"database_name": ephemeralComputed("Name of the Postgres database to connect to.", false),
 	}
@@ -204,6 +206,7 @@ func rotatingRoleAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"successor": schema.StringAttribute{
 			MarkdownDescription: "Role (ID, or username with or without the branch suffix) that takes ownership of the last role's objects when the resource is destroyed. " +
+				"It must be a role on the same branch when a role is created: the create is refused, before anything is made, when the branch has no such role. " +
 				"A retired role always hands its objects to the current role. Without it, destroying a resource whose current role owns objects fails. " +
 				"Changing it only changes state.",
 			Optional:   true,

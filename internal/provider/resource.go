@@ -223,14 +223,12 @@ func (r *credentialResource[T]) Delete(ctx context.Context, req resource.DeleteR
 	if err == nil {
 		return
 	}
-	summary := "Error Deleting " + titleCase(kind.noun)
-	if kind.deleteAdvice != nil {
-		if detail, ok := kind.deleteAdvice(state, err); ok {
-			resp.Diagnostics.AddError(summary, detail)
-			return
-		}
-	}
-	resp.Diagnostics.AddError(summary, r.call("delete", state, timeout).detail(err))
+	// Terraform keeps the prior state after a failed Delete: the
+	// credential and its secret stay.
+	call := r.call("delete", state, timeout)
+	what := fmt.Sprintf("%s %s (username %s)", kind.short, state.results().ID.ValueString(), state.results().Username.ValueString())
+	resp.Diagnostics.AddError("Error Deleting "+titleCase(kind.noun),
+		kind.failedDelete(call, state.successor(), what, "in state", err, call.detail(err)))
 }
 
 // ModifyPlan replaces an expired credential, renews (or replaces) one that

@@ -310,8 +310,11 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	})
 	switch {
 	case err != nil && newID == "":
-		to.diags.AddError("Error Rotating "+titleCase(kind.noun), newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+
-			"\n\nNothing changed: the current and previous credentials still work.")
+		summary, kept := "Error Rotating "+titleCase(kind.noun), stillWorking(kind, sr)
+		if generation == 1 {
+			summary = "Error Creating " + titleCase(kind.noun)
+		}
+		to.diags.AddError(summary, newAPICall("create", kind.object(c), c.branch(), 0, r.data, kind.credentialKind).detail(err)+kept)
 		return ctx, ""
 	case err != nil:
 		to.diags.AddError(titleCase(kind.noun)+" Not Ready",
@@ -322,21 +325,78 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	return ctx, newID
 }
 
-// retire deletes each of ids, the credentials a rotating resource no
-// longer keeps, handing what each owns to successor; it returns those it
-// could not delete, which stay in state.
-func (r *rotatingResource[T]) retire(ctx context.Context, b planetscale.Branch, ids []string, successor string, diags *diag.Diagnostics) []string {
+// stillWorking says which credentials a rotation that created nothing
+// leaves as they were: those state holds, if any.
+func stillWorking[T any](kind *credentialType[T], sr *rotationResults) string {
+	current, previous := kind.slotOf(sr.Current), kind.slotOf(sr.Previous)
+	switch {
+	case current != nil && previous != nil:
+		return fmt.Sprintf("\n\nThe current %[1]s %[2]s and the previous %[1]s %[3]s are as they were and still work.", kind.short, current.ID.ValueString(), previous.ID.ValueString())
+	case current != nil:
+		return fmt.Sprintf("\n\nThe current %s %s is as it was and still works.", kind.short, current.ID.ValueString())
+	case previous != nil:
+		return fmt.Sprintf("\n\nThe previous %s %s is as it was; there is no current one until a create succeeds.", kind.short, previous.ID.ValueString())
+	}
+	return ""
+}
+
+// retirement is how one operation deletes the credentials a rotating
+// resource no longer keeps: who takes over what they own, and what its
+// error says of one it could not delete, which stays in state.
+type retirement struct {
+	successor string
+	// configured is set when successor is the configuration's (at
+	// destroy), not the current credential's ID: the kind's advice on a
+	// refused successor then applies.
+	configured bool
+	// held is what state holds, to name the slot that keeps a credential
+	// that could not be deleted.
+	current, previous *credentialSlot
+	// again says what deletes it once the cause is fixed.
+	again string
+}
+
+// slot names where state keeps the credential id, and its username when
+// state has it.
+func (rt retirement) slot(id string) (slot, username string) {
+	for _, s := range []struct {
+		name string
+		held *credentialSlot
+	}{{"current", rt.current}, {"previous", rt.previous}} {
+		if s.held != nil && s.held.ID.ValueString() == id {
+			return s.name, s.held.Username.ValueString()
+		}
+	}
+	return "retiring_ids", ""
+}
+
+// retire deletes each of ids; it returns those it could not delete, which
+// stay in state.
+func (r *rotatingResource[T]) retire(ctx context.Context, b planetscale.Branch, ids []string, rt retirement, diags *diag.Diagnostics) []string {
 	kind := kindOf[T]()
 	var left []string
 	for _, id := range ids {
-		if err := kind.remove(ctx, r.data, b, id, successor); err != nil {
-			left = append(left, id)
-			diags.AddError("Error Retiring "+titleCase(kind.noun),
-				newAPICall("delete", objectName(kind.noun, b, types.StringValue(id)), b, 0, r.data, kind.credentialKind).detail(err)+
-					"\n\nIt is kept in state (retiring_ids or previous); the next apply deletes it again.")
+		err := kind.remove(ctx, r.data, b, id, rt.successor)
+		if err == nil {
+			tflog.Debug(ctx, "retired "+kind.noun, map[string]any{"id": id})
 			continue
 		}
-		tflog.Debug(ctx, "retired "+kind.noun, map[string]any{"id": id})
+		left = append(left, id)
+		slot, username := rt.slot(id)
+		call := newAPICall("delete", objectName(kind.noun, b, types.StringValue(id)), b, 0, r.data, kind.credentialKind)
+		what := fmt.Sprintf("%s %s %s", slot, kind.short, id)
+		if username != "" {
+			what += " (username " + username + ")"
+		}
+		detail := call.detail(err) + fmt.Sprintf("\n\nThe %s is kept in state as %s; %s.", what, slot, rt.again)
+		if rt.configured {
+			detail = kind.failedDelete(call, rt.successor, what, "in state as "+slot, err, detail)
+		}
+		summary := "Error Retiring " + titleCase(kind.noun)
+		if rt.configured {
+			summary = "Error Deleting " + titleCase(kind.noun) // the destroy's own
+		}
+		diags.AddError(summary, detail)
 	}
 	return left
 }
@@ -478,7 +538,7 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 		if currentID == "" {
 			return
 		}
-		pr.RetiringIDs = stringSetOf(r.retire(ctx, b, setStrings(pr.RetiringIDs), currentID, &resp.Diagnostics))
+		pr.RetiringIDs = stringSetOf(r.retire(ctx, b, setStrings(pr.RetiringIDs), retirement{successor: currentID, again: nextApply}, &resp.Diagnostics))
 		r.set(ctx, to, plan)
 		return
 	}
@@ -512,7 +572,7 @@ func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateReq
 	}
 	left := retiring
 	if r.heirReady(ctx, b, heir, retiring, &resp.Diagnostics) {
-		left = r.retire(ctx, b, retiring, heir, &resp.Diagnostics)
+		left = r.retire(ctx, b, retiring, retirement{successor: heir, previous: previous, again: nextApply}, &resp.Diagnostics)
 	}
 	if retirePrevious && slices.Contains(left, previous.ID.ValueString()) {
 		pr.Previous = sr.Previous
@@ -536,15 +596,23 @@ func (r *rotatingResource[T]) Delete(ctx context.Context, req resource.DeleteReq
 	if previous != nil {
 		older = append(older, previous.ID.ValueString())
 	}
+	// Nothing deletes what is left but another destroy.
+	rt := retirement{current: current, previous: previous, again: "run terraform destroy again once the cause is fixed"}
+	toSuccessor := rt
+	toSuccessor.successor, toSuccessor.configured = state.successor(), true
 	if current == nil {
-		r.retire(ctx, b, older, state.successor(), &resp.Diagnostics)
+		r.retire(ctx, b, older, toSuccessor, &resp.Diagnostics)
 		return
 	}
 	if !r.heirReady(ctx, b, current.ID.ValueString(), older, &resp.Diagnostics) {
 		return
 	}
-	if left := r.retire(ctx, b, older, current.ID.ValueString(), &resp.Diagnostics); len(left) > 0 {
+	rt.successor = current.ID.ValueString()
+	if left := r.retire(ctx, b, older, rt, &resp.Diagnostics); len(left) > 0 {
 		return
 	}
-	r.retire(ctx, b, []string{current.ID.ValueString()}, state.successor(), &resp.Diagnostics)
+	r.retire(ctx, b, []string{current.ID.ValueString()}, toSuccessor, &resp.Diagnostics)
 }
+
+// nextApply is what deletes a credential an apply could not retire.
+const nextApply = "the next apply deletes it again"

@@ -268,7 +268,7 @@ func TestAccSafetyKinds_ephemeralRoleCloseAmbiguousNotFoundIsAnError(t *testing.
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
 		Config:      echoedEphemeral(mock, "planetscale_postgres_role", "pg-db", ""),
 		PlanOnly:    true,
-		ExpectError: regexp.MustCompile(`Error Deleting Ephemeral Postgres Role \(if it still owns objects, set successor\)`),
+		ExpectError: errorLike(`Error Deleting Ephemeral Postgres Role .* HTTP 404 .* may be left at PlanetScale \(the 404 does not tell\)`),
 	}}))
 }
 
