@@ -45,6 +45,18 @@ resource "planetscale_postgres_role" "app" {
   inherited_roles = ["pg_read_all_data", "pg_write_all_data"]
 }
 
+# Rotated every 30 days; after a rotation the previous password keeps
+# working for three days, so that applications have time to reload.
+resource "planetscale_rotating_branch_password" "app" {
+  organization = var.organization
+  database     = var.vitess_database
+  branch       = "main"
+  role         = "readwriter"
+  name_prefix  = "demo-rotating-" # demo-rotating-1, demo-rotating-2, ...
+  rotate_every = "720h"
+  overlap      = "72h"
+}
+
 output "mysql_username" {
   value = planetscale_branch_password.app.username
 }
@@ -57,9 +69,29 @@ output "mysql_expires_at" {
   value = planetscale_branch_password.app.expires_at
 }
 
+output "mysql_password" {
+  value     = planetscale_branch_password.app.plain_text
+  sensitive = true
+}
+
 output "mysql_url" {
   value     = planetscale_branch_password.app.connection_string
   sensitive = true
+}
+
+# The connection_string function writes the string each client reads, escaped
+# by its rules: here go-sql-driver/mysql's DSN.
+output "mysql_go_dsn" {
+  value     = provider::planetscale::connection_string(planetscale_branch_password.app, "go")
+  sensitive = true
+}
+
+output "rotating_generation" {
+  value = planetscale_rotating_branch_password.app.generation
+}
+
+output "rotating_current_name" {
+  value = planetscale_rotating_branch_password.app.current.name
 }
 
 output "postgres_username" {

@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Building the provider and the mock API"
+step "Building the provider and the mock API (the first build downloads and compiles Go modules: a few minutes; later runs take about 20 seconds)"
 go build -o "$work/bin/terraform-provider-planetscale" "$root"
 go build -o "$work/planetscale-mock" "$root/internal/mockapi/cmd/planetscale-mock"
 
@@ -58,24 +58,50 @@ mkdir "$work/config"
 cp "$root/examples/demo/main.tf" "$work/config/"
 cd "$work/config"
 
-step "terraform apply (one branch password, one Postgres role)"
+step "terraform apply (a branch password, a rotating branch password, a Postgres role)"
 terraform apply -auto-approve -input=false -compact-warnings $color
 
 step "terraform output (secrets stay hidden)"
 terraform output $color
 
 step "Reading a secret"
-echo 'The secrets are sensitive outputs. Read one when you need it, for example:'
-echo '  psql "$(terraform output -raw postgres_url)"'
-echo '  mysql --url "$(terraform output -raw mysql_url)"'
-printf 'postgres_url holds %s characters; mysql_url holds %s.\n' \
-  "$(terraform output -raw postgres_url | wc -c | tr -d ' ')" "$(terraform output -raw mysql_url | wc -c | tr -d ' ')"
+cat <<'TEXT'
+The secrets are sensitive outputs. Read one when you need it, for example:
+  psql "$(terraform output -raw postgres_url)"
+The mysql client takes no URL: give it the host, the user and the password in
+an option file only you can read (the password stays off the command line):
+  umask 077
+  printf '[client]\nhost=%s\nuser=%s\npassword=%s\n' "$(terraform output -raw mysql_host)" \
+    "$(terraform output -raw mysql_username)" "$(terraform output -raw mysql_password)" >my.cnf
+  mysql --defaults-extra-file=my.cnf app-db
+Clients that take one string get it from the connection_string function,
+written by each client's rules (mysql_go_dsn: go-sql-driver/mysql).
+TEXT
+printf 'postgres_url holds %s characters; mysql_url %s; mysql_go_dsn %s.\n' \
+  "$(terraform output -raw postgres_url | wc -c | tr -d ' ')" "$(terraform output -raw mysql_url | wc -c | tr -d ' ')" \
+  "$(terraform output -raw mysql_go_dsn | wc -c | tr -d ' ')"
 
 if [ -n "$databases" ]; then
   step "Logging in with the Postgres role's connection string"
   # The local server has no TLS certificate: verify-full becomes disable.
   psql "$(terraform output -raw postgres_url | sed 's/sslmode=verify-full/sslmode=disable/')" -c 'select current_user'
+
+  step "Logging in with the branch password (mysql client, option file)"
+  # The mock's host carries the local server's port; PlanetScale's is
+  # MySQL's 3306. The local server has no TLS certificate: skip-ssl.
+  host=$(terraform output -raw mysql_host)
+  (
+    umask 077
+    printf '[client]\nhost=%s\nport=%s\nuser=%s\npassword=%s\nskip-ssl\n' "${host%:*}" "${host##*:}" \
+      "$(terraform output -raw mysql_username)" "$(terraform output -raw mysql_password)" >"$work/my.cnf"
+  )
+  mysql --defaults-extra-file="$work/my.cnf" app-db -e 'select current_user()'
 fi
+
+step "The rotating password"
+echo "Generation $(terraform output -raw rotating_generation), current password $(terraform output -raw rotating_current_name)."
+echo 'Against the mock, move its clock past rotate_every and apply again to watch a rotation:'
+echo "  curl -X POST -d '{\"duration\":\"721h\"}' ${PLANETSCALE_SERVER_URL%/v1}/_mock/advance"
 
 step "terraform destroy"
 terraform destroy -auto-approve -input=false -compact-warnings $color

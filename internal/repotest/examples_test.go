@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -24,32 +23,8 @@ func TestAccExamplesValidate(t *testing.T) {
 	tf := terraformBinary(t)
 	tfVersion := binaryVersion(t, tf)
 	source := providerSource(t)
-	// The migration guide's example also names the official provider; its
-	// test stand-in (schemas only) takes its place.
-	bin, official := t.TempDir(), t.TempDir()
-	for dir, pkg := range map[string]string{bin: ".", official: "./internal/provider/testdata/official-provider"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, out)
-		}
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	override := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		source, bin, "planetscale/planetscale", official)
-	if err := os.WriteFile(rc, []byte(override), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	var dirs []string
-	err := filepath.WalkDir("examples", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfquery.hcl")) && !slices.Contains(dirs, filepath.Dir(p)) {
-			dirs = append(dirs, filepath.Dir(p))
-		}
-		return err
-	})
-	if err != nil || len(dirs) < 6 {
-		t.Fatalf("found example directories %v (%v)", dirs, err)
-	}
+	rc := devOverrides(t)
+	dirs := exampleDirs(t)
 	for _, dir := range dirs {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()

@@ -11,7 +11,11 @@ ephemeral "planetscale_branch_password" "admin" {
 }
 
 locals {
-  mysql_endpoint = "${ephemeral.planetscale_branch_password.admin.access_host_url}:3306"
+  # The host as the API returns it, with a port when it is not MySQL's
+  # 3306: the MySQL provider's endpoint takes it as it is.
+  mysql_endpoint = ephemeral.planetscale_branch_password.admin.access_host_url
   mysql_username = ephemeral.planetscale_branch_password.admin.username
   mysql_password = ephemeral.planetscale_branch_password.admin.plain_text
+  # Or one string, for go-sql-driver/mysql.
+  mysql_dsn = provider::planetscale::connection_string(ephemeral.planetscale_branch_password.admin, "go")
 }

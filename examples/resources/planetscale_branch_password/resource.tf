@@ -10,8 +10,18 @@ resource "planetscale_branch_password" "reporting" {
   cidrs        = ["203.0.113.0/24", "2001:db8::/32"]
 }
 
+output "reporting_host" {
+  value = planetscale_branch_password.reporting.access_host_url
+}
+
 output "reporting_username" {
   value = planetscale_branch_password.reporting.username
+}
+
+# terraform output -raw reporting_password
+output "reporting_password" {
+  value     = planetscale_branch_password.reporting.plain_text
+  sensitive = true
 }
 
 # terraform output -raw reporting_database_url
