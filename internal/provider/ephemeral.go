@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -271,11 +270,11 @@ func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Time to live in seconds, from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). "+
+			MarkdownDescription: fmt.Sprintf(ttlUnits+", from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). "+
 				"Terraform renews the %s halfway through while it still uses it.", defaultEphemeralTTL, kind.short),
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
+			Validators: []validator.Int64{ttlSeconds{omitted: fmt.Sprintf("Omit ttl for the default of %d seconds (one hour).", defaultEphemeralTTL)}},
 		},
 		"id":                ephemeralComputed("ID of the "+kind.short+" in PlanetScale.", false),
 		"username":          ephemeralComputed(kind.sql+" username.", false),

@@ -38,7 +38,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	}
 	ttl, _ := base["ttl"].(schema.Int64Attribute)
 	attrs["ttl"] = schema.Int64Attribute{
-		MarkdownDescription: fmt.Sprintf("Time to live in seconds of each %[1]s, from its create. Omit for %[1]ss that never expire. "+
+		MarkdownDescription: fmt.Sprintf(ttlUnits+", of each %[1]s, from its create. Omit for %[1]ss that never expire. "+
 			"Must be longer than `rotate_every` plus `overlap`, so that a %[1]s still works while it is the previous one. Changing it rotates the %[1]s.", k.short),
 		Optional:   true,
 		Validators: ttl.Validators,
