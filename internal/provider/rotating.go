@@ -414,13 +414,22 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 	sr, before := state.rotated(), []*credentialSlot{current, previous}
 
 	// refresh reads a slot's credential; nil when it is gone.
+	imported := readingImport(ctx, req.Private)
 	refresh := func(s *credentialSlot, adopt bool) (*credentialSlot, bool) {
 		if s == nil {
 			return nil, true
 		}
 		item, gone, err := kind.read(ctx, r.data, b, s.ID.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), newAPICall("read", objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			resp.Diagnostics.AddError(imported.errorSummary(kind.noun), newAPICall(imported.op(), objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			return s, false
+		}
+		if gone && bool(imported) {
+			part := "previous_id"
+			if adopt { // the current credential
+				part = "current_id"
+			}
+			imported.gone(&resp.Diagnostics, kind.credentialKind, b, part, s.ID)
 			return s, false
 		}
 		if gone {
@@ -458,6 +467,9 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state, before...)...)
+	imported.done(ctx, resp.Private, &resp.Diagnostics, titleCase(kind.noun)+" Secrets Not Imported",
+		fmt.Sprintf("current.%[1]s and previous.%[1]s are null after import. "+
+			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
 }
 
 func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
