@@ -276,6 +276,7 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 	for attr, v := range map[string]attr.Value{
 		"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch,
 		"current": kind.slotValue(idOnly(ident.CurrentID)), "previous": kind.slotValue(idOnly(ident.PreviousID)), "generation": types.Int64Value(1),
+		"id": ident.CurrentID,
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}

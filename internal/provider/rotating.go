@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,7 +208,10 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 			pr.Previous = sr.Current
 		}
 		pr.Current, pr.RotatedAt = kind.unknownSlot(), types.StringUnknown()
-		pr.Generation = types.Int64Value(sr.Generation.ValueInt64() + 1)
+		pr.Generation = types.Int64Unknown() // the names it looks past are not known yet
+		if !plan.rotation().NamePrefix.IsUnknown() {
+			pr.Generation = types.Int64Value(nextGeneration(kind, plan.rotation().NamePrefix, sr))
+		}
 		resp.Diagnostics.AddWarning(titleCase(kind.noun)+" Will Rotate",
 			fmt.Sprintf("%s rotates because %s: apply creates a new current %s, keeps the current one as previous for overlap, and deletes the older previous one, if any.",
 				object, reason, kind.short))
@@ -274,6 +278,25 @@ func generationName(prefix types.String, generation int64) types.String {
 	return types.StringValue(prefix.ValueString() + strconv.FormatInt(generation, 10))
 }
 
+// nextGeneration is the generation a rotation makes: one past the
+// resource's, and past each generation the names of the credentials it
+// holds show (prefix, then a number), so that the new credential is not
+// named as one of them: after an import, generation is 1 whatever the
+// imported credentials are called (app-2, app-1).
+func nextGeneration[T any](kind *credentialType[T], prefix types.String, sr *rotationResults) int64 {
+	next := sr.Generation.ValueInt64() + 1
+	for _, s := range []*credentialSlot{kind.slotOf(sr.Current), kind.slotOf(sr.Previous)} {
+		if s == nil || prefix.IsNull() || prefix.IsUnknown() {
+			continue
+		}
+		number, ok := strings.CutPrefix(s.Name.ValueString(), prefix.ValueString())
+		if n, err := strconv.ParseInt(number, 10, 64); ok && err == nil && n >= next && n < math.MaxInt64 {
+			next = n + 1
+		}
+	}
+	return next
+}
+
 // rotate mints the next current credential for plan, and records it the
 // moment it arrives, with the old current as previous and every older
 // credential among retiring_ids until it is deleted. It returns the new
@@ -288,7 +311,7 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	} else if old := kind.slotOf(sr.Previous); old != nil {
 		retiring = append(retiring, old.ID.ValueString())
 	}
-	generation := sr.Generation.ValueInt64() + 1
+	generation := nextGeneration(kind, plan.rotation().NamePrefix, sr)
 	c := credentialFor(plan, types.StringNull())
 	c.args().Name = generationName(plan.rotation().NamePrefix, generation)
 	create, diags := c.createRequest(ctx)
@@ -306,6 +329,9 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 		plan.rotation().TTL = c.args().TTL
 		pr.Current, pr.Previous, pr.RetiringIDs = kind.slotValue(current), previous, stringSetOf(retiring)
 		pr.RotatedAt, pr.Generation = current.CreatedAt, types.Int64Value(generation)
+		if pr.ID.IsUnknown() { // the resource's first credential: see its id
+			pr.ID = current.ID
+		}
 		r.set(ctx, to, plan)
 	})
 	switch {
@@ -464,6 +490,11 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 		}
 	}
 	sr.Current, sr.Previous, sr.RetiringIDs = kind.slotValue(current), kind.slotValue(previous), stringSetOf(retiring)
+	if sr.ID.IsNull() && current != nil {
+		// State from before the resource had an id gets one, without
+		// a change in any plan.
+		sr.ID = current.ID
+	}
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state, before...)...)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -83,8 +84,17 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 		MarkdownDescription: fmt.Sprintf("When the current %s was created (RFC 3339), as the API reports it.", k.short),
 		Computed:            true,
 	}
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Identifies the resource, not a %[1]s: the ID of the first %[1]s it created (or of the current one when it was imported), "+
+			"kept through every rotation, so that Terraform's progress lines name the resource the same way each time. "+
+			"The %[1]s to connect with is `current`; `current.id` is its ID.", k.short),
+		Computed:      true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 	attrs["generation"] = schema.Int64Attribute{
-		MarkdownDescription: "Grows by one with each rotation; the first credential is generation 1 (as is the current one after import).",
+		MarkdownDescription: "Grows by one with each rotation; the first credential is generation 1 (as is the current one after import). " +
+			"A rotation also goes past the number in the name of the current and previous credentials (`name_prefix` followed by a number), " +
+			"so that after an import of `app-2` the next one is `app-3`, not a second `app-2`.",
 		Computed:            true,
 	}
 	if k.rotatingOwn != nil {

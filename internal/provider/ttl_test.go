@@ -141,8 +141,8 @@ func TestTTLRange(t *testing.T) {
 	for name, attr := range attrs {
 		for ttl, want := range map[int64]string{
 			1: "", 3600: "", longestTTL: "",
-			0:  `ttl is 0; it must be from 1 to 9223372036 seconds: 0 does not mean "never expires".`,
-			-5: `ttl is -5; it must be from 1 to 9223372036 seconds`,
+			0:              `ttl is 0; it must be from 1 to 9223372036 seconds: 0 does not mean "never expires".`,
+			-5:             `ttl is -5; it must be from 1 to 9223372036 seconds`,
 			longestTTL + 1: "ttl is 9223372037 seconds; it must be from 1 to 9223372036 seconds",
 			10000000000:    "ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds",
 		} {
