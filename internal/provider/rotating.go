@@ -215,6 +215,7 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.AddWarning(titleCase(kind.noun)+" Will Rotate",
 			fmt.Sprintf("%s rotates because %s: apply creates a new current %s, keeps the current one as previous for overlap, and deletes the older previous one, if any.",
 				object, reason, kind.short))
+		warnOverlapCutShort(kind, plan, state, checked, read, object, &resp.Diagnostics)
 	default:
 		pr.Previous = r.planRetirement(kind, plan, state, checked, read, object, &resp.Diagnostics)
 		pr.Current = planName(kind, plan, sr)
@@ -254,6 +255,25 @@ func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, stat
 		fmt.Sprintf("%s: overlap (%s) has passed since the rotation at %s, so apply deletes the previous %s %s.",
 			object, plan.rotation().Overlap.ValueString(), state.rotated().RotatedAt.ValueString(), kind.short, previous.ID.ValueString()))
 	return kind.slotValue(nil)
+}
+
+// warnOverlapCutShort warns, when the plan rotates, that apply deletes the
+// previous credential before its overlap is over: a second rotation (a
+// rotation_trigger changed again, say) within overlap of the last one.
+// Like planRetirement, it judges as of the last read from the API.
+func warnOverlapCutShort[T any](kind *credentialType[T], plan, state rotatingModel[T], checked time.Time, read bool, object string, diags *diag.Diagnostics) {
+	previous, sr := kind.slotOf(state.rotated().Previous), state.rotated()
+	overlap, known := knownDuration(plan.rotation().Overlap)
+	rotated, err := time.Parse(time.RFC3339, sr.RotatedAt.ValueString())
+	if previous == nil || kind.slotOf(sr.Current) == nil || !known || !read || err != nil || !checked.Before(rotated.Add(overlap)) {
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Previous %s Deleted Before Its Overlap Ends", titleCase(kind.short)),
+		fmt.Sprintf("%s: the previous %s %s is still within its overlap (%s from the rotation at %s, until %s), but this rotation deletes it: "+
+			"a resource keeps one previous %s, and the current one takes its place. Applications still using %s lose access when apply runs. "+
+			"To keep the overlap, apply this change after %s.",
+			object, kind.short, previous.ID.ValueString(), plan.rotation().Overlap.ValueString(), sr.RotatedAt.ValueString(),
+			rotated.Add(overlap).UTC().Format(time.RFC3339), kind.short, previous.ID.ValueString(), rotated.Add(overlap).UTC().Format(time.RFC3339)))
 }
 
 // planName is the current credential as the plan leaves it: renamed in

@@ -61,7 +61,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	attrs["overlap"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("How long the previous %[1]s keeps working after a rotation, as a duration; defaults to `\"24h\"`. "+
 			"The first plan after `rotated_at` plus `overlap` retires it (apply deletes it). Set it longer than the longest time an application takes to reload its secret. "+
-			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s, so a change of `rotation_trigger` within overlap of the last rotation cuts it short.", k.short),
+			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s, so a change of `rotation_trigger` within overlap of the last rotation cuts it short (the plan warns when it does).", k.short),
 		Optional:   true,
 		Computed:   true,
 		Default:    stringdefault.StaticString("24h"),
