@@ -71,7 +71,7 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 		args.TTL = types.Int64Value(defaultEphemeralTTL)
 	}
 	if args.Name.IsNull() {
-		args.Name = types.StringUnknown()
+		args.Name, args.ephemeral = types.StringUnknown(), true
 	}
 	create, diags := m.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
@@ -263,7 +263,8 @@ func ephemeralComputed(description string, sensitive bool) schema.StringAttribut
 func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
 	return withAttributes(ephemeralBranchAttributes(kind), map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-<random>`). " +
+			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-ephemeral-<random>`), " +
+				"which tells it apart in the console from the credentials Terraform manages, and which the list data sources leave out. " +
 				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
 			Optional:   true,
 			Computed:   true,

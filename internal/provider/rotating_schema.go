@@ -95,7 +95,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 		MarkdownDescription: "Grows by one with each rotation; the first credential is generation 1 (as is the current one after import). " +
 			"A rotation also goes past the number in the name of the current and previous credentials (`name_prefix` followed by a number), " +
 			"so that after an import of `app-2` the next one is `app-3`, not a second `app-2`.",
-		Computed:            true,
+		Computed: true,
 	}
 	if k.rotatingOwn != nil {
 		maps.Copy(attrs, k.rotatingOwn())
