@@ -3,6 +3,8 @@
 package provider_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -53,4 +55,35 @@ func TestAccImport_missingCredential(t *testing.T) {
 		importing(rotatingPasswordAddr, `Cannot Import Branch Password.*ID "gone".*Check the previous_id in the import ID`,
 			func(*terraform.State) (string, error) { return "acme/app-db/main/" + current + "/gone", nil }),
 	}))
+}
+
+// What terraform import prints, in full, for an ID not on its branch and
+// for one that is: the failed import is our one error, with no warning
+// about the secret beside it; the import that succeeds warns that the
+// secret is not imported.
+func TestAccImport_secretWarningOnlyAfterImport(t *testing.T) {
+	mock := acctest.NewMock(t)
+	tf, host := directTerraform(t, "1.5.0", "terraform import with the built provider")
+	dir, rc := t.TempDir(), devOverrides(t, host)
+	writeFile(t, filepath.Join(dir, "main.tf"), []byte(`terraform {
+  required_providers {
+    planetscale = {
+      source = "credsmith/planetscale"
+    }
+  }
+}
+`+passwordBlock("").String()))
+	importing := func(id string) (string, error) {
+		out, err := terraformCommand(tf, dir, rc, mock, "import", "-no-color", passwordAddr, id).CombinedOutput()
+		return string(out), err
+	}
+	out, err := importing("acme/app-db/main/nosuch")
+	if err == nil || !strings.Contains(out, "Error: Cannot Import Branch Password") ||
+		strings.Contains(out, "Secret Not Imported") || strings.Contains(out, "non-existent") {
+		t.Fatalf("the import of an ID not on its branch (err %v) did not fail with our error alone:\n%s", err, out)
+	}
+	out, err = importing("acme/app-db/main/" + createPasswordOutOfBand(t, mock))
+	if err != nil || !strings.Contains(out, "Warning: Branch Password Secret Not Imported") || !strings.Contains(out, "Import successful!") {
+		t.Fatalf("the import of a password (err %v) did not succeed with the warning:\n%s", err, out)
+	}
 }
