@@ -331,7 +331,7 @@ func TestAccBranchPassword_validation(t *testing.T) {
 	}
 	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
 		invalid(passwordBlock(`role = "owner"`), `Attribute role value must be one of.*"owner"`),
-		invalid(passwordBlock(`ttl = 0`), `Attribute ttl value must be at least 1, got: 0`),
+		invalid(passwordBlock(`ttl = 0`), `ttl is 0; it must be from 1 to 9223372036 seconds`),
 		invalid(passwordBlock(`cidrs = ["10.0.0.0/33"]`), `"10\.0\.0\.0/33" in cidrs is not valid`),
 		invalid(passwordBlock(`cidrs = ["not-an-ip"]`), `"not-an-ip" in cidrs is not valid.*IP address or CIDR range`),
 		invalid(passwordBlock(`cidrs = []`), `Attribute cidrs set must contain at least 1 elements`),

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -39,10 +38,10 @@ func passwordResourceSchema() schema.Schema {
 			},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: "Time to live in seconds, from 1 to 9223372036 (about 292 years); the password stops working that long after it is created (or last renewed). Omit for a password that never expires. " +
+			MarkdownDescription: ttlUnits + ", from 1 to 9223372036 (about 292 years); the password stops working that long after it is created (or last renewed). Omit for a password that never expires. " +
 				"Changing it replaces the password. An expired password is replaced on the next apply.",
 			Optional:      true,
-			Validators:    []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
+			Validators:    []validator.Int64{ttlOrNever("password")},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"cidrs": schema.SetAttribute{

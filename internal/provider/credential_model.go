@@ -20,6 +20,9 @@ type credentialArguments struct {
 	credentialLocation
 	Name types.String `tfsdk:"name"`
 	TTL  types.Int64  `tfsdk:"ttl"`
+	// ephemeral marks an ephemeral resource's credential, whose generated
+	// name says so (see ephemeralPrefix).
+	ephemeral bool
 }
 
 // credentialResults are what the API answers about any credential that
@@ -71,8 +74,11 @@ type createCall[T any] struct {
 // generated one (the create's mark, see generatedName) when the
 // configuration leaves it unknown.
 func (a *credentialArguments) createName() string {
-	if a.Name.IsUnknown() {
-		return generatedName()
+	switch {
+	case a.Name.IsUnknown() && a.ephemeral:
+		return generatedName(ephemeralPrefix)
+	case a.Name.IsUnknown():
+		return generatedName(generatedPrefix)
 	}
 	return a.Name.ValueString()
 }

@@ -205,14 +205,21 @@ func (d *credentialsDataSource[T, M]) Schema(_ context.Context, _ datasource.Sch
 	kind := d.kind.credentialKind
 	attrs := locationAttributes(kind)
 	attrs["name"] = nameFilterAttribute(kind)
+	attrs["include_ephemeral"] = schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: fmt.Sprintf("Whether to list ephemeral %[1]ss too: those the ephemeral resource opened for a run, named `%[2]s<random>`. "+
+			"Defaults to `false`: each run opens new ones, so a list with them would differ on every run.", kind.noun, ephemeralPrefix),
+	}
 	attrs[d.listAttribute] = schema.ListNestedAttribute{
 		Computed: true,
-		MarkdownDescription: fmt.Sprintf("The branch's %ss, oldest first, without deleted (or dropped) ones; "+
-			"empty when it has none (or none of that name).", kind.noun),
+		MarkdownDescription: fmt.Sprintf("The branch's %ss, oldest first, without deleted (or dropped) ones and, unless `include_ephemeral` is `true`, "+
+			"without ephemeral ones; empty when it has none (or none of that name).", kind.noun),
 		NestedObject: schema.NestedAttributeObject{Attributes: d.attributes()},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Lists the %ss of a PlanetScale %s database branch, optionally only those of one name. ", kind.noun, kind.engine) +
+		MarkdownDescription: fmt.Sprintf("Lists the %ss of a PlanetScale %s database branch, optionally only those of one name. "+
+			"Ephemeral %ss (named `%s<random>` by the ephemeral resource, and deleted at the end of the run that opened them) are left out unless `include_ephemeral` is `true`, "+
+			"so that a list beside an ephemeral resource on the same branch plans no change from run to run. ", kind.noun, kind.engine, kind.noun, ephemeralPrefix) +
 			noSecretNote,
 		Attributes: attrs,
 	}
@@ -227,7 +234,9 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 		return
 	}
 	config := credentialListConfig{credentialLocation: configLocation(ctx, req.Config, &resp.Diagnostics)}
+	var options listOptions
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &config.Name)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_ephemeral"), &options.IncludeEphemeral)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -237,7 +246,7 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 	items := []M{}
 	name := config.nameFilter()
 	err := d.kind.each(d.data.client, ctx, config.branch(), planetscale.ListOptions{Query: config.Name.ValueString()}, func(item *T) bool {
-		if d.kind.matches(item, name) {
+		if d.kind.matches(item, name) && (options.IncludeEphemeral.ValueBool() || !isEphemeralName(d.kind.about(item).name)) {
 			metadata, diags := d.metadata(ctx, item)
 			resp.Diagnostics.Append(diags...)
 			items = append(items, metadata)
@@ -255,7 +264,13 @@ func (d *credentialsDataSource[T, M]) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.AddError("Value Conversion Error", fmt.Sprintf("Listing the %ss could not be converted: %v. This is a bug in the provider; please report it.", d.kind.noun, err))
 		return
 	}
-	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{d.listAttribute: value}, &config)...)
+	resp.Diagnostics.Append(setStateOf(ctx, &resp.State, map[string]tftypes.Value{d.listAttribute: value}, &config, &options)...)
+}
+
+// listOptions is what only the list data sources are asked, beside
+// credentialListConfig.
+type listOptions struct {
+	IncludeEphemeral types.Bool `tfsdk:"include_ephemeral"`
 }
 
 // configLocation reads organization, database and branch from a

@@ -3,6 +3,8 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -10,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
@@ -205,4 +208,65 @@ func TestAccDataSourceErrors(t *testing.T) {
 		},
 	}
 	resource.ParallelTest(t, accTestCase(t, nil, steps))
+}
+
+// listsEphemeral checks that the list data source addr lists, in its
+// attribute, a credential named as the ephemeral resource names them.
+func listsEphemeral(addr, attribute string) resource.TestCheckFunc {
+	ephemeralName := regexp.MustCompile(`^terraform-ephemeral-[0-9a-f]{16}$`)
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		var names []string
+		for key, value := range rs.Primary.Attributes {
+			if strings.HasPrefix(key, attribute+".") && strings.HasSuffix(key, ".name") {
+				names = append(names, value)
+				if ephemeralName.MatchString(value) {
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("%s lists %v, no terraform-ephemeral-<random> name among them", addr, names)
+	}
+}
+
+// A list data source beside an ephemeral resource on the same branch plans
+// no change from run to run: the ephemeral credential each run opens
+// (named terraform-ephemeral-<random>) is left out of the list, unless
+// include_ephemeral asks for it. The lists are read while the ephemeral
+// credentials are open (depends_on), and their names reach an output, which
+// a new name in the list would change.
+func TestAccListDataSources_leaveOutEphemeral(t *testing.T) {
+	mock := acctest.NewMock(t)
+	var config strings.Builder
+	config.WriteString(mock.ProviderConfig())
+	var checks []statecheck.StateCheck
+	var listed []resource.TestCheckFunc
+	for _, kind := range []struct {
+		block           credentialBlock
+		list, attribute string
+	}{
+		{passwordBlock(""), "planetscale_branch_passwords", "passwords"},
+		{roleBlock(""), "planetscale_postgres_roles", "roles"},
+	} {
+		managed := kind.block.labelled("kept").with(`  name = "kept"`)
+		opened := kind.block.ephemeral().labelled("run")
+		dependsOn := fmt.Sprintf("  depends_on = [%s.kept, ephemeral.%s.run]", managed.Type, opened.Type)
+		config.WriteString(managed.String() + opened.String() +
+			kind.block.dataSource(kind.list).labelled("all").with(dependsOn).String() +
+			kind.block.dataSource(kind.list).labelled("with_ephemeral").with(dependsOn+"\n  include_ephemeral = true").String() +
+			fmt.Sprintf("output %q {\n  value = data.%s.all.%s[*].name\n}\n", kind.attribute, kind.list, kind.attribute))
+		checks = append(checks,
+			statecheck.ExpectKnownOutputValue(kind.attribute, knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("kept")})),
+			statecheck.ExpectKnownValue("data."+kind.list+".with_ephemeral", tfjsonpath.New(kind.attribute), knownvalue.ListSizeExact(2)))
+		listed = append(listed, listsEphemeral("data."+kind.list+".with_ephemeral", kind.attribute))
+	}
+	tc := accTestCase(t, nothingLeft(mock), []resource.TestStep{
+		{Config: config.String(), ConfigStateChecks: checks, Check: resource.ComposeAggregateTestCheckFunc(listed...), ConfigPlanChecks: emptyPlanAfterApply},
+		{Config: config.String(), ConfigPlanChecks: nothingPlanned},
+	})
+	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	resource.ParallelTest(t, tc)
 }

@@ -40,6 +40,11 @@ func newAPICall(op, object string, b planetscale.Branch, timeout time.Duration, 
 			b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other())
 	case "read":
 		c.notFound = unseenBranch(b, data)
+	case "import":
+		c.notFound = fmt.Sprintf("PlanetScale answered 404 Not Found for the branch %s too: there is no branch %q in database %q of organization %q, "+
+			"%q is not a %s database (import it as %s), or the %s cannot see it. Nothing was imported. "+
+			"Check the names in the import ID and the token's access.",
+			b, b.Branch, b.Database, b.Organization, b.Database, kind.engine, kind.other(), data.credentials)
 	case "update", "renew":
 		c.notFound = "The credential, its branch or its database was not found, or the token cannot see them. " +
 			"Run terraform plan: a credential that is gone is then planned for creation."

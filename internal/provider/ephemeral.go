@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -72,7 +71,7 @@ func (e *credentialEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenReq
 		args.TTL = types.Int64Value(defaultEphemeralTTL)
 	}
 	if args.Name.IsNull() {
-		args.Name = types.StringUnknown()
+		args.Name, args.ephemeral = types.StringUnknown(), true
 	}
 	create, diags := m.createRequest(ctx)
 	resp.Diagnostics.Append(diags...)
@@ -298,18 +297,19 @@ func ephemeralComputed(description string, sensitive bool) schema.StringAttribut
 func ephemeralCredentialAttributes(kind credentialKind, secret, connectionString string) map[string]schema.Attribute {
 	return withAttributes(ephemeralBranchAttributes(kind), map[string]schema.Attribute{
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-<random>`). " +
+			MarkdownDescription: "Display name of the " + kind.short + ". When omitted, the provider generates one (`terraform-ephemeral-<random>`), " +
+				"which tells it apart in the console from the credentials Terraform manages, and which the list data sources leave out. " +
 				"A configured name is given in a rename right after the create, which is sent under a temporary name (`terraform-pending-<random>`).",
 			Optional:   true,
 			Computed:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ttl": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Time to live in seconds, from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). "+
+			MarkdownDescription: fmt.Sprintf(ttlUnits+", from 1 to 9223372036 (about 292 years). Defaults to `%d` (one hour). "+
 				"Terraform renews the %s halfway through while it still uses it.", defaultEphemeralTTL, kind.short),
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.Int64{int64validator.AtLeast(1), ttlNotTooLong{}},
+			Validators: []validator.Int64{ttlSeconds{omitted: fmt.Sprintf("Omit ttl for the default of %d seconds (one hour).", defaultEphemeralTTL)}},
 		},
 		"id":                ephemeralComputed("ID of the "+kind.short+" in PlanetScale.", false),
 		"username":          ephemeralComputed(kind.sql+" username.", false),

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
 // Resource identity and import, by identity or by the
@@ -127,10 +129,60 @@ func importByID(ctx context.Context, kind credentialKind, req resource.ImportSta
 		return
 	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ident.Organization, ident.Database, ident.Branch, ident.ID)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secret Not Imported", titleCase(kind.noun)),
-		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so %s and connection_string are null after import of %s. "+
-			"To get a secret into state, replace the resource (terraform apply -replace=...).", kind.secret,
-			ident.Organization.ValueString()+"/"+ident.Database.ValueString()+"/"+ident.Branch.ValueString()+"/"+ident.ID.ValueString()))
+	resp.Diagnostics.Append(markImporting(ctx, resp.Private)...)
+}
+
+// importingKey marks, in private state, a credential ImportState has just
+// recorded. The Read that follows is the import's: state held nothing
+// before it, so a 404 there means a wrong name or ID, which is an error,
+// not a credential to keep in state or to drop from it. Terraform hands
+// ImportState's private state to that Read; the Read clears the mark.
+const importingKey = "importing"
+
+func markImporting(ctx context.Context, private privateStore) diag.Diagnostics {
+	return private.SetKey(ctx, importingKey, []byte("true"))
+}
+
+// importRead tells the Read that follows ImportState from a refresh.
+type importRead bool
+
+func readingImport(ctx context.Context, private privateStore) importRead {
+	b, diags := private.GetKey(ctx, importingKey)
+	return importRead(!diags.HasError() && len(b) > 0)
+}
+
+// op is the operation a failed read names (see newAPICall).
+func (i importRead) op() string {
+	if i {
+		return "import"
+	}
+	return "read"
+}
+
+func (i importRead) errorSummary(noun string) string {
+	if i {
+		return "Error Importing " + titleCase(noun)
+	}
+	return "Error Reading " + titleCase(noun)
+}
+
+// gone reports a credential to import that is not on its branch, which
+// answers; part names the part of the import ID that gave its ID.
+func (i importRead) gone(diags *diag.Diagnostics, kind credentialKind, b planetscale.Branch, part string, id types.String) {
+	diags.AddError("Cannot Import "+titleCase(kind.noun),
+		fmt.Sprintf("%s: PlanetScale has no %s with ID %q on this branch (the %s answered 404 Not Found, or is marked deleted; the branch answers). "+
+			"Nothing was imported. Check the %s in the import ID; the %ss data source lists the branch's %ss.",
+			objectName(kind.noun, b, id), kind.noun, id.ValueString(), kind.noun, part, kind.resource, kind.noun))
+}
+
+// done clears the mark once the import's read succeeded, and warns, with
+// secretNote, that the secrets are null.
+func (i importRead) done(ctx context.Context, private privateStore, diags *diag.Diagnostics, summary, secretNote string) {
+	if !i {
+		return
+	}
+	diags.Append(private.SetKey(ctx, importingKey, nil)...)
+	diags.AddWarning(summary, "PlanetScale returns a credential's secret only when it is created, so "+secretNote)
 }
 
 // rotatingIdentity names the credentials a rotating resource holds.
@@ -224,11 +276,10 @@ func (r *rotatingResource[T]) ImportState(ctx context.Context, req resource.Impo
 	for attr, v := range map[string]attr.Value{
 		"organization": ident.Organization, "database": ident.Database, "branch": ident.Branch,
 		"current": kind.slotValue(idOnly(ident.CurrentID)), "previous": kind.slotValue(idOnly(ident.PreviousID)), "generation": types.Int64Value(1),
+		"id": ident.CurrentID,
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s Secrets Not Imported", titleCase(kind.noun)),
-		fmt.Sprintf("PlanetScale returns a credential's secret only when it is created, so current.%[1]s and previous.%[1]s are null after import. "+
-			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
+	resp.Diagnostics.Append(markImporting(ctx, resp.Private)...)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestParseImportID(t *testing.T) {
@@ -68,4 +69,46 @@ func FuzzParseImportID(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A rotation's generation goes past the numbers in the names of the
+// credentials the resource holds, so that after an import (generation 1)
+// it does not name a credential as one that exists.
+func TestNextGeneration(t *testing.T) {
+	t.Parallel()
+	slot := func(name string) types.Object {
+		s := &credentialSlot{}
+		for _, f := range s.fields(passwords.credentialKind) {
+			*f = types.StringNull()
+		}
+		s.ID, s.Name = types.StringValue("id-"+name), types.StringValue(name)
+		return passwords.slotValue(s)
+	}
+	none := passwords.slotValue(nil)
+	prefix := types.StringValue("app-")
+	cases := []struct {
+		name              string
+		prefix            types.String
+		generation        int64
+		current, previous types.Object
+		want              int64
+	}{
+		{"imported current app-2", prefix, 1, slot("app-2"), none, 3},
+		{"imported pair app-7, app-6", prefix, 1, slot("app-7"), slot("app-6"), 8},
+		{"previous named higher", prefix, 1, slot("app-2"), slot("app-9"), 10},
+		{"generation already past the names", prefix, 5, slot("app-5"), slot("app-4"), 6},
+		{"names of another prefix", prefix, 1, slot("svc-4"), none, 2},
+		{"name not a number after the prefix", prefix, 1, slot("app-2b"), slot("app-"), 2},
+		{"no name_prefix", types.StringNull(), 1, slot("app-4"), none, 2},
+		{"largest number", prefix, 1, slot("app-9223372036854775807"), none, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sr := &rotationResults{Current: tc.current, Previous: tc.previous, Generation: types.Int64Value(tc.generation)}
+			if got := nextGeneration(passwords, tc.prefix, sr); got != tc.want {
+				t.Errorf("nextGeneration = %d, want %d", got, tc.want)
+			}
+		})
+	}
 }

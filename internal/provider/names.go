@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,14 +15,29 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// generatedName names a credential the configuration leaves unnamed; the
-// name is random, so it is also the create's mark: a create whose answer is
-// lost finds what it made by it, and nothing else carries it.
-func generatedName() string {
+// generatedName names a credential the configuration leaves unnamed,
+// prefix and random hex; the name is random, so it is also the create's
+// mark: a create whose answer is lost finds what it made by it, and nothing
+// else carries it.
+func generatedName(prefix string) string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b) // crypto/rand.Read does not fail
-	return "terraform-" + hex.EncodeToString(b)
+	return prefix + hex.EncodeToString(b)
 }
+
+const (
+	// generatedPrefix starts the names generated for managed credentials.
+	generatedPrefix = "terraform-"
+	// ephemeralPrefix starts the names generated for ephemeral credentials,
+	// which live for one run: people tell them apart in the console, and the
+	// list data sources leave them out, so that a list beside an ephemeral
+	// resource on the same branch reads the same on every run. A managed
+	// credential's generated name (generatedPrefix and hex) never starts so.
+	ephemeralPrefix = "terraform-ephemeral-"
+)
+
+// isEphemeralName reports a name generated for an ephemeral credential.
+func isEphemeralName(name string) bool { return strings.HasPrefix(name, ephemeralPrefix) }
 
 // nameOrigin says whether a create sends a name generatedName makes up (the
 // configuration left it unknown) or one the configuration chose.

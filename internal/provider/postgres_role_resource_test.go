@@ -318,7 +318,7 @@ func TestAccPostgresRole_validation(t *testing.T) {
 		invalid(roleBlock(`inherited_roles = ["superuser"]`), `inherited_roles.* value must be one of:.*"superuser"`),
 		invalid(roleBlock(`require_where_on_delete = "true"`), `require_where_on_delete value must be one of: \["off" "warn" "on"\], got: "true"`),
 		invalid(roleBlock(`require_where_on_update = "yes"`), `require_where_on_update value must be one of`),
-		invalid(roleBlock(`ttl = -1`), `Attribute ttl value must be at least 1, got: -1`),
+		invalid(roleBlock(`ttl = -1`), `ttl is -1; it must be from 1 to 9223372036 seconds.*Omit ttl for a role that never expires`),
 		invalid(roleBlock("").on("acme/x", "pg-db", "main"), `organization is "acme/x", which contains "/"`),
 		invalid(roleBlock("").on("acme", "", "main"), `database must not be empty`),
 	}))

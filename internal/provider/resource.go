@@ -146,12 +146,16 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := context.WithTimeout(r.data.maskSecrets(ctx, state.secret().ValueString()), timeout)
 	defer cancel()
 
+	imported := readingImport(ctx, req.Private)
 	item, gone, err := kind.read(ctx, r.data, state.branch(), state.results().ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), r.call("read", state, timeout).detail(err))
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError(imported.errorSummary(kind.noun), r.call(imported.op(), state, timeout).detail(err))
 		return
-	}
-	if gone {
+	case gone && bool(imported):
+		imported.gone(&resp.Diagnostics, kind.credentialKind, state.branch(), "id", state.results().ID)
+		return
+	case gone:
 		removeFromState(ctx, resp, state)
 		return
 	}
@@ -159,6 +163,9 @@ func (r *credentialResource[T]) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(setModelIdentity(ctx, resp.Identity, state)...)
+	imported.done(ctx, resp.Private, &resp.Diagnostics, titleCase(kind.noun)+" Secret Not Imported",
+		fmt.Sprintf("%s and connection_string are null after import of %s. To get a secret into state, replace the resource (terraform apply -replace=...).",
+			kind.secret, kind.object(state)))
 }
 
 func (r *credentialResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,10 +208,14 @@ func (r *rotatingResource[T]) ModifyPlan(ctx context.Context, req resource.Modif
 			pr.Previous = sr.Current
 		}
 		pr.Current, pr.RotatedAt = kind.unknownSlot(), types.StringUnknown()
-		pr.Generation = types.Int64Value(sr.Generation.ValueInt64() + 1)
+		pr.Generation = types.Int64Unknown() // the names it looks past are not known yet
+		if !plan.rotation().NamePrefix.IsUnknown() {
+			pr.Generation = types.Int64Value(nextGeneration(kind, plan.rotation().NamePrefix, sr))
+		}
 		resp.Diagnostics.AddWarning(titleCase(kind.noun)+" Will Rotate",
 			fmt.Sprintf("%s rotates because %s: apply creates a new current %s, keeps the current one as previous for overlap, and deletes the older previous one, if any.",
 				object, reason, kind.short))
+		warnOverlapCutShort(kind, plan, state, checked, read, object, &resp.Diagnostics)
 	default:
 		pr.Previous = r.planRetirement(kind, plan, state, checked, read, object, &resp.Diagnostics)
 		pr.Current = planName(kind, plan, sr)
@@ -252,6 +257,25 @@ func (r *rotatingResource[T]) planRetirement(kind *credentialType[T], plan, stat
 	return kind.slotValue(nil)
 }
 
+// warnOverlapCutShort warns, when the plan rotates, that apply deletes the
+// previous credential before its overlap is over: a second rotation (a
+// rotation_trigger changed again, say) within overlap of the last one.
+// Like planRetirement, it judges as of the last read from the API.
+func warnOverlapCutShort[T any](kind *credentialType[T], plan, state rotatingModel[T], checked time.Time, read bool, object string, diags *diag.Diagnostics) {
+	previous, sr := kind.slotOf(state.rotated().Previous), state.rotated()
+	overlap, known := knownDuration(plan.rotation().Overlap)
+	rotated, err := time.Parse(time.RFC3339, sr.RotatedAt.ValueString())
+	if previous == nil || kind.slotOf(sr.Current) == nil || !known || !read || err != nil || !checked.Before(rotated.Add(overlap)) {
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Previous %s Deleted Before Its Overlap Ends", titleCase(kind.short)),
+		fmt.Sprintf("%s: the previous %s %s is still within its overlap (%s from the rotation at %s, until %s), but this rotation deletes it: "+
+			"a resource keeps one previous %s, and the current one takes its place. Applications still using %s lose access when apply runs. "+
+			"To keep the overlap, apply this change after %s.",
+			object, kind.short, previous.ID.ValueString(), plan.rotation().Overlap.ValueString(), sr.RotatedAt.ValueString(),
+			rotated.Add(overlap).UTC().Format(time.RFC3339), kind.short, previous.ID.ValueString(), rotated.Add(overlap).UTC().Format(time.RFC3339)))
+}
+
 // planName is the current credential as the plan leaves it: renamed in
 // place to its generation's name when it still has the temporary name of
 // its create (the rename after it failed).
@@ -274,6 +298,25 @@ func generationName(prefix types.String, generation int64) types.String {
 	return types.StringValue(prefix.ValueString() + strconv.FormatInt(generation, 10))
 }
 
+// nextGeneration is the generation a rotation makes: one past the
+// resource's, and past each generation the names of the credentials it
+// holds show (prefix, then a number), so that the new credential is not
+// named as one of them: after an import, generation is 1 whatever the
+// imported credentials are called (app-2, app-1).
+func nextGeneration[T any](kind *credentialType[T], prefix types.String, sr *rotationResults) int64 {
+	next := sr.Generation.ValueInt64() + 1
+	for _, s := range []*credentialSlot{kind.slotOf(sr.Current), kind.slotOf(sr.Previous)} {
+		if s == nil || prefix.IsNull() || prefix.IsUnknown() {
+			continue
+		}
+		number, ok := strings.CutPrefix(s.Name.ValueString(), prefix.ValueString())
+		if n, err := strconv.ParseInt(number, 10, 64); ok && err == nil && n >= next && n < math.MaxInt64 {
+			next = n + 1
+		}
+	}
+	return next
+}
+
 // rotate mints the next current credential for plan, and records it the
 // moment it arrives, with the old current as previous and every older
 // credential among retiring_ids until it is deleted. It returns the new
@@ -288,7 +331,7 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 	} else if old := kind.slotOf(sr.Previous); old != nil {
 		retiring = append(retiring, old.ID.ValueString())
 	}
-	generation := sr.Generation.ValueInt64() + 1
+	generation := nextGeneration(kind, plan.rotation().NamePrefix, sr)
 	c := credentialFor(plan, types.StringNull())
 	c.args().Name = generationName(plan.rotation().NamePrefix, generation)
 	create, diags := c.createRequest(ctx)
@@ -306,6 +349,9 @@ func (r *rotatingResource[T]) rotate(ctx context.Context, plan, state rotatingMo
 		plan.rotation().TTL = c.args().TTL
 		pr.Current, pr.Previous, pr.RetiringIDs = kind.slotValue(current), previous, stringSetOf(retiring)
 		pr.RotatedAt, pr.Generation = current.CreatedAt, types.Int64Value(generation)
+		if pr.ID.IsUnknown() { // the resource's first credential: see its id
+			pr.ID = current.ID
+		}
 		r.set(ctx, to, plan)
 	})
 	switch {
@@ -474,13 +520,22 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 	sr, before := state.rotated(), []*credentialSlot{current, previous}
 
 	// refresh reads a slot's credential; nil when it is gone.
+	imported := readingImport(ctx, req.Private)
 	refresh := func(s *credentialSlot, adopt bool) (*credentialSlot, bool) {
 		if s == nil {
 			return nil, true
 		}
 		item, gone, err := kind.read(ctx, r.data, b, s.ID.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddError("Error Reading "+titleCase(kind.noun), newAPICall("read", objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			resp.Diagnostics.AddError(imported.errorSummary(kind.noun), newAPICall(imported.op(), objectName(kind.noun, b, s.ID), b, 0, r.data, kind.credentialKind).detail(err))
+			return s, false
+		}
+		if gone && bool(imported) {
+			part := "previous_id"
+			if adopt { // the current credential
+				part = "current_id"
+			}
+			imported.gone(&resp.Diagnostics, kind.credentialKind, b, part, s.ID)
 			return s, false
 		}
 		if gone {
@@ -515,9 +570,17 @@ func (r *rotatingResource[T]) Read(ctx context.Context, req resource.ReadRequest
 		}
 	}
 	sr.Current, sr.Previous, sr.RetiringIDs = kind.slotValue(current), kind.slotValue(previous), stringSetOf(retiring)
+	if sr.ID.IsNull() && current != nil {
+		// State from before the resource had an id gets one, without
+		// a change in any plan.
+		sr.ID = current.ID
+	}
 	resp.Diagnostics.Append(recordCheckedAt(ctx, resp.Private, r.data.clock())...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, state, before...)...)
+	imported.done(ctx, resp.Private, &resp.Diagnostics, titleCase(kind.noun)+" Secrets Not Imported",
+		fmt.Sprintf("current.%[1]s and previous.%[1]s are null after import. "+
+			"The next rotation gives the resource a current %[2]s with its secret in state; to rotate now, change rotation_trigger and apply.", kind.secret, kind.short))
 }
 
 func (r *rotatingResource[T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -29,6 +29,7 @@ type rotationArguments struct {
 
 // rotationResults are what any rotating resource records.
 type rotationResults struct {
+	ID          types.String `tfsdk:"id"`
 	Current     types.Object `tfsdk:"current"`
 	Previous    types.Object `tfsdk:"previous"`
 	RetiringIDs types.Set    `tfsdk:"retiring_ids"`

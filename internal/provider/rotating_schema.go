@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -38,7 +39,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	}
 	ttl, _ := base["ttl"].(schema.Int64Attribute)
 	attrs["ttl"] = schema.Int64Attribute{
-		MarkdownDescription: fmt.Sprintf("Time to live in seconds of each %[1]s, from its create. Omit for %[1]ss that never expire. "+
+		MarkdownDescription: fmt.Sprintf(ttlUnits+", of each %[1]s, from its create. Omit for %[1]ss that never expire. "+
 			"Must be longer than `rotate_every` plus `overlap`, so that a %[1]s still works while it is the previous one. Changing it rotates the %[1]s.", k.short),
 		Optional:   true,
 		Validators: ttl.Validators,
@@ -60,7 +61,7 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 	attrs["overlap"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("How long the previous %[1]s keeps working after a rotation, as a duration; defaults to `\"24h\"`. "+
 			"The first plan after `rotated_at` plus `overlap` retires it (apply deletes it). Set it longer than the longest time an application takes to reload its secret. "+
-			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s, so a change of `rotation_trigger` within overlap of the last rotation cuts it short.", k.short),
+			"Must be at most `rotate_every`: a rotation deletes the previous %[1]s, so a change of `rotation_trigger` within overlap of the last rotation cuts it short (the plan warns when it does).", k.short),
 		Optional:   true,
 		Computed:   true,
 		Default:    stringdefault.StaticString("24h"),
@@ -83,9 +84,18 @@ func (k *credentialType[T]) rotatingSchema() schema.Schema {
 		MarkdownDescription: fmt.Sprintf("When the current %s was created (RFC 3339), as the API reports it.", k.short),
 		Computed:            true,
 	}
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Identifies the resource, not a %[1]s: the ID of the first %[1]s it created (or of the current one when it was imported), "+
+			"kept through every rotation, so that Terraform's progress lines name the resource the same way each time. "+
+			"The %[1]s to connect with is `current`; `current.id` is its ID.", k.short),
+		Computed:      true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 	attrs["generation"] = schema.Int64Attribute{
-		MarkdownDescription: "Grows by one with each rotation; the first credential is generation 1 (as is the current one after import).",
-		Computed:            true,
+		MarkdownDescription: "Grows by one with each rotation; the first credential is generation 1 (as is the current one after import). " +
+			"A rotation also goes past the number in the name of the current and previous credentials (`name_prefix` followed by a number), " +
+			"so that after an import of `app-2` the next one is `app-3`, not a second `app-2`.",
+		Computed: true,
 	}
 	if k.rotatingOwn != nil {
 		maps.Copy(attrs, k.rotatingOwn())

@@ -96,3 +96,18 @@ func TestAccSafety_renewBeforeNotShorterThanTTL(t *testing.T) {
 		},
 	}))
 }
+
+// A ttl of 0 is refused with what omitting ttl gives, for each resource
+// with a ttl; a duration string is refused by Terraform itself ("a number is
+// required") before the provider sees it, and the attribute's description
+// gives the unit.
+func TestAccTTL_zeroAndDurationString(t *testing.T) {
+	mock := acctest.NewMock(t)
+	resource.ParallelTest(t, accTestCase(t, nil, []resource.TestStep{
+		planFails(passwordConfig(mock, "ttl = 0"),
+			errorLike(`ttl is 0; it must be from 1 to 9223372036 seconds: 0 does not mean "never expires". Omit ttl for a password that never expires.`)),
+		planFails(roleConfig(mock, "ttl = 0"), errorLike(`Omit ttl for a role that never expires.`)),
+		planFails(rotatingPassword(mock, "  rotation_trigger = \"v1\"\n  ttl = 0"), errorLike(`Omit ttl for a password that never expires.`)),
+		planFails(passwordConfig(mock, `ttl = "800h"`), errorLike(`Inappropriate value for attribute "ttl": a number is required`)),
+	}))
+}

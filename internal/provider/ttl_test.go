@@ -21,12 +21,17 @@ import (
 // passwordConfig is a planetscale_branch_password configuration with only
 // ttl and renew_before set.
 func passwordConfig(t *testing.T, ttl int64, renewBefore string) tfsdk.Config {
+	return passwordConfigOf(t, types.Int64Value(ttl), renewBefore)
+}
+
+// passwordConfigOf is passwordConfig with any ttl value, null included.
+func passwordConfigOf(t *testing.T, ttl types.Int64, renewBefore string) tfsdk.Config {
 	t.Helper()
 	ctx := context.Background()
 	var resp resource.SchemaResponse
 	(&branchPasswordResource{}).Schema(ctx, resource.SchemaRequest{}, &resp)
 	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	diags := state.SetAttribute(ctx, path.Root("ttl"), types.Int64Value(ttl))
+	diags := state.SetAttribute(ctx, path.Root("ttl"), ttl)
 	diags.Append(state.SetAttribute(ctx, path.Root("renew_before"), types.StringValue(renewBefore))...)
 	if diags.HasError() {
 		t.Fatal(diags)
@@ -76,6 +81,24 @@ func TestValidateRenewBefore(t *testing.T) {
 	}
 }
 
+// renew_before without ttl renews nothing (a credential without ttl never
+// expires): warned about at plan time, saying what to do.
+func TestRenewBeforeWithoutTTL(t *testing.T) {
+	t.Parallel()
+	for _, ttl := range []types.Int64{types.Int64Null(), types.Int64Unknown(), types.Int64Value(7200)} {
+		var diags diag.Diagnostics
+		validateRenewBefore(context.Background(), passwordConfigOf(t, ttl, "1h"), &diags)
+		if diags.HasError() {
+			t.Fatalf("ttl %s: %v", ttl, diags)
+		}
+		warned := len(diags.Warnings()) == 1 && diags.Warnings()[0].Summary() == "renew_before Without ttl" &&
+			strings.Contains(diags.Warnings()[0].Detail(), "Set ttl, in seconds (such as 2592000 for 30 days)")
+		if want := ttl.IsNull(); warned != want {
+			t.Errorf("ttl %s: warned %v, want %v: %v", ttl, warned, want, diags)
+		}
+	}
+}
+
 // longestTTL is the longest ttl accepted: the most whole seconds a
 // time.Duration holds, about 292 years.
 const longestTTL = 9223372036
@@ -83,12 +106,21 @@ const longestTTL = 9223372036
 type int64Validated interface{ Int64Validators() []validator.Int64 }
 
 // The ttl of every resource and ephemeral resource is refused outside 1 to
-// longestTTL seconds, with a message that gives the range.
+// longestTTL seconds, with a message that gives the range and says what
+// omitting ttl gives: a ttl of 0 does not mean "never expires".
 func TestTTLRange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	attrs := map[string]int64Validated{}
-	for name, r := range map[string]resource.Resource{"password": newCredentialResource[planetscale.Password](), "role": newCredentialResource[planetscale.Role]()} {
+	omitted := map[string]string{
+		"password": "Omit ttl for a password that never expires.", "role": "Omit ttl for a role that never expires.",
+		"rotating password": "Omit ttl for a password that never expires.", "rotating role": "Omit ttl for a role that never expires.",
+		"ephemeral password": "Omit ttl for the default of 3600 seconds (one hour).", "ephemeral role": "Omit ttl for the default of 3600 seconds (one hour).",
+	}
+	for name, r := range map[string]resource.Resource{
+		"password": newCredentialResource[planetscale.Password](), "role": newCredentialResource[planetscale.Role](),
+		"rotating password": newRotatingResource[planetscale.Password](), "rotating role": newRotatingResource[planetscale.Role](),
+	} {
 		var resp resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &resp)
 		attr, ok := resp.Schema.Attributes["ttl"].(int64Validated)
@@ -109,7 +141,8 @@ func TestTTLRange(t *testing.T) {
 	for name, attr := range attrs {
 		for ttl, want := range map[int64]string{
 			1: "", 3600: "", longestTTL: "",
-			0: "must be at least 1", -5: "must be at least 1",
+			0:              `ttl is 0; it must be from 1 to 9223372036 seconds: 0 does not mean "never expires".`,
+			-5:             `ttl is -5; it must be from 1 to 9223372036 seconds`,
 			longestTTL + 1: "ttl is 9223372037 seconds; it must be from 1 to 9223372036 seconds",
 			10000000000:    "ttl is 10000000000 seconds; it must be from 1 to 9223372036 seconds",
 		} {
@@ -126,6 +159,8 @@ func TestTTLRange(t *testing.T) {
 				t.Errorf("%s: ttl %d accepted", name, ttl)
 			case want != "" && !strings.Contains(diags.Errors()[0].Detail(), want):
 				t.Errorf("%s: ttl %d: %q does not say %q", name, ttl, diags.Errors()[0].Detail(), want)
+			case want != "" && !strings.HasSuffix(diags.Errors()[0].Detail(), omitted[name]):
+				t.Errorf("%s: ttl %d: %q does not end with what omitting ttl gives, %q", name, ttl, diags.Errors()[0].Detail(), omitted[name])
 			}
 		}
 	}

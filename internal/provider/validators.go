@@ -114,25 +114,41 @@ type durationString struct{}
 // bound; beyond this, expiry and renewal times cannot be computed.
 const maxTTL = math.MaxInt64 / int64(time.Second)
 
-// ttlNotTooLong refuses a ttl longer than maxTTL; int64validator.AtLeast(1)
-// gives the lower bound.
-type ttlNotTooLong struct{}
+// ttlSeconds checks a ttl: whole seconds from 1 to maxTTL. omitted says
+// what leaving ttl out gives, which is what a ttl of 0 is often meant to
+// ask for.
+type ttlSeconds struct{ omitted string }
 
-var _ validator.Int64 = ttlNotTooLong{}
+var _ validator.Int64 = ttlSeconds{}
 
-func (ttlNotTooLong) Description(context.Context) string {
-	return fmt.Sprintf("must be at most %d seconds (about 292 years)", maxTTL)
+// ttlOrNever is the ttl of a credential that never expires without one.
+func ttlOrNever(short string) ttlSeconds {
+	return ttlSeconds{omitted: fmt.Sprintf("Omit ttl for a %s that never expires.", short)}
 }
 
-func (v ttlNotTooLong) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// ttlUnits says, in every ttl's description, what Terraform's own error
+// for a duration string ("a number is required") does not: the unit.
+const ttlUnits = "Time to live in whole seconds, a number such as `2592000` (30 days), not a duration string such as `\"720h\"`"
 
-func (ttlNotTooLong) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueInt64() <= maxTTL {
+func (ttlSeconds) Description(context.Context) string {
+	return fmt.Sprintf("must be a number of seconds from 1 to %d (about 292 years)", maxTTL)
+}
+
+func (v ttlSeconds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v ttlSeconds) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "ttl Too Long",
-		fmt.Sprintf("%s is %d seconds; it must be from 1 to %d seconds (about 292 years): the provider cannot compute expiry and renewal times "+
-			"beyond that. Omit ttl for a credential that never expires.", req.Path, req.ConfigValue.ValueInt64(), maxTTL))
+	switch ttl := req.ConfigValue.ValueInt64(); {
+	case ttl < 1:
+		resp.Diagnostics.AddAttributeError(req.Path, "ttl Too Short",
+			fmt.Sprintf("%s is %d; it must be from 1 to %d seconds: %d does not mean \"never expires\". %s", req.Path, ttl, maxTTL, ttl, v.omitted))
+	case ttl > maxTTL:
+		resp.Diagnostics.AddAttributeError(req.Path, "ttl Too Long",
+			fmt.Sprintf("%s is %d seconds; it must be from 1 to %d seconds (about 292 years): the provider cannot compute expiry and renewal times "+
+				"beyond that. %s", req.Path, ttl, maxTTL, v.omitted))
+	}
 }
 
 // validateRenewBefore refuses a renew_before longer than half of ttl. A
@@ -145,7 +161,16 @@ func validateRenewBefore(ctx context.Context, config tfsdk.Config, diags *diag.D
 	var renewBefore types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("ttl"), &ttl)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
-	if ttl.IsNull() || ttl.IsUnknown() || renewBefore.IsNull() || renewBefore.IsUnknown() {
+	if renewBefore.IsNull() || renewBefore.IsUnknown() || ttl.IsUnknown() {
+		return
+	}
+	if ttl.IsNull() {
+		// A role imported with an expiry it keeps is still renewed, so
+		// this warns rather than refuses.
+		diags.AddAttributeWarning(path.Root("renew_before"), "renew_before Without ttl",
+			fmt.Sprintf("renew_before is %q but ttl is not set: a credential created without ttl never expires, so there is nothing to renew. "+
+				"Set ttl, in seconds (such as 2592000 for 30 days), for a credential that expires and is renewed within renew_before of its expiry, "+
+				"or remove renew_before.", renewBefore.ValueString()))
 		return
 	}
 	if ttl.ValueInt64() < 1 || ttl.ValueInt64() > maxTTL {
