@@ -244,11 +244,11 @@ type builtProvider struct {
 }
 
 // newBuiltProvider builds the provider for a test that runs terraform
-// itself; it skips the test without TF_ACC, or below minimum (feature says
-// what needs it).
-func newBuiltProvider(t *testing.T, mock *acctest.Mock, minimum, feature string) *builtProvider {
+// itself (on any supported release: feature says what it needs it for); it
+// skips the test without TF_ACC.
+func newBuiltProvider(t *testing.T, mock *acctest.Mock, feature string) *builtProvider {
 	t.Helper()
-	tf, host := directTerraform(t, minimum, feature)
+	tf, host := directTerraform(t, "1.5.0", feature)
 	dir := t.TempDir()
 	return &builtProvider{t: t, dir: dir, terraform: terraformIn(t, tf, dir, devOverrides(t, host), mock)}
 }

@@ -272,7 +272,10 @@ func TestRetryWaitsAreLoggedAsWarnings(t *testing.T) {
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
-	data := resp.ResourceData.(*providerData)
+	data, ok := resp.ResourceData.(*providerData)
+	if !ok {
+		t.Fatalf("Configure handed resources %T, not *providerData", resp.ResourceData)
+	}
 
 	var logged bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logged)

@@ -21,7 +21,7 @@ import (
 // the plan after each apply is empty; and no command prints a secret.
 func TestAccRotatingWithoutDowntimeGuide(t *testing.T) {
 	mock := acctest.NewMock(t)
-	tf := newBuiltProvider(t, mock, "1.5.0", "the rotating resources")
+	tf := newBuiltProvider(t, mock, "the rotating resources")
 	guide, err := os.ReadFile("../../examples/guides/rotating-without-downtime/main.tf")
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 // resource by its id, the first password's, through the rotations.
 func TestAccRotatingBranchPassword_rotationWithinOverlapWarns(t *testing.T) {
 	mock := acctest.NewMock(t)
-	tf := newBuiltProvider(t, mock, "1.5.0", "plan output of the built provider")
+	tf := newBuiltProvider(t, mock, "plan output of the built provider")
 	configure := func(trigger string) {
 		tf.configure(passwordBlock(fmt.Sprintf(`
   name_prefix      = "app-"

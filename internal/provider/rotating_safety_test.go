@@ -368,7 +368,7 @@ func previousAfterARotation(t *testing.T, tf *builtProvider, configure func(pref
 // -refresh=false with no change: the previous password must be kept.
 func TestAccRotatingBranchPassword_idleGateNotJudgedOnStaleUse(t *testing.T) {
 	mock := acctest.NewMock(t)
-	tf := newBuiltProvider(t, mock, "1.5.0", "apply -refresh=false with the built provider")
+	tf := newBuiltProvider(t, mock, "apply -refresh=false with the built provider")
 	configure := func(prefix, trigger string) {
 		tf.configure(passwordBlock(fmt.Sprintf(`  name = "other-%s"`, prefix)).labelled("other").String() +
 			passwordBlock(fmt.Sprintf(`
@@ -410,7 +410,7 @@ func TestAccRotatingBranchPassword_idleGateNotJudgedOnStaleUse(t *testing.T) {
 func TestAccRotatingBranchPassword_checkedAtNeverFromTheMachineClock(t *testing.T) {
 	mock := acctest.NewMock(t)
 	mock.Advance(-48 * time.Hour)
-	tf := newBuiltProvider(t, mock, "1.5.0", "apply -refresh=false with the built provider")
+	tf := newBuiltProvider(t, mock, "apply -refresh=false with the built provider")
 	configure := func(prefix, trigger string) {
 		tf.configure(passwordBlock(fmt.Sprintf(`
   name_prefix      = %q
