@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
@@ -31,11 +30,6 @@ func TestAnswersThatAreNotTheAPIs(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL, &n
 	}
-	// The mock behind a base URL without /v1: its answers to paths it does
-	// not serve are JSON 404s like the API's.
-	mockServer := httptest.NewServer(mockapi.NewWithDefaultWorld())
-	t.Cleanup(mockServer.Close)
-
 	html, htmlCount := answering(http.StatusNotFound, "text/html", "<!DOCTYPE html><html><title>Page not found</title></html>")
 	plain, plainCount := answering(http.StatusNotFound, "text/plain", "404 page not found\n")
 	authProxy, authProxyCount := answering(http.StatusUnauthorized, "text/html", "<html>Sign in to the proxy</html>")
@@ -51,8 +45,11 @@ func TestAnswersThatAreNotTheAPIs(t *testing.T) {
 		// sent is how often the request went: once, unless retried.
 		sent int32
 	}{
-		{"the mock without /v1", mockServer.URL, nil, true, true, `"not_found"`, 1},
-		{"the mock without /v1, trailing slash", mockServer.URL + "/", nil, true, true, `"not_found"`, 1},
+		// The API's (and the mock's) answer to a path it does not serve is
+		// a JSON 404 like any other: under a base URL without /v1, only the
+		// URL tells it apart.
+		{"the API's 404 without /v1", apiShaped, apiShapedCount.Load, true, true, `"not_found"`, 1},
+		{"the API's 404 without /v1, trailing slash", apiShaped + "/", apiShapedCount.Load, true, true, `"not_found"`, 1},
 		{"an HTML 404 under /v1", html + "/v1", htmlCount.Load, true, false, "<!DOCTYPE html>", 1},
 		{"a plain-text 404", plain + "/v1", plainCount.Load, true, false, "404 page not found", 1},
 		{"an HTML 401", authProxy + "/v1", authProxyCount.Load, true, false, "Sign in to the proxy", 1},

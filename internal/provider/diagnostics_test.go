@@ -191,7 +191,13 @@ func TestUnauthorizedAndForbiddenSayDifferentThings(t *testing.T) {
 func TestServerThatIsNotTheAPIIsNamed(t *testing.T) {
 	t.Parallel()
 	b := planetscale.Branch{Organization: "acme", Database: "app-db", Branch: "main"}
-	withoutV1 := httptest.NewServer(mockapi.NewWithDefaultWorld())
+	// The mock's (and the API's) answer to a path it does not serve, as
+	// every path is under a base URL without /v1.
+	withoutV1 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"code":"not_found","message":"Not Found"}`))
+	}))
 	t.Cleanup(withoutV1.Close)
 	webPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")

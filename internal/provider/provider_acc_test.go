@@ -5,6 +5,7 @@ package provider_test
 import (
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -47,9 +48,13 @@ func TestAccProvider_serverURLThatIsNotTheAPI(t *testing.T) {
 	}
 	refused := "http://" + l.Addr().String() + "/v1"
 	l.Close()
-	// The mock without its /v1: a plain server, since the API document
-	// knows no such paths.
-	withoutV1 := httptest.NewServer(mockapi.NewWithDefaultWorld())
+	// The mock's (and the API's) answer to a path it does not serve, as
+	// every path is under a base URL without /v1.
+	withoutV1 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"code":"not_found","message":"Not Found"}`))
+	}))
 	t.Cleanup(withoutV1.Close)
 	provider := func(url string) string {
 		return fmt.Sprintf(`
