@@ -54,6 +54,8 @@ func TestConnectionStringReadsCredentials(t *testing.T) {
 		{"both secrets", object(with("password", types.StringValue("p"))), "go", "", "has both plain_text and password"},
 		{"a Postgres format for a password", object(password), "keyword", "", `Unknown connection string format "keyword" for a branch password`},
 		{"a host with a path", object(with("access_host_url", types.StringValue("h/x"))), "go", "", `the host "h/x" is not a host name`},
+		{"a host with port 0", object(with("access_host_url", types.StringValue("h:0"))), "url", "", `the host "h:0" names port 0; a port is 1 to 65535`},
+		{"a host with a port past 65535", object(with("access_host_url", types.StringValue("h:65536"))), "jdbc", "", `the host "h:65536" names port 65536`},
 	} {
 		got, known, err := connectionString(tc.credential, tc.format)
 		switch {

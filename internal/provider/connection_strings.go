@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
@@ -196,6 +197,12 @@ var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:
 func checkLogin(l dbLogin) error {
 	if !hostPattern.MatchString(l.Host) {
 		return fmt.Errorf("the host %q is not a host name or IPv4 address with an optional :port", l.Host)
+	}
+	// Clients refuse a port no server can listen on (0, or past 65535).
+	if _, port, found := strings.Cut(l.Host, ":"); found {
+		if n, _ := strconv.Atoi(port); n < 1 || n > 65535 {
+			return fmt.Errorf("the host %q names port %s; a port is 1 to 65535", l.Host, port)
+		}
 	}
 	for _, field := range []struct{ name, value string }{{"username", l.Username}, {"secret", l.Secret}, {"database", l.Database}} {
 		if strings.IndexByte(field.value, 0) >= 0 {

@@ -287,6 +287,7 @@ func FuzzConnectionStrings(f *testing.F) {
 	f.Add("pscale_u@x", `p@ss:w/o?r#d%20 'q"\ é`, "127.0.0.1:5432", "post gres")
 	f.Add("a:b", "", "h:1", "/x")
 	f.Add("u", `';\`, "host.example", "d;;b")
+	f.Add("0", "0", "0:0", "0") // port 0: refused, as clients refuse it
 	f.Fuzz(func(t *testing.T, username, secret, host, database string) {
 		// Terraform strings are Unicode; clients read bytes.
 		if !utf8.ValidString(username + secret + host + database) {
