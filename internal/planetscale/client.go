@@ -69,6 +69,9 @@ const DefaultTimeout = 60 * time.Second
 type Client struct {
 	baseURL    *url.URL
 	authHeader string
+	// token is the secret part of authHeader, withheld from every body
+	// quoted in an error: a server that is not the API may echo it.
+	token      string
 	userAgent  string
 	http       *http.Client
 	limiter    *limitedTransport
@@ -165,6 +168,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL:    u,
 		authHeader: auth,
+		token:      cmp.Or(cfg.AccessToken, cfg.ServiceToken),
 		userAgent:  ua,
 		maxRetries: maxRetries,
 		log:        cfg.Log,
@@ -442,6 +446,8 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 // answer turns an answer into out or an error, telling an answer that is
 // not the API's from the API's own errors.
 func (c *Client) answer(method, path string, resp *http.Response, raw []byte, out any) error {
+	// Bodies are quoted in errors' excerpts; the API's never hold the token.
+	raw = bytes.ReplaceAll(raw, []byte(c.token), []byte("[redacted]"))
 	if notAPI := notTheAPI(c.baseURL, method, path, resp, raw); notAPI != nil {
 		return notAPI
 	}

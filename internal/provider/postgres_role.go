@@ -186,7 +186,9 @@ func findSuccessor(ctx context.Context, c *planetscale.Client, b planetscale.Bra
 	var seen []planetscale.Role
 	found := false
 	err := roles.each(c, ctx, b, planetscale.ListOptions{}, func(ro *planetscale.Role) bool {
-		found = ro.ID == successor || ro.Username == successor || ro.BaseUsername == successor
+		// A deleted or dropped role is listed still, but there is no
+		// PostgreSQL role left to take the objects over.
+		found = roles.gone(ro) == nil && (ro.ID == successor || ro.Username == successor || ro.BaseUsername == successor)
 		seen = append(seen, *ro)
 		return !found
 	})

@@ -281,11 +281,11 @@ func warnOverlapCutShort[T any](kind *credentialType[T], plan, state rotatingMod
 // its create (the rename after it failed).
 func planName[T any](kind *credentialType[T], plan rotatingModel[T], sr *rotationResults) types.Object {
 	current := kind.slotOf(sr.Current)
-	name := generationName(plan.rotation().NamePrefix, sr.Generation.ValueInt64())
-	if current == nil || name.IsUnknown() || !planetscale.IsPendingName(current.Name.ValueString()) {
+	if current == nil || plan.rotation().NamePrefix.IsNull() || !planetscale.IsPendingName(current.Name.ValueString()) {
 		return sr.Current
 	}
-	current.Name = name
+	// Unknown while name_prefix is: apply's final plan knows it.
+	current.Name = generationName(plan.rotation().NamePrefix, sr.Generation.ValueInt64())
 	return kind.slotValue(current)
 }
 
