@@ -14,7 +14,7 @@ import (
 // has no such role any more, so the delete's REASSIGN cannot go to it. The
 // check before the create must not count it as found; its own message
 // already leaves dropped roles out of "Roles on the branch".
-func TestAccPostgresRole_reviewSuccessorDroppedRefusedBeforeCreate(t *testing.T) {
+func TestAccPostgresRole_successorDroppedRefusedBeforeCreate(t *testing.T) {
 	mock := acctest.NewMock(t)
 	heir := createRoleOutOfBand(t, mock)
 	if !mock.DropRole(heir.ID) {

@@ -17,7 +17,7 @@ import (
 // Review (issue #34): a stop (Ctrl-C) while the successor check's list
 // waits to be retried (a 503) sends nothing more: no second list page, no
 // create.
-func TestReviewSuccessorListStoppedDuringRetryWaitCreatesNothing(t *testing.T) {
+func TestSuccessorListStoppedDuringRetryWaitCreatesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	mock, data := mockData(t)

@@ -17,7 +17,7 @@ import (
 // request, Authorization header included. The NotAPIError quotes the start
 // of that body, and its message ends up in Terraform's diagnostics: the
 // token must not be in it.
-func TestReviewNotAPIErrorNeverQuotesTheToken(t *testing.T) {
+func TestNotAPIErrorNeverQuotesTheToken(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

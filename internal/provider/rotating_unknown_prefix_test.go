@@ -16,7 +16,7 @@ import (
 // Review (issue #34): a rotation planned while name_prefix is unknown
 // (another resource's output) plans generation unknown and applies
 // without an inconsistent final plan or result; the id stays.
-func TestAccRotatingBranchPassword_reviewRotationWithUnknownNamePrefix(t *testing.T) {
+func TestAccRotatingBranchPassword_rotationWithUnknownNamePrefix(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(replace, trigger string) string {
 		return mock.Config(`
@@ -48,7 +48,7 @@ resource "terraform_data" "prefix" {
 // its generation. When name_prefix is unknown at plan, the plan keeps the
 // current as it is; the final plan at apply, with name_prefix known, must
 // not then plan the rename ("Provider produced inconsistent final plan").
-func TestAccRotatingBranchPassword_reviewPendingNameWithUnknownNamePrefix(t *testing.T) {
+func TestAccRotatingBranchPassword_pendingNameWithUnknownNamePrefix(t *testing.T) {
 	mock := acctest.NewMock(t)
 	config := func(replace string) string {
 		return mock.Config(`
