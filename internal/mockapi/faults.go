@@ -58,6 +58,11 @@ type Fault struct {
 	// secret outside the answers documented to carry one would. Only a 2xx
 	// JSON answer is changed; the stored secret stays as it was.
 	AnswerSecret string
+	// NotTheAPI answers 404 with a plain-text page that quotes the request's
+	// headers, Authorization included, as a debug server or a proxy behind
+	// a wrong server_url would: an answer that is not the API's, holding
+	// the token the client sent.
+	NotTheAPI bool
 
 	seen    int
 	applied int

@@ -305,6 +305,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		closeConnection(w)
 		return
 	}
+	if fault != nil && fault.NotTheAPI {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = fmt.Fprintf(w, "no route for %s %s\nAuthorization: %s\n", r.Method, r.URL.Path, r.Header.Get("Authorization"))
+		return
+	}
 	if fault != nil && fault.Status != 0 && !fault.AfterCommit {
 		if fault.RetryAfter != "" {
 			w.Header().Set("Retry-After", fault.RetryAfter)

@@ -946,3 +946,32 @@ func TestRoleAnswersNeverNullTTLOrPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultNotTheAPI(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.Inject(Fault{NotTheAPI: true, Times: 1})
+	req, err := http.NewRequest(http.MethodGet, ts.url+pwBase, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", serviceAuth)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") ||
+		!strings.Contains(string(raw), serviceAuth) {
+		t.Errorf("answered %d %q: %q; want a plain-text 404 quoting the Authorization header", resp.StatusCode, resp.Header.Get("Content-Type"), raw)
+	}
+	// The document knows no such answer: the validator says so.
+	if excused := ts.contract.Validator.Excuse(func(v contract.Violation) bool { return v.Status == http.StatusNotFound }); len(excused) == 0 {
+		t.Error("the API document took the page for an answer of the API's")
+	}
+	// The fault is spent: the next request is the API's.
+	if status, _ := ts.call(t, http.MethodGet, pwBase, nil); status != http.StatusOK {
+		t.Errorf("after the fault: %d, want 200", status)
+	}
+}

@@ -447,7 +447,9 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 // not the API's from the API's own errors.
 func (c *Client) answer(method, path string, resp *http.Response, raw []byte, out any) error {
 	// Bodies are quoted in errors' excerpts; the API's never hold the token.
-	raw = bytes.ReplaceAll(raw, []byte(c.token), []byte("[redacted]"))
+	if c.token != "" {
+		raw = bytes.ReplaceAll(raw, []byte(c.token), []byte("[redacted]"))
+	}
 	if notAPI := notTheAPI(c.baseURL, method, path, resp, raw); notAPI != nil {
 		return notAPI
 	}

@@ -218,7 +218,7 @@ func addFault(rng *rand.Rand, s *step) {
 	route := routes[rng.IntN(len(routes))]
 	// Faults meet our requests only: the other actor's go through.
 	f := &mockapi.Fault{Route: route, Times: 1 + rng.IntN(2), Authorization: mockapi.DefaultServiceTokenID + ":" + mockapi.DefaultServiceToken}
-	switch rng.IntN(12) {
+	switch rng.IntN(13) {
 	case 0:
 		return // no fault
 	case 11:
@@ -245,6 +245,8 @@ func addFault(rng *rand.Rand, s *step) {
 	case 10:
 		s.faultN = "a stop as the request arrives"
 		s.stop = "sent"
+	case 12:
+		f.NotTheAPI, s.faultN = true, "a page that is not the API's, quoting the request's Authorization"
 	}
 	s.faultN += " (" + route + ")"
 	s.fault = f
@@ -463,6 +465,11 @@ func (w *world) apply(s step) {
 		stopNow()
 	}
 	defer w.mock.ClearFaults()
+	if (s.fault != nil && s.fault.NotTheAPI) || (s.extra != nil && s.extra.NotTheAPI) {
+		// Such a page breaks the API document on purpose: (z) is about the
+		// API's answers.
+		defer w.contract.Excuse(func(v contract.Violation) bool { return v.Side == "response" && v.Status == http.StatusNotFound })
+	}
 
 	b := branchOf(s.kind)
 	switch s.op {
