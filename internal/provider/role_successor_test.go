@@ -206,7 +206,7 @@ func TestAccEphemeralPostgresRole_closeFailureNamesTheRoleLeft(t *testing.T) {
 	resource.ParallelTest(t, ephemeralTestCase(t, []resource.TestStep{{
 		Config: ephemeralRoleWithSuccessor(mock, heir.Username),
 		ExpectError: errorLike(`Error Deleting Ephemeral Postgres Role .* PlanetScale did not find successor "` + regexp.QuoteMeta(heir.Username) + `".*` +
-			`The role "terraform-\w+" \(ID (\w+), username pscale_api_[\w.]+\) is left at PlanetScale: .* nothing will delete it later\. ` +
+			`The role "terraform-ephemeral-\w+" \(ID (\w+), username pscale_api_[\w.]+\) is left at PlanetScale: .* nothing will delete it later\. ` +
 			`Delete it yourself: in the PlanetScale console \(database pg-db, branch main\).* Set successor to the ID or username of another role on the branch`),
 	}}))
 	if left := mock.Roles(); len(left) != 1 || left[0].ID == heir.ID {
