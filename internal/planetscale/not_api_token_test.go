@@ -12,7 +12,7 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// Review (issue #34): a server that is not the API (a debugging proxy, an
+// A server that is not the API (a debugging proxy, an
 // echo service, a wrong server_url) may answer with a page that echoes the
 // request, Authorization header included. The NotAPIError quotes the start
 // of that body, and its message ends up in Terraform's diagnostics: the

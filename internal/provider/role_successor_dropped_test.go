@@ -9,7 +9,7 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/acctest"
 )
 
-// Review (issue #34): a successor that names a role the API reports dropped
+// A successor that names a role the API reports dropped
 // (dropped_at set, still listed) is no role to hand objects to: PostgreSQL
 // has no such role any more, so the delete's REASSIGN cannot go to it. The
 // check before the create must not count it as found; its own message

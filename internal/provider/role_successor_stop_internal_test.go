@@ -14,7 +14,7 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/planetscale"
 )
 
-// Review (issue #34): a stop (Ctrl-C) while the successor check's list
+// A stop (Ctrl-C) while the successor check's list
 // waits to be retried (a 503) sends nothing more: no second list page, no
 // create.
 func TestSuccessorListStoppedDuringRetryWaitCreatesNothing(t *testing.T) {

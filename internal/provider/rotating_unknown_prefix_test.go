@@ -13,7 +13,7 @@ import (
 	"github.com/credsmith/terraform-provider-planetscale/internal/mockapi"
 )
 
-// Review (issue #34): a rotation planned while name_prefix is unknown
+// A rotation planned while name_prefix is unknown
 // (another resource's output) plans generation unknown and applies
 // without an inconsistent final plan or result; the id stays.
 func TestAccRotatingBranchPassword_rotationWithUnknownNamePrefix(t *testing.T) {
@@ -43,7 +43,7 @@ resource "terraform_data" "prefix" {
 	}))
 }
 
-// Review: a current credential that kept its temporary name (the rename
+// A current credential that kept its temporary name (the rename
 // after its create failed) is renamed by the next plan to name_prefix and
 // its generation. When name_prefix is unknown at plan, the plan keeps the
 // current as it is; the final plan at apply, with name_prefix known, must
@@ -62,7 +62,10 @@ resource "terraform_data" "prefix" {
 		{
 			PreConfig:          func() { mock.Inject(mockapi.Fault{Route: mockapi.RouteUpdatePassword, Status: 422, Times: 1}) },
 			Config:             config("a"),
-			ExpectNonEmptyPlan: true, // the next plan renames it
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: inPlaceUpdate(rotatingPasswordAddr), // the next plan renames it
+			},
 		},
 		{
 			Config: config("b"),
