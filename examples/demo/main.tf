@@ -2,6 +2,8 @@
 # It works as well against the real API: set PLANETSCALE_SERVICE_TOKEN_ID and
 # PLANETSCALE_SERVICE_TOKEN and point the variables at your own databases.
 terraform {
+  # provider::planetscale::connection_string needs Terraform 1.8 (OpenTofu 1.7).
+  required_version = ">= 1.8"
   required_providers {
     planetscale = {
       source = "credsmith/planetscale"

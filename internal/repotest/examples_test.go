@@ -96,8 +96,9 @@ func binaryVersion(t *testing.T, tf string) *version.Version {
 var requiredVersion = regexp.MustCompile(`required_version\s*=\s*">=\s*([0-9.]+)"`)
 
 // minimumVersion is the oldest Terraform an example can work with: what its
-// required_version says, 1.10 for a fragment with an ephemeral block, and
-// 1.14 for one with a list or action block.
+// required_version says, 1.8 for one that calls a provider function, 1.10
+// for a fragment with an ephemeral block, and 1.14 for one with a list or
+// action block.
 func minimumVersion(config string) *version.Version {
 	need := version.Must(version.NewVersion("0.0.0"))
 	raise := func(v string) {
@@ -107,6 +108,9 @@ func minimumVersion(config string) *version.Version {
 	}
 	if m := requiredVersion.FindStringSubmatch(config); m != nil {
 		raise(m[1])
+	}
+	if strings.Contains(config, "provider::") {
+		raise("1.8.0")
 	}
 	for block, release := range map[string]string{"ephemeral": "1.10.0", "list": "1.14.0", "action": "1.14.0"} {
 		if regexp.MustCompile(`(?m)^` + block + ` "`).MatchString(config) {
@@ -128,4 +132,22 @@ func terraformBinary(t *testing.T) string {
 		t.Fatal("no terraform on PATH; install Terraform >= 1.11 or set TF_ACC_TERRAFORM_PATH")
 	}
 	return tf
+}
+
+// The version an example needs comes from what it uses, so that an example
+// is skipped (with the reason) below it instead of failing there.
+func TestMinimumVersion(t *testing.T) {
+	t.Parallel()
+	for config, want := range map[string]string{
+		`resource "planetscale_branch_password" "a" {}`:                              "0.0.0",
+		"terraform {\n  required_version = \">= 1.7\"\n}":                            "1.7.0",
+		`output "dsn" { value = provider::planetscale::connection_string(x, "go") }`: "1.8.0",
+		"ephemeral \"planetscale_postgres_role\" \"r\" {}\n":                         "1.10.0",
+		"list \"planetscale_postgres_role\" \"r\" {}\n":                              "1.14.0",
+		"terraform {\n  required_version = \">= 1.8\"\n}\naction \"x\" \"y\" {}\n":   "1.14.0",
+	} {
+		if got := minimumVersion(config); got.String() != want {
+			t.Errorf("minimumVersion(%q) = %s, want %s", config, got, want)
+		}
+	}
 }
