@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -177,4 +178,34 @@ func NewDatabaseMock(t *testing.T) *DatabaseMock {
 		t.Fatal(err)
 	}
 	return &DatabaseMock{Mock: m, Postgres: pg, MySQL: my}
+}
+
+// DevOverrides builds this provider from the repository at root, and the
+// official provider's test stand-in (schemas only) that the migration
+// guides and moved-block tests also name, and returns a CLI configuration
+// that makes terraform use both as built: no registry, no network, no
+// terraform init. host qualifies both sources ("" for the binary's own
+// registry).
+func DevOverrides(t *testing.T, root, host string) string {
+	t.Helper()
+	ours, official := t.TempDir(), t.TempDir()
+	for dir, pkg := range map[string]string{ours: root, official: root + "/internal/provider/testdata/official-provider"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, out)
+		}
+	}
+	source := func(name string) string {
+		if host == "" {
+			return name
+		}
+		return host + "/" + name
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		source("credsmith/planetscale"), ours, source("planetscale/planetscale"), official)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return rc
 }

@@ -298,21 +298,11 @@ func closedAfterRun(mock *acctest.Mock, create, remove string) resource.TestChec
 	}
 }
 
-// devOverrides builds this provider and the official provider's stand-in
-// and returns a CLI configuration that installs both from the build.
+// devOverrides is a CLI configuration that installs this provider and the
+// official provider's stand-in from their builds.
 func devOverrides(t *testing.T, host string) string {
 	t.Helper()
-	ours, official := t.TempDir(), t.TempDir()
-	for dir, pkg := range map[string]string{ours: "../..", official: "./testdata/official-provider"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, out)
-		}
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		host+"/credsmith/planetscale", ours, host+"/planetscale/planetscale", official))
-	return rc
+	return acctest.DevOverrides(t, "../..", host)
 }
 
 // expireIn brings a credential in state within d of its expiry.

@@ -282,22 +282,12 @@ func copyExample(t *testing.T, dir, work, source string, replace map[string]stri
 	}
 }
 
-// devOverrides builds the provider from this tree, and the official
-// provider's test stand-in (schemas only) that the migration guides also
-// name, and returns a CLI configuration that makes terraform use them: no
-// registry, no network, no terraform init.
+// devOverrides is a CLI configuration that installs the provider built
+// from this tree, and the official provider's stand-in that the migration
+// guides also name, under the terraform binary's own registry.
 func devOverrides(t *testing.T) string {
 	t.Helper()
-	bin, official := t.TempDir(), t.TempDir()
-	for dir, pkg := range map[string]string{bin: ".", official: "./internal/provider/testdata/official-provider"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-planetscale"), pkg)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, out)
-		}
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, rc, "provider_installation {\n  dev_overrides {\n    \""+providerSource(t)+"\" = \""+bin+"\"\n    \"planetscale/planetscale\" = \""+official+"\"\n  }\n  direct {}\n}\n")
-	return rc
+	return acctest.DevOverrides(t, ".", "")
 }
 
 func hasBlock(config, block string) bool {
